@@ -1,0 +1,152 @@
+import type { QueueAccess } from '@psa/common/wiring';
+import { TABLE_DEFINITION } from '@psa/common/table';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { alarmWhenQueueNotEmpty } from './alarms.ts';
+import type { PsaConfig } from './config.ts';
+
+/** Every work queue, in a fixed order; the record type makes the compiler check it names them all. */
+const QUEUE_IDS: Record<QueueAccess, string> = { partner: 'Partner', internal: 'Internal', triage: 'Triage' };
+export const QUEUES = Object.keys(QUEUE_IDS) as QueueAccess[];
+
+/** How often a dispatcher may fail to handle a queued ticket before it moves to the dead-letter queue. */
+export const MAX_RECEIVE_COUNT = 5;
+
+/**
+ * How long a received ticket stays invisible to other consumers. The partner's and internal IT's
+ * dispatch tooling (not a Lambda function) receives a ticket, files it in its own system and
+ * deletes the message; five minutes covers a slow PSA API call or a retry without letting a
+ * second dispatcher pick the same ticket up.
+ */
+export const DISPATCH_VISIBILITY_TIMEOUT = Duration.minutes(5);
+
+export interface StatefulStackProps extends StackProps {
+  config: PsaConfig;
+}
+
+/**
+ * The stateful part: what holds data and must survive the stateless services being redeployed or
+ * replaced. Stacks that use these resources only reference them (grants go on their own roles), so
+ * this stack never depends on them.
+ */
+export class StatefulStack extends Stack {
+  readonly table: TableV2;
+  readonly bus: EventBus;
+  readonly queues: Record<QueueAccess, Queue>;
+  readonly deadLetterQueues: Record<QueueAccess, Queue>;
+  readonly bucket: Bucket;
+  /** Alarm notifications; subscribed to `alarmEmail` when that is configured. */
+  readonly alarmTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+
+    this.alarmTopic = this.createAlarmTopic(props.config);
+
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: TABLE_DEFINITION.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_DEFINITION.sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryptionV2.awsManagedKey(),
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      globalSecondaryIndexes: TABLE_DEFINITION.indexes.map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.pk, type: AttributeType.STRING },
+        sortKey: { name: index.sk, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      })),
+    });
+
+    this.bus = new EventBus(this, 'Bus', { description: 'PSA domain events: tickets, routing, SLA, reports' });
+    // Every event of this account, kept for a year: a fixed projection or a new consumer replays from it.
+    this.bus.archive('Archive', {
+      description: 'Every PSA domain event, for replay',
+      eventPattern: { account: [this.account] },
+      retention: Duration.days(365),
+    });
+
+    const queues: Partial<Record<QueueAccess, Queue>> = {};
+    const deadLetterQueues: Partial<Record<QueueAccess, Queue>> = {};
+    for (const name of QUEUES) {
+      const id = QUEUE_IDS[name];
+      const deadLetters = new Queue(this, `${id}DeadLetterQueue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        // SQS keeps a message's original enqueue time when it moves it to a DLQ, so the DLQ keeps
+        // messages longer than its source queue (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
+        retentionPeriod: Duration.days(14),
+      });
+      queues[name] = new Queue(this, `${id}Queue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: DISPATCH_VISIBILITY_TIMEOUT,
+        retentionPeriod: Duration.days(7),
+        receiveMessageWaitTime: Duration.seconds(20),
+        deadLetterQueue: { queue: deadLetters, maxReceiveCount: MAX_RECEIVE_COUNT },
+      });
+      deadLetterQueues[name] = deadLetters;
+      alarmWhenQueueNotEmpty(this, `${id}DeadLetterAlarm`, deadLetters, this.alarmTopic);
+      Validations.of(deadLetters).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: `This is the dead-letter queue of the ${name} queue; a message lands here only after ${MAX_RECEIVE_COUNT} failed receives and waits for a person (the alarm fires), so it needs no DLQ of its own.`,
+      });
+    }
+    this.queues = queues as Record<QueueAccess, Queue>;
+    this.deadLetterQueues = deadLetterQueues as Record<QueueAccess, Queue>;
+
+    const accessLogs = new Bucket(this, 'AccessLogBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // S3 server access logging only delivers to SSE-S3 buckets.
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server access log target; logging its own access would log the logging.',
+    });
+
+    this.bucket = new Bucket(this, 'BlobBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'blob-bucket/',
+      // Raw emails are kept (nothing accepted is lost); only superseded versions and abandoned uploads go.
+      lifecycleRules: [
+        { noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  private createAlarmTopic(config: PsaConfig): Topic {
+    // CloudWatch alarms can publish to an encrypted topic only with a customer managed key whose
+    // policy lets CloudWatch use it (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger).
+    const key = new Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the PSA alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const topic = new Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
+    return topic;
+  }
+}

@@ -1,0 +1,72 @@
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { OutboxEntry } from '../ports.ts';
+import { type ReportStore, type TicketFact, TicketFactSchema } from '../report-facts.ts';
+import { keys } from '../table.ts';
+import { isConditionFailure, outboxItemAttributes } from './dynamo-outbox.ts';
+
+const FIELDS = Object.keys(TicketFactSchema.shape);
+
+export class DynamoReportStore implements ReportStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly now: () => Date;
+  constructor(doc: DynamoDBDocumentClient, tableName: string, now: () => Date = () => new Date()) {
+    this.doc = doc;
+    this.tableName = tableName;
+    this.now = now;
+  }
+
+  async putFact(fact: TicketFact): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: keys.monthFacts(fact.tenantId, fact.month), sk: `F#${fact.ticketId}`, ...fact },
+          ConditionExpression: 'attribute_not_exists(pk) OR factVersion <= :v',
+          ExpressionAttributeValues: { ':v': fact.factVersion },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async listFacts(tenantId: string, month: string): Promise<TicketFact[]> {
+    const facts: TicketFact[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :f)',
+          ExpressionAttributeValues: { ':pk': keys.monthFacts(tenantId, month), ':f': 'F#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        facts.push(Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as TicketFact);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return facts;
+  }
+
+  async recordRelief(tenantId: string, month: string, outbox: OutboxEntry[]): Promise<boolean> {
+    const key = { pk: keys.tenant(tenantId), sk: `RELIEF#${month}` };
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, publishedAt: this.now().toISOString(), ...outboxItemAttributes(outbox, this.now(), key) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+}

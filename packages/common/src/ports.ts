@@ -1,0 +1,109 @@
+import type { BusEvent } from './events.ts';
+import type { Owner, Ticket, TicketStatus } from './ticket.ts';
+
+/**
+ * Ports: what domain code needs from the outside world. Domain code never imports an AWS SDK;
+ * AWS adapters (and their emulator-backed local twins, which are the same adapters pointed at
+ * loopback endpoints) implement these.
+ */
+
+/** Something to do after a state change: publish an event or send a queue message. */
+export type OutboxEntry =
+  | { id: string; kind: 'event'; event: BusEvent }
+  | { id: string; kind: 'queue'; queue: QueueName; body: string; attributes: Record<string, string> };
+
+/** A record that carries an outbox of side effects written atomically with its state. */
+export interface OutboxKey {
+  pk: string;
+  sk: string;
+}
+
+export interface PendingOutbox {
+  key: OutboxKey;
+  entries: OutboxEntry[];
+}
+
+export interface OutboxStore {
+  /** Remove entries that were dispatched. Idempotent. */
+  clear(key: OutboxKey, entryIds: string[]): Promise<void>;
+  /** Records whose outbox still holds entries written before `olderThan` (for the reconciler). */
+  listPending(olderThan: Date, limit: number): Promise<PendingOutbox[]>;
+}
+
+export interface TicketListQuery {
+  tenantId: string;
+  owner?: Owner | Owner[];
+  requesterEmail?: string;
+  status?: TicketStatus;
+  limit: number;
+  cursor?: string;
+}
+
+export interface TicketPage {
+  items: Ticket[];
+  nextCursor: string | null;
+}
+
+export interface TicketStore {
+  /** Next ticket number of a tenant (monotonic; a crash may leave a gap, never a duplicate). */
+  nextNumber(tenantId: string): Promise<number>;
+  /** Create; fails with ConflictError when the id exists. Outbox entries are written atomically. */
+  create(ticket: Ticket, outbox: OutboxEntry[]): Promise<void>;
+  get(tenantId: string, id: string): Promise<Ticket | null>;
+  /**
+   * Replace the ticket if its stored version is `ticket.version - 1` (optimistic concurrency);
+   * throws StaleWriteError otherwise. Outbox entries are written atomically with it.
+   */
+  update(ticket: Ticket, outbox: OutboxEntry[]): Promise<void>;
+  list(query: TicketListQuery): Promise<TicketPage>;
+  /** Open, routed tickets of one owner, oldest first. Reads an index of open tickets only. */
+  listOpen(tenantId: string, owner: Owner): Promise<Ticket[]>;
+  countOpen(tenantId: string, owner: Owner): Promise<number>;
+}
+
+/** Maps a caller-supplied idempotency key to the ticket id it created. */
+export interface IdempotencyStore {
+  /** Claim `key` for `ticketId`; returns the id already holding the key if it was claimed before. */
+  claim(tenantId: string, key: string, ticketId: string, fingerprint: string): Promise<
+    { claimed: true } | { claimed: false; ticketId: string; fingerprint: string }
+  >;
+}
+
+export interface EventBus {
+  publish(events: BusEvent[]): Promise<void>;
+}
+
+export type QueueName = 'partner' | 'internal' | 'triage';
+
+export interface QueueMessage {
+  body: string;
+  attributes: Record<string, string>;
+}
+
+export interface Queue {
+  send(queue: QueueName, message: QueueMessage): Promise<void>;
+}
+
+export interface BlobStore {
+  put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  get(key: string): Promise<Uint8Array | null>;
+}
+
+export interface TenantStore {
+  /** The tenant's current division of work, or null for an unknown tenant. */
+  getDivisionOfWork(tenantId: string): Promise<import('./division-of-work.ts').DivisionOfWork | null>;
+  /** Store a new version (and make it current); ConflictError if that version exists. */
+  putDivisionOfWork(dow: import('./division-of-work.ts').DivisionOfWork): Promise<void>;
+  listTenants(): Promise<string[]>;
+}
+
+export interface SlaStore {
+  listClocks(tenantId: string, ticketId: string): Promise<import('./sla-clock.ts').SlaClockRecord[]>;
+  /**
+   * Write a clock if its stored revision is `clock.rev - 1` (0 = must not exist); StaleWriteError
+   * otherwise. Outbox entries (SLA events) are written atomically with it.
+   */
+  saveClock(clock: import('./sla-clock.ts').SlaClockRecord, outbox: OutboxEntry[]): Promise<void>;
+  /** Clocks whose next warning or breach falls in `bucket` at or before `until`. */
+  listDue(bucket: string, until: Date, limit: number): Promise<import('./sla-clock.ts').SlaClockRecord[]>;
+}

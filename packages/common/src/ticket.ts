@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+export const TenantIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'tenant id: 2-63 lower-case letters, digits or dashes');
+export type TenantId = z.infer<typeof TenantIdSchema>;
+
+export const OwnerSchema = z.enum(['partner', 'internal', 'triage']);
+export type Owner = z.infer<typeof OwnerSchema>;
+
+export const PrioritySchema = z.enum(['P1', 'P2', 'P3', 'P4']);
+export type Priority = z.infer<typeof PrioritySchema>;
+
+export const ChannelSchema = z.enum(['email', 'web', 'api']);
+export type Channel = z.infer<typeof ChannelSchema>;
+
+export const TicketStatusSchema = z.enum([
+  'new',
+  'acknowledged',
+  'in_progress',
+  'waiting_on_customer',
+  'resolved',
+  'closed',
+  'reopened',
+]);
+export type TicketStatus = z.infer<typeof TicketStatusSchema>;
+
+/** Statuses a caller may set through the lifecycle API (`new` is only ever the first). */
+export const SettableStatusSchema = TicketStatusSchema.exclude(['new']);
+
+export const OPEN_STATUSES: ReadonlySet<TicketStatus> = new Set([
+  'new',
+  'acknowledged',
+  'in_progress',
+  'waiting_on_customer',
+  'reopened',
+]);
+export const isOpenStatus = (s: TicketStatus): boolean => OPEN_STATUSES.has(s);
+
+export const RequesterSchema = z.object({
+  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  name: z.string().trim().max(200).optional(),
+});
+export type Requester = z.infer<typeof RequesterSchema>;
+
+export const RoutingRuleSchema = z.enum([
+  'guardrail',
+  'vip',
+  'workload-owner',
+  'after-hours',
+  'overflow',
+  'triage',
+]);
+export type RoutingRule = z.infer<typeof RoutingRuleSchema>;
+
+export const RoutingDecisionSchema = z.object({
+  rule: RoutingRuleSchema,
+  reasons: z.array(z.string()).min(1),
+  confidence: z.number().min(0).max(1),
+  divisionOfWorkVersion: z.number().int().positive(),
+  runnerUp: z.object({ workload: z.string(), confidence: z.number() }).nullable(),
+  flags: z.object({
+    guardrail: z.boolean(),
+    vip: z.boolean(),
+    afterHours: z.boolean(),
+    overflow: z.boolean(),
+    triage: z.boolean(),
+  }),
+  decidedAt: z.iso.datetime(),
+});
+export type RoutingDecision = z.infer<typeof RoutingDecisionSchema>;
+
+export const StatusChangeSchema = z.object({
+  from: TicketStatusSchema,
+  to: TicketStatusSchema,
+  at: z.iso.datetime(),
+  by: z.object({ role: z.string(), email: z.string().optional() }),
+  note: z.string().optional(),
+});
+export type StatusChange = z.infer<typeof StatusChangeSchema>;
+
+/** The ticket as stored and as the API returns it (minus `sla`, which the SLA service owns). */
+export const TicketSchema = z.object({
+  tenantId: TenantIdSchema,
+  id: z.string(),
+  number: z.number().int().positive(),
+  /** Human token, e.g. `ACME-1042`; used in email subjects for threading. */
+  key: z.string(),
+  subject: z.string(),
+  body: z.string(),
+  channel: ChannelSchema,
+  requester: RequesterSchema,
+  /** Priority the requester or an alert asked for; overrides the workload default. */
+  requestedPriority: PrioritySchema.nullable(),
+  status: TicketStatusSchema,
+  owner: OwnerSchema.nullable(),
+  workload: z.string().nullable(),
+  priority: PrioritySchema.nullable(),
+  afterHours: z.boolean().nullable(),
+  routing: RoutingDecisionSchema.nullable(),
+  /** Estimated handle minutes of the workload (relief metrics). */
+  handleMinutes: z.number().int().nonnegative().nullable(),
+  receivedAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  firstRespondedAt: z.iso.datetime().nullable(),
+  resolvedAt: z.iso.datetime().nullable(),
+  history: z.array(StatusChangeSchema),
+  /** Optimistic-concurrency version; every write increments it. */
+  version: z.number().int().positive(),
+});
+export type Ticket = z.infer<typeof TicketSchema>;
+
+/** Ticket key shown to people: tenant prefix and number. */
+export const ticketKey = (tenantId: string, number: number): string =>
+  `${tenantId.replace(/-/g, '').slice(0, 8).toUpperCase()}-${number}`;
+
+/** The lifecycle: which status may follow which. */
+const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
+  new: ['acknowledged', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'],
+  acknowledged: ['in_progress', 'waiting_on_customer', 'resolved', 'closed'],
+  in_progress: ['acknowledged', 'waiting_on_customer', 'resolved', 'closed'],
+  waiting_on_customer: ['in_progress', 'acknowledged', 'resolved', 'closed'],
+  resolved: ['closed', 'reopened'],
+  closed: ['reopened'],
+  reopened: ['acknowledged', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'],
+};
+
+export const canTransition = (from: TicketStatus, to: TicketStatus): boolean =>
+  TRANSITIONS[from].includes(to);
+
+/** Statuses that count as the first response to the requester. */
+export const RESPONDED_STATUSES: ReadonlySet<TicketStatus> = new Set([
+  'acknowledged',
+  'in_progress',
+  'waiting_on_customer',
+  'resolved',
+  'closed',
+]);

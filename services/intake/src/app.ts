@@ -1,0 +1,54 @@
+import { routes, openApiDocument } from '@psa/common/api-contract';
+import type { Authenticator } from '@psa/common/auth';
+import { createApiApp } from '@psa/common/http';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { changeStatus, type ChangeStatusDeps } from './domain/change-status.ts';
+import { getTicket, listTickets, type ReadDeps, viewTicket } from './domain/read-tickets.ts';
+import { type SubmitDeps, submitTicket } from './domain/submit-ticket.ts';
+
+export type IntakeDeps = SubmitDeps & ChangeStatusDeps & ReadDeps & { logger: Logger; authenticate: Authenticator };
+
+/** The intake HTTP API: the same app runs behind API Gateway and in the local server. */
+export function createIntakeApp(deps: IntakeDeps) {
+  const app = createApiApp({ authenticate: deps.authenticate, logger: deps.logger });
+
+  app.get('/openapi.json', (c) => c.json(openApiDocument(new URL(c.req.url).origin) as object));
+
+  app.openapi(routes.createTicket, async (c) => {
+    const { tenantId } = c.req.valid('param');
+    const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    const { ticket, created } = await submitTicket(
+      {
+        tenantId,
+        principal: c.get('principal'),
+        input: c.req.valid('json'),
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+      },
+      deps,
+    );
+    return c.json(await viewTicket(ticket, deps), created ? 201 : 200);
+  });
+
+  app.openapi(routes.getTicket, async (c) => {
+    const { tenantId, id } = c.req.valid('param');
+    return c.json(await getTicket({ tenantId, ticketId: id, principal: c.get('principal') }, deps), 200);
+  });
+
+  app.openapi(routes.listTickets, async (c) => {
+    const { tenantId } = c.req.valid('param');
+    const q = c.req.valid('query');
+    return c.json(await listTickets({ tenantId, principal: c.get('principal'), ...q }, deps), 200);
+  });
+
+  app.openapi(routes.changeStatus, async (c) => {
+    const { tenantId, id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const ticket = await changeStatus(
+      { tenantId, ticketId: id, principal: c.get('principal'), status: body.status, ...(body.note ? { note: body.note } : {}) },
+      deps,
+    );
+    return c.json(await viewTicket(ticket, deps), 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,18 @@
+import { DynamoIdempotencyStore } from '@psa/common/aws/dynamo-idempotency-store';
+import { DynamoSlaStore } from '@psa/common/aws/dynamo-sla-store';
+import { parseConfig } from '@psa/common/config';
+import { createAuthenticator, createCoreDeps } from '@psa/common/runtime';
+import type { IntakeDeps } from './app.ts';
+import { IntakeConfig } from './config.ts';
+
+/** Builds intake's adapters once per cold start from its configuration. */
+export function composeIntake(env: Record<string, string | undefined>): IntakeDeps {
+  const config = parseConfig(IntakeConfig, env);
+  const core = createCoreDeps(config);
+  return {
+    ...core,
+    idempotency: new DynamoIdempotencyStore(core.doc, config.TABLE_NAME),
+    sla: new DynamoSlaStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
+    authenticate: createAuthenticator(config),
+  };
+}

@@ -1,0 +1,77 @@
+import type { Principal } from '@psa/common/auth';
+import type { Clock } from '@psa/common/clock';
+import { ConflictError, StaleWriteError } from '@psa/common/errors';
+import { TicketStatusChanged, toBusEvent } from '@psa/common/events';
+import { eventEntry, type OutboxDeps } from '@psa/common/outbox';
+import type { TicketStore } from '@psa/common/ports';
+import { canTransition, RESPONDED_STATUSES, type Ticket, type TicketStatus } from '@psa/common/ticket';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { assertCanRead, assertCanUpdate } from './access.ts';
+import { deliverNow } from './submit-ticket.ts';
+
+export interface ChangeStatusDeps extends OutboxDeps {
+  tickets: TicketStore;
+  clock: Clock;
+  logger: Pick<Logger, 'warn'>;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Move a ticket through its lifecycle. The change and its TicketStatusChanged event are one
+ * conditional write (guarded by the ticket's version); a concurrent writer makes us re-read and
+ * re-check, never overwrite.
+ */
+export async function changeStatus(
+  cmd: { tenantId: string; ticketId: string; principal: Principal; status: TicketStatus; note?: string },
+  deps: ChangeStatusDeps,
+): Promise<Ticket> {
+  for (let attempt = 1; ; attempt++) {
+    const current = assertCanRead(cmd.principal, cmd.tenantId, await deps.tickets.get(cmd.tenantId, cmd.ticketId));
+    assertCanUpdate(cmd.principal, current);
+    if (!canTransition(current.status, cmd.status)) {
+      throw new ConflictError(`cannot move a ticket from '${current.status}' to '${cmd.status}'`);
+    }
+    const at = deps.clock.now().toISOString();
+    const by = { role: cmd.principal.role, ...(cmd.principal.email ? { email: cmd.principal.email } : {}) };
+    const next: Ticket = {
+      ...current,
+      status: cmd.status,
+      updatedAt: at,
+      firstRespondedAt: current.firstRespondedAt ?? (RESPONDED_STATUSES.has(cmd.status) ? at : null),
+      resolvedAt:
+        cmd.status === 'reopened'
+          ? null
+          : (current.resolvedAt ?? (cmd.status === 'resolved' || cmd.status === 'closed' ? at : null)),
+      history: [
+        ...current.history,
+        { from: current.status, to: cmd.status, at, by, ...(cmd.note ? { note: cmd.note } : {}) },
+      ],
+      version: current.version + 1,
+    };
+    const eventId = `${current.id}:v${next.version}`;
+    const entry = eventEntry(
+      eventId,
+      toBusEvent(TicketStatusChanged, {
+        eventId,
+        occurredAt: at,
+        tenantId: current.tenantId,
+        ticketId: current.id,
+        from: current.status,
+        to: cmd.status,
+        at,
+        by,
+        owner: current.owner,
+        ticketVersion: next.version,
+      }),
+    );
+    try {
+      await deps.tickets.update(next, [entry]);
+    } catch (err) {
+      if (err instanceof StaleWriteError && attempt < MAX_ATTEMPTS) continue;
+      throw err;
+    }
+    await deliverNow(next, [entry], deps);
+    return next;
+  }
+}

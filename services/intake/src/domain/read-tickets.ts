@@ -1,0 +1,67 @@
+import type { Principal } from '@psa/common/auth';
+import { assertTenant } from '@psa/common/auth';
+import type { Clock } from '@psa/common/clock';
+import type { DivisionOfWork } from '@psa/common/division-of-work';
+import type { SlaStore, TenantStore, TicketStore } from '@psa/common/ports';
+import { viewSlaClock } from '@psa/common/sla-clock';
+import type { Owner, Ticket, TicketStatus } from '@psa/common/ticket';
+import { ALWAYS_OPEN } from '@psa/common/calendar';
+import { assertCanRead, visibleOwners } from './access.ts';
+
+export interface ReadDeps {
+  tickets: TicketStore;
+  sla: SlaStore;
+  tenants: TenantStore;
+  clock: Clock;
+}
+
+/** The API view of a ticket: its stored state plus each SLA clock as of now. */
+export async function viewTicket(ticket: Ticket, deps: ReadDeps, dow?: DivisionOfWork | null) {
+  const { version: _version, ...rest } = ticket;
+  const clocks = await deps.sla.listClocks(ticket.tenantId, ticket.id);
+  if (clocks.length === 0) return { ...rest, sla: [] };
+  const doc = dow ?? (await deps.tenants.getDivisionOfWork(ticket.tenantId));
+  const now = deps.clock.now();
+  return {
+    ...rest,
+    sla: clocks.map((c) =>
+      viewSlaClock(c, c.calendar === 'internal' && doc ? doc.internalCalendar : (doc?.partnerCoverage.calendar ?? ALWAYS_OPEN), now),
+    ),
+  };
+}
+
+export async function getTicket(cmd: { tenantId: string; ticketId: string; principal: Principal }, deps: ReadDeps) {
+  const ticket = assertCanRead(cmd.principal, cmd.tenantId, await deps.tickets.get(cmd.tenantId, cmd.ticketId));
+  return viewTicket(ticket, deps);
+}
+
+export async function listTickets(
+  cmd: {
+    tenantId: string;
+    principal: Principal;
+    status?: TicketStatus;
+    owner?: Owner;
+    limit: number;
+    cursor?: string;
+  },
+  deps: ReadDeps,
+) {
+  assertTenant(cmd.principal, cmd.tenantId);
+  const scope = visibleOwners(cmd.principal);
+  let owner: Owner | Owner[] | undefined = cmd.owner;
+  if (Array.isArray(scope)) {
+    // A partner asking for internal tickets gets an empty page, not a hint that they exist.
+    owner = cmd.owner ? (scope.includes(cmd.owner) ? cmd.owner : []) : scope;
+    if (Array.isArray(owner) && owner.length === 0) return { items: [], nextCursor: null };
+  }
+  const page = await deps.tickets.list({
+    tenantId: cmd.tenantId,
+    limit: cmd.limit,
+    ...(owner ? { owner } : {}),
+    ...(cmd.status ? { status: cmd.status } : {}),
+    ...(cmd.cursor ? { cursor: cmd.cursor } : {}),
+    ...(scope === 'own' ? { requesterEmail: cmd.principal.email! } : {}),
+  });
+  const dow = page.items.length ? await deps.tenants.getDivisionOfWork(cmd.tenantId) : null;
+  return { items: await Promise.all(page.items.map((t) => viewTicket(t, deps, dow))), nextCursor: page.nextCursor };
+}

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import type { CreateTicketBodySchema } from '@psa/common/api-contract';
+import { assertRole, assertTenant, type Principal } from '@psa/common/auth';
+import type { Clock } from '@psa/common/clock';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@psa/common/errors';
+import { TicketReceived, toBusEvent } from '@psa/common/events';
+import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/common/outbox';
+import type { IdempotencyStore, TenantStore, TicketStore } from '@psa/common/ports';
+import { keys } from '@psa/common/table';
+import { type Channel, type Requester, type Ticket, ticketKey } from '@psa/common/ticket';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { z } from 'zod';
+
+export interface SubmitDeps extends OutboxDeps {
+  tickets: TicketStore;
+  tenants: TenantStore;
+  idempotency: IdempotencyStore;
+  clock: Clock;
+  logger: Pick<Logger, 'warn'>;
+  newId?: () => string;
+}
+
+export interface SubmitCommand {
+  tenantId: string;
+  principal: Principal;
+  input: z.infer<typeof CreateTicketBodySchema>;
+  idempotencyKey?: string;
+  channel?: Channel;
+}
+
+/**
+ * Accept a ticket. It is persisted with its TicketReceived event in its outbox before this
+ * returns, so an outage of the bus delays routing but never loses the ticket or its event.
+ * A repeated Idempotency-Key returns the ticket the first request created, and creates nothing.
+ */
+export async function submitTicket(
+  cmd: SubmitCommand,
+  deps: SubmitDeps,
+): Promise<{ ticket: Ticket; created: boolean }> {
+  const { principal, tenantId } = cmd;
+  assertTenant(principal, tenantId);
+  assertRole(principal, ['requester', 'internal', 'partner'], 'submit tickets');
+  const requester = resolveRequester(principal, cmd.input.requester);
+  if (!(await deps.tenants.getDivisionOfWork(tenantId))) throw new NotFoundError(`tenant ${tenantId} not found`);
+
+  let id = (deps.newId ?? (() => crypto.randomUUID()))();
+  if (cmd.idempotencyKey) {
+    const fingerprint = createHash('sha256').update(JSON.stringify([requester, cmd.input])).digest('hex');
+    const claim = await deps.idempotency.claim(tenantId, `${principal.sub}#${cmd.idempotencyKey}`, id, fingerprint);
+    if (!claim.claimed) {
+      if (claim.fingerprint !== fingerprint) {
+        throw new ConflictError('Idempotency-Key was already used for a different request');
+      }
+      const existing = await deps.tickets.get(tenantId, claim.ticketId);
+      if (existing) return { ticket: existing, created: false };
+      // The first attempt claimed the key and died before storing: finish its work under its id.
+      id = claim.ticketId;
+    }
+  }
+
+  const now = deps.clock.now().toISOString();
+  const number = await deps.tickets.nextNumber(tenantId);
+  const ticket: Ticket = {
+    tenantId,
+    id,
+    number,
+    key: ticketKey(tenantId, number),
+    subject: cmd.input.subject,
+    body: cmd.input.body,
+    channel: cmd.channel ?? cmd.input.channel ?? (principal.role === 'requester' ? 'web' : 'api'),
+    requester,
+    requestedPriority: cmd.input.priority ?? null,
+    status: 'new',
+    owner: null,
+    workload: null,
+    priority: null,
+    afterHours: null,
+    routing: null,
+    handleMinutes: null,
+    receivedAt: now,
+    updatedAt: now,
+    firstRespondedAt: null,
+    resolvedAt: null,
+    history: [],
+    version: 1,
+  };
+  const received = eventEntry(
+    `${id}:received`,
+    toBusEvent(TicketReceived, {
+      eventId: `${id}:received`,
+      occurredAt: now,
+      tenantId,
+      ticketId: id,
+      number,
+      channel: ticket.channel,
+      receivedAt: now,
+      ticketVersion: 1,
+    }),
+  );
+  try {
+    await deps.tickets.create(ticket, [received]);
+  } catch (err) {
+    if (err instanceof ConflictError) {
+      const existing = await deps.tickets.get(tenantId, id);
+      if (existing) return { ticket: existing, created: false };
+    }
+    throw err;
+  }
+  await deliverNow(ticket, [received], deps);
+  return { ticket, created: true };
+}
+
+function resolveRequester(principal: Principal, given: Requester | undefined): Requester {
+  if (principal.role === 'requester') {
+    if (given && given.email !== principal.email) {
+      throw new ForbiddenError('a requester submits tickets only as themselves');
+    }
+    return { email: principal.email!, ...(principal.name ? { name: principal.name } : given?.name ? { name: given.name } : {}) };
+  }
+  if (!given) {
+    throw new ValidationError('requester is required when staff submit on someone’s behalf', [
+      { path: 'body.requester', message: 'required for role ' + principal.role },
+    ]);
+  }
+  return given;
+}
+
+/** Deliver the outbox at once; on failure the reconciler delivers it later, so only log. */
+export async function deliverNow(
+  ticket: Ticket,
+  entries: Parameters<typeof dispatchOutbox>[1],
+  deps: OutboxDeps & { logger: Pick<Logger, 'warn'> },
+): Promise<void> {
+  try {
+    await dispatchOutbox(keys.ticket(ticket.tenantId, ticket.id), entries, deps);
+  } catch (error) {
+    deps.logger.warn('outbox delivery deferred to the reconciler', { ticketId: ticket.id, error });
+  }
+}

@@ -1,0 +1,13 @@
+import { parseConfig } from '@psa/common/config';
+import { reconcileOutbox } from '@psa/common/outbox';
+import { CoreConfig, createCoreDeps, createQueue, QueueConfig } from '@psa/common/runtime';
+
+const config = parseConfig(CoreConfig.extend(QueueConfig.shape), process.env);
+const deps = { ...createCoreDeps(config), queue: createQueue(config) };
+
+/** Scheduled: re-deliver outbox entries that a crash or a bus/queue outage left behind. */
+export const handler = async (): Promise<{ records: number; failures: number }> => {
+  const result = await reconcileOutbox({ ...deps, now: () => deps.clock.now() });
+  if (result.records > 0) deps.logger.info('outbox reconciled', result);
+  return result;
+};

@@ -1,0 +1,27 @@
+import { routes } from '@psa/common/api-contract';
+import type { Authenticator } from '@psa/common/auth';
+import { createApiApp } from '@psa/common/http';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { getBacklog, getMonthly, type ReportDeps } from './domain/read-reports.ts';
+
+export type ReportingApiDeps = ReportDeps & { logger: Logger; authenticate: Authenticator };
+
+/** Leadership reports: the same app runs behind API Gateway and in the local server. */
+export function createReportingApp(deps: ReportingApiDeps) {
+  const app = createApiApp({ authenticate: deps.authenticate, logger: deps.logger });
+  app.openapi(routes.backlogReport, async (c) => {
+    const { tenantId } = c.req.valid('param');
+    return c.json(await getBacklog({ tenantId, principal: c.get('principal') }, deps), 200);
+  });
+  app.openapi(routes.afterHoursReport, async (c) => {
+    const { tenantId } = c.req.valid('param');
+    const { month } = c.req.valid('query');
+    return c.json(await getMonthly('after-hours', { tenantId, principal: c.get('principal'), ...(month ? { month } : {}) }, deps), 200);
+  });
+  app.openapi(routes.reliefReport, async (c) => {
+    const { tenantId } = c.req.valid('param');
+    const { month } = c.req.valid('query');
+    return c.json(await getMonthly('relief', { tenantId, principal: c.get('principal'), ...(month ? { month } : {}) }, deps), 200);
+  });
+  return app;
+}

@@ -1,0 +1,53 @@
+import type { DivisionOfWork } from '@psa/common/division-of-work';
+import { monthOf } from '@psa/common/month';
+import type { SlaStore, TenantStore, TicketStore } from '@psa/common/ports';
+import type { ReportStore, TicketFact } from '@psa/common/report-facts';
+import type { SlaClockRecord } from '@psa/common/sla-clock';
+import type { Ticket } from '@psa/common/ticket';
+
+export interface ProjectDeps {
+  tickets: TicketStore;
+  tenants: TenantStore;
+  sla: SlaStore;
+  reports: ReportStore;
+}
+
+const outcome = (c: SlaClockRecord | undefined) => (c ? { met: c.met, breached: c.breached } : null);
+
+/** The fact reporting keeps of a routed ticket, from its current state and SLA clocks. */
+export function toFact(ticket: Ticket, clocks: SlaClockRecord[], dow: DivisionOfWork): TicketFact | null {
+  if (!ticket.owner || !ticket.priority) return null;
+  const byTarget = new Map(clocks.map((c) => [c.target, c]));
+  // Both parts only ever grow, so their combination orders any two reads of the same ticket.
+  const clockRevs = clocks.reduce((n, c) => n + c.rev, 0);
+  return {
+    tenantId: ticket.tenantId,
+    ticketId: ticket.id,
+    key: ticket.key,
+    month: monthOf(new Date(ticket.receivedAt), dow.timeZone),
+    owner: ticket.owner,
+    workload: ticket.workload,
+    priority: ticket.priority,
+    afterHours: ticket.afterHours ?? false,
+    handleMinutes: ticket.handleMinutes ?? 0,
+    status: ticket.status,
+    receivedAt: ticket.receivedAt,
+    firstRespondedAt: ticket.firstRespondedAt,
+    resolvedAt: ticket.resolvedAt,
+    sla: { firstResponse: outcome(byTarget.get('firstResponse')), resolution: outcome(byTarget.get('resolution')) },
+    factVersion: ticket.version * 100_000 + clockRevs,
+  };
+}
+
+/**
+ * Project a ticket into its month's facts. State-based: it re-reads the ticket and its clocks,
+ * so any event about the ticket, delivered any number of times in any order, converges.
+ */
+export async function projectTicket(ref: { tenantId: string; ticketId: string }, deps: ProjectDeps): Promise<boolean> {
+  const ticket = await deps.tickets.get(ref.tenantId, ref.ticketId);
+  if (!ticket) return false;
+  const dow = await deps.tenants.getDivisionOfWork(ref.tenantId);
+  if (!dow) return false;
+  const fact = toFact(ticket, await deps.sla.listClocks(ref.tenantId, ref.ticketId), dow);
+  return fact ? deps.reports.putFact(fact) : false;
+}

@@ -1,0 +1,78 @@
+import { assertRole, assertTenant, type Principal } from '@psa/common/auth';
+import type { Clock } from '@psa/common/clock';
+import { NotFoundError } from '@psa/common/errors';
+import { MonthlyReliefReport, toBusEvent } from '@psa/common/events';
+import { monthOf, previousMonth } from '@psa/common/month';
+import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/common/outbox';
+import type { TenantStore, TicketStore } from '@psa/common/ports';
+import type { ReportStore } from '@psa/common/report-facts';
+import { keys } from '@psa/common/table';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { afterHoursReport, backlogReport, reliefReport } from './reports.ts';
+
+export interface ReportDeps {
+  tickets: TicketStore;
+  tenants: TenantStore;
+  reports: ReportStore;
+  clock: Clock;
+}
+
+const READERS = ['leadership', 'internal'] as const;
+
+async function tenantDoc(principal: Principal, tenantId: string, deps: ReportDeps) {
+  assertTenant(principal, tenantId);
+  assertRole(principal, READERS, 'read reports');
+  const dow = await deps.tenants.getDivisionOfWork(tenantId);
+  if (!dow) throw new NotFoundError(`tenant ${tenantId} not found`);
+  return dow;
+}
+
+export async function getBacklog(cmd: { tenantId: string; principal: Principal }, deps: ReportDeps) {
+  await tenantDoc(cmd.principal, cmd.tenantId, deps);
+  const [partner, internal, triage] = await Promise.all(
+    (['partner', 'internal', 'triage'] as const).map((o) => deps.tickets.listOpen(cmd.tenantId, o)),
+  );
+  return backlogReport({ partner: partner!, internal: internal!, triage: triage! }, deps.clock.now());
+}
+
+export async function getMonthly(
+  kind: 'after-hours' | 'relief',
+  cmd: { tenantId: string; principal: Principal; month?: string },
+  deps: ReportDeps,
+) {
+  const dow = await tenantDoc(cmd.principal, cmd.tenantId, deps);
+  const month = cmd.month ?? monthOf(deps.clock.now(), dow.timeZone);
+  const facts = await deps.reports.listFacts(cmd.tenantId, month);
+  return kind === 'relief' ? reliefReport(month, dow.timeZone, facts) : afterHoursReport(month, dow.timeZone, facts);
+}
+
+/**
+ * Publish each tenant's relief report for the month that has just closed in the tenant's own time
+ * zone, exactly once (a conditional marker carries the event in its outbox). Running hourly, a
+ * missed run is made good by the next.
+ */
+export async function publishMonthlyRelief(
+  deps: ReportDeps & OutboxDeps & { logger: Pick<Logger, 'warn' | 'info'> },
+): Promise<string[]> {
+  const published: string[] = [];
+  for (const tenantId of await deps.tenants.listTenants()) {
+    const dow = await deps.tenants.getDivisionOfWork(tenantId);
+    if (!dow) continue;
+    const now = deps.clock.now();
+    const month = previousMonth(monthOf(now, dow.timeZone));
+    const report = reliefReport(month, dow.timeZone, await deps.reports.listFacts(tenantId, month));
+    const eventId = `${tenantId}:relief:${month}`;
+    const entry = eventEntry(
+      eventId,
+      toBusEvent(MonthlyReliefReport, { eventId, occurredAt: now.toISOString(), tenantId, month, report }),
+    );
+    if (!(await deps.reports.recordRelief(tenantId, month, [entry]))) continue;
+    try {
+      await dispatchOutbox({ pk: keys.tenant(tenantId), sk: `RELIEF#${month}` }, [entry], deps);
+    } catch (error) {
+      deps.logger.warn('relief report delivery deferred to the reconciler', { tenantId, month, error });
+    }
+    published.push(`${tenantId}/${month}`);
+  }
+  return published;
+}

@@ -1,0 +1,114 @@
+import type { Owner, Priority, Ticket } from '@psa/common/ticket';
+import type { TicketFact } from '@psa/common/report-facts';
+
+const OWNERS: Owner[] = ['partner', 'internal', 'triage'];
+const PRIORITIES: Priority[] = ['P1', 'P2', 'P3', 'P4'];
+const HOUR = 3_600_000;
+const AGE_BUCKETS = [
+  { id: 'under4h', maxHours: 4 },
+  { id: '4to24h', maxHours: 24 },
+  { id: '1to3d', maxHours: 72 },
+  { id: '3to7d', maxHours: 168 },
+  { id: 'over7d', maxHours: Number.POSITIVE_INFINITY },
+] as const;
+
+const zeroes = <K extends string>(ks: readonly K[]) => Object.fromEntries(ks.map((k) => [k, 0])) as Record<K, number>;
+const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
+
+/** Open tickets by owner, priority and age, from the open-ticket index only. */
+export function backlogReport(open: Record<Owner, Ticket[]>, now: Date) {
+  const byOwner = zeroes(OWNERS);
+  const byPriority = Object.fromEntries(OWNERS.map((o) => [o, zeroes(PRIORITIES)])) as Record<Owner, Record<Priority, number>>;
+  const byAge = Object.fromEntries(OWNERS.map((o) => [o, zeroes(AGE_BUCKETS.map((b) => b.id))])) as Record<
+    Owner,
+    Record<(typeof AGE_BUCKETS)[number]['id'], number>
+  >;
+  const oldest = {} as Record<Owner, { id: string; key: string; receivedAt: string; ageHours: number } | null>;
+  for (const owner of OWNERS) {
+    oldest[owner] = null;
+    for (const t of open[owner]) {
+      byOwner[owner]++;
+      if (t.priority) byPriority[owner][t.priority]++;
+      const ageHours = (now.getTime() - new Date(t.receivedAt).getTime()) / HOUR;
+      const bucket = AGE_BUCKETS.find((b) => ageHours < b.maxHours)!;
+      byAge[owner][bucket.id]++;
+      if (!oldest[owner] || t.receivedAt < oldest[owner].receivedAt) {
+        oldest[owner] = { id: t.id, key: t.key, receivedAt: t.receivedAt, ageHours: Math.round(ageHours * 10) / 10 };
+      }
+    }
+  }
+  return {
+    asOf: now.toISOString(),
+    total: OWNERS.reduce((n, o) => n + byOwner[o], 0),
+    byOwner,
+    byPriority,
+    byAge,
+    oldestOpen: oldest,
+  };
+}
+
+/** Tickets received outside internal hours in a month, by owner and workload. */
+export function afterHoursReport(month: string, timeZone: string, facts: TicketFact[]) {
+  const after = facts.filter((f) => f.afterHours);
+  const byWorkload: Record<string, Record<Owner, number>> = {};
+  const byOwner = zeroes(OWNERS);
+  for (const f of after) {
+    byOwner[f.owner]++;
+    const w = f.workload ?? 'unrecognised';
+    byWorkload[w] ??= zeroes(OWNERS);
+    byWorkload[w][f.owner]++;
+  }
+  return {
+    month,
+    timeZone,
+    totalTickets: facts.length,
+    afterHoursTickets: after.length,
+    afterHoursShare: ratio(after.length, facts.length),
+    byOwner,
+    byWorkload,
+  };
+}
+
+function attainment(facts: TicketFact[], target: 'firstResponse' | 'resolution') {
+  const measured = facts.filter((f) => {
+    const o = f.sla[target];
+    return o && (o.breached || o.met !== null);
+  });
+  const met = measured.filter((f) => f.sla[target]?.met === true && !f.sla[target]?.breached).length;
+  return { measured: measured.length, met, breached: measured.length - met, attainment: ratio(met, measured.length) };
+}
+
+/** What the partner took off internal IT in a month. */
+export function reliefReport(month: string, timeZone: string, facts: TicketFact[]) {
+  const ticketsByOwner = zeroes(OWNERS);
+  const afterHoursByOwner = zeroes(OWNERS);
+  let partnerHandleMinutes = 0;
+  for (const f of facts) {
+    ticketsByOwner[f.owner]++;
+    if (f.afterHours) afterHoursByOwner[f.owner]++;
+    if (f.owner === 'partner') partnerHandleMinutes += f.handleMinutes;
+  }
+  const slaAttainment = Object.fromEntries(
+    OWNERS.map((o) => {
+      const mine = facts.filter((f) => f.owner === o);
+      return [o, { firstResponse: attainment(mine, 'firstResponse'), resolution: attainment(mine, 'resolution') }];
+    }),
+  );
+  const afterHours = afterHoursByOwner.partner + afterHoursByOwner.internal + afterHoursByOwner.triage;
+  return {
+    month,
+    timeZone,
+    totalTickets: facts.length,
+    ticketsByOwner,
+    partnerShare: ratio(ticketsByOwner.partner, facts.length),
+    afterHoursTickets: afterHours,
+    afterHoursByOwner,
+    afterHoursPartnerShare: ratio(afterHoursByOwner.partner, afterHours),
+    internalHoursFreed: Math.round((partnerHandleMinutes / 60) * 100) / 100,
+    openAtReport: {
+      internal: facts.filter((f) => f.owner === 'internal' && !f.resolvedAt).length,
+      partner: facts.filter((f) => f.owner === 'partner' && !f.resolvedAt).length,
+    },
+    slaAttainment,
+  };
+}

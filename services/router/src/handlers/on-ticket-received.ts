@@ -1,0 +1,14 @@
+import { parseConfig } from '@psa/common/config';
+import { parseEvent, TicketReceived } from '@psa/common/events';
+import { createCoreDeps, createQueue } from '@psa/common/runtime';
+import { RouterConfig } from '../config.ts';
+import { routeTicket } from '../domain/route-ticket.ts';
+
+const config = parseConfig(RouterConfig, process.env);
+const deps = { ...createCoreDeps(config), queue: createQueue(config) };
+
+/** EventBridge rule target: TicketReceived -> routing decision, queue message, TicketRouted. */
+export const handler = async (event: unknown): Promise<void> => {
+  const detail = parseEvent(TicketReceived, event);
+  await routeTicket({ tenantId: detail.tenantId, ticketId: detail.ticketId }, deps);
+};

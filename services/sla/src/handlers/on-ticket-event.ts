@@ -1,0 +1,15 @@
+import { EventBridgeEnvelopeSchema, TicketRouted, TicketStatusChanged } from '@psa/common/events';
+import { composeSla } from '../composition.ts';
+import { syncTicketClocks } from '../domain/sync-clocks.ts';
+
+const deps = composeSla(process.env);
+const contracts = { TicketRouted, TicketStatusChanged } as const;
+
+/** EventBridge rule target: TicketRouted / TicketStatusChanged -> the ticket's SLA clocks. */
+export const handler = async (event: unknown): Promise<void> => {
+  const envelope = EventBridgeEnvelopeSchema.parse(event);
+  const contract = contracts[envelope['detail-type'] as keyof typeof contracts];
+  if (!contract) throw new Error(`unexpected event ${envelope['detail-type']}`);
+  const detail = contract.schema.parse(envelope.detail);
+  await syncTicketClocks({ tenantId: detail.tenantId, ticketId: detail.ticketId }, deps);
+};
