@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { AuthConfig, CoreConfig, QueueConfig } from '@psa/common/runtime';
+import { TABLE_DEFINITION } from '@psa/common/table';
 import type { FunctionSpec, QueueAccess } from '@psa/common/wiring';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type ITableV2, TableGrants } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -85,11 +86,6 @@ export class PsaFunction extends Construct {
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
       });
-      Validations.of(this.failureQueue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason:
-          'This queue is itself a dead-letter queue (the Lambda async DLQ and the EventBridge target DLQ of this function); its messages wait for a person, and an alarm fires.',
-      });
     }
 
     const environment: Partial<Record<EnvName | (typeof QUEUE_URL_ENV)[QueueAccess], string>> = {
@@ -149,8 +145,16 @@ export class PsaFunction extends Construct {
   private grantAccess(resources: SharedResources): void {
     const { access } = this.spec;
     const fn = this.function;
-    if (access.table === 'readwrite') resources.table.grantReadWriteData(fn);
-    else resources.table.grantReadData(fn);
+    // The table's own ARN only (hasIndex false): `grantReadData` would add `<table>/index/*`.
+    const tableGrants = TableGrants.fromTable(resources.table, undefined, false);
+    if (access.table === 'readwrite') tableGrants.readWriteData(fn);
+    else tableGrants.readData(fn);
+    // Each declared index by name, and only Query: indexes are read, never scanned or written.
+    Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['dynamodb:Query'],
+      resourceArns: TABLE_DEFINITION.indexes.map((index) => `${resources.table.tableArn}/index/${index.name}`),
+    });
     if (access.bus) resources.bus.grantPutEventsTo(fn);
     for (const queue of access.queues ?? []) resources.queues[queue].grantSendMessages(fn);
     if (access.bucket === 'read') resources.bucket.grantRead(fn);

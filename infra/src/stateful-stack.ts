@@ -1,6 +1,6 @@
 import type { QueueAccess } from '@psa/common/wiring';
 import { TABLE_DEFINITION } from '@psa/common/table';
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -96,10 +96,6 @@ export class StatefulStack extends Stack {
       });
       deadLetterQueues[name] = deadLetters;
       alarmWhenQueueNotEmpty(this, `${id}DeadLetterAlarm`, deadLetters, this.alarmTopic);
-      Validations.of(deadLetters).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: `This is the dead-letter queue of the ${name} queue; a message lands here only after ${MAX_RECEIVE_COUNT} failed receives and waits for a person (the alarm fires), so it needs no DLQ of its own.`,
-      });
     }
     this.queues = queues as Record<QueueAccess, Queue>;
     this.deadLetterQueues = deadLetterQueues as Record<QueueAccess, Queue>;
@@ -113,10 +109,6 @@ export class StatefulStack extends Stack {
       versioned: true,
       lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is the server access log target; logging its own access would log the logging.',
     });
 
     this.bucket = new Bucket(this, 'BlobBucket', {

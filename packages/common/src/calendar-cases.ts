@@ -11,6 +11,8 @@
  * - Znuny: DeltaWorkingTime of a swapped start/end is 0 (not negative).
  * - business_time: `n.business_days.after/before` counts from the start of the workday when starting on a day
  *   off, and going back to a time outside business hours lands at the start of the previous business day.
+ * biz calendars may carry date-specific `breaks`; they are applied as pauses. Date-specific `shifts` (hours
+ * that replace a date's weekly hours) have no counterpart in the calendar API and are ignored.
  */
 import {
   addBusinessDays,
@@ -166,18 +168,40 @@ function caseDays(c: CalendarCase): number {
   throw new Error('Case has no days field');
 }
 
-function casePauses(c: CalendarCase): Pause[] {
-  const raw = c.pauses;
-  if (!Array.isArray(raw)) return [];
-  return raw.map((p) => {
-    if (Array.isArray(p)) return { start: parseInstant(String(p[0])), end: parseInstant(String(p[1])) };
-    const o = p as Record<string, unknown>;
-    return { start: parseInstant(String(o.start)), end: parseInstant(String(o.end)) };
-  });
+/**
+ * The case's pauses (UTC), plus biz-style calendar `breaks` ({ 'YYYY-MM-DD': [['HH:MM', 'HH:MM'], ...] } in the
+ * calendar zone): a break removes business time exactly like a pause does.
+ */
+function casePauses(c: CalendarCase, zone: string): Pause[] {
+  const pauses: Pause[] = [];
+  if (Array.isArray(c.pauses)) {
+    for (const p of c.pauses) {
+      if (Array.isArray(p))
+        pauses.push({ start: parseInstant(String(p[0])), end: parseInstant(String(p[1])) });
+      else {
+        const o = p as Record<string, unknown>;
+        pauses.push({ start: parseInstant(String(o.start)), end: parseInstant(String(o.end)) });
+      }
+    }
+  }
+  const breaks = c.calendar?.breaks;
+  if (breaks && typeof breaks === 'object' && !Array.isArray(breaks)) {
+    for (const [date, ranges] of Object.entries(breaks as Record<string, unknown>)) {
+      if (!Array.isArray(ranges)) continue;
+      for (const r of ranges) {
+        if (!Array.isArray(r)) continue;
+        const start = wallClockToInstant(zone, date, String(r[0]));
+        let end = wallClockToInstant(zone, date, String(r[1]));
+        if (end <= start) end = new Date(end.getTime() + 86_400_000);
+        pauses.push({ start, end });
+      }
+    }
+  }
+  return pauses;
 }
 
 /** business_time's BusinessDays#after / #before (see the module comment). */
-function businessTimeDays(cal: Calendar, start: Date, days: number): Date {
+function businessTimeDays(cal: Calendar, start: Date, days: number, forward: boolean): Date {
   const zone = cal.timeZone;
   const wall = instantToWallClock(zone, start);
   const dayAt = (date: string, t: string) => wallClockToInstant(zone, date, t);
@@ -198,7 +222,7 @@ function businessTimeDays(cal: Calendar, start: Date, days: number): Date {
   let date = wall.date;
   let clock = wall.time;
   if (!workday(date)) clock = weekdayStart(date);
-  const step = days >= 0 ? 1 : -1;
+  const step = forward ? 1 : -1;
   let left = Math.abs(days);
   while (left > 0 || !workday(date)) {
     if (workday(date)) left--;
@@ -221,20 +245,23 @@ export function evaluateCase(c: CalendarCase): Date | number {
       const cal = caseCalendar(c);
       const start = caseInstant(c, 'start', conv);
       const ms = caseDurationMs(c);
-      const pauses = casePauses(c);
+      const pauses = casePauses(c, cal.timeZone);
       if (ms === 0) {
         if (conv.zeroIsIdentity) return start;
-        return c.kind === 'add' ? nextBusinessMoment(cal, start) : previousBusinessMoment(cal, start);
+        return c.kind === 'add'
+          ? addBusinessTime(cal, start, 0, { pauses })
+          : previousBusinessMoment(cal, start);
       }
       const signed = c.kind === 'add' ? ms : -ms;
       const result = addBusinessTime(cal, start, signed, { pauses });
-      if (conv.rollAtClose && signed > 0 && !isBusinessTime(cal, result)) return nextBusinessMoment(cal, result);
+      if (conv.rollAtClose && signed > 0 && !isBusinessTime(cal, result))
+        return nextBusinessMoment(cal, result);
       return result;
     }
     case 'elapsed': {
       const cal = caseCalendar(c);
       const ms = businessTimeBetween(cal, caseInstant(c, 'start', conv), caseInstant(c, 'end', conv), {
-        pauses: casePauses(c),
+        pauses: casePauses(c, cal.timeZone),
       });
       return conv.clampElapsed ? Math.max(0, ms) : ms;
     }
@@ -252,10 +279,11 @@ export function evaluateCase(c: CalendarCase): Date | number {
     case 'subtract_business_days': {
       const cal = caseCalendar(c);
       const start = caseInstant(c, 'start', conv);
-      const days = caseDays(c) * (c.kind === 'add_business_days' ? 1 : -1);
-      if (conv.businessDays === 'business_time') return businessTimeDays(cal, start, days);
-      if (days === 0 && c.kind === 'subtract_business_days') return previousBusinessMoment(cal, start);
-      return addBusinessDays(cal, start, days);
+      const forward = (c.kind === 'add_business_days') === caseDays(c) >= 0;
+      const days = Math.abs(caseDays(c));
+      if (conv.businessDays === 'business_time') return businessTimeDays(cal, start, days, forward);
+      if (days === 0) return forward ? nextBusinessMoment(cal, start) : previousBusinessMoment(cal, start);
+      return addBusinessDays(cal, start, forward ? days : -days);
     }
     default:
       throw new Error(`Unknown case kind "${c.kind}"`);
@@ -306,7 +334,8 @@ export function formatLike(at: Date, like: string, zone: string): string {
     const zoneOffsetThen = Number.isNaN(exampleInstant.getTime())
       ? undefined
       : instantToWallClock(zone, exampleInstant).offsetMinutes;
-    offsetMinutes = zoneOffsetThen === exampleOffset ? instantToWallClock(zone, at).offsetMinutes : exampleOffset;
+    offsetMinutes =
+      zoneOffsetThen === exampleOffset ? instantToWallClock(zone, at).offsetMinutes : exampleOffset;
   }
   const local = new Date(t + offsetMinutes * 60_000);
   const iso = local.toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
@@ -326,7 +355,13 @@ export function formatLike(at: Date, like: string, zone: string): string {
 
 /** The name of the case's expected field and its value. */
 export function expectedOf(c: CalendarCase): { field: string; value: CaseValue } | undefined {
-  for (const field of ['expected', 'expected_local', 'expected_seconds', 'expected_minutes', 'expected_hours']) {
+  for (const field of [
+    'expected',
+    'expected_local',
+    'expected_seconds',
+    'expected_minutes',
+    'expected_hours',
+  ]) {
     const v = c[field];
     if (typeof v === 'string' || typeof v === 'number') return { field, value: v };
   }

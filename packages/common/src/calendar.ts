@@ -17,7 +17,8 @@
  *
  * Performance: each calendar is compiled once (cached in a WeakMap, and by content for equal calendars built
  * anew) into per-local-day lists of UTC intervals that are computed lazily and memoised, so the maths walks
- * business intervals day by day and never minute by minute.
+ * business intervals day by day and never minute by minute. Treat a calendar object as immutable once used:
+ * build a new object to change it.
  */
 import Holidays from 'date-holidays';
 import { IANAZone } from 'luxon';
@@ -62,7 +63,8 @@ function parseDateDay(value: string): number | undefined {
   const d = Number(m[3]);
   const ms = Date.UTC(y, mo - 1, d);
   const check = new Date(ms);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return undefined;
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d)
+    return undefined;
   return ms / DAY;
 }
 
@@ -86,7 +88,10 @@ const TimeZoneSchema = z.string().superRefine((value, ctx) => {
 
 const TimeOfDaySchema = z.string().superRefine((value, ctx) => {
   if (parseTimeOfDay(value) === undefined) {
-    ctx.addIssue({ code: 'custom', message: `Invalid wall-clock time "${value}": expected "HH:MM" (00:00-24:00)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `Invalid wall-clock time "${value}": expected "HH:MM" (00:00-24:00)`,
+    });
   }
 });
 
@@ -199,7 +204,7 @@ interface Compiled {
   weekly: number[][];
   /** Per JS weekday: only the ranges that run past midnight (they spill into the next day). */
   spill: number[][];
-  /** Earliest range start per JS weekday (seconds), or -1 when closed. */
+  /** Whether any weekday has a range at all. */
   hasHours: boolean;
   dates: Set<number>;
   recurring: Set<number>;
@@ -442,7 +447,8 @@ function normalisePauses(pauses: Pause[] | undefined): number[] | undefined {
   for (const p of pauses) {
     const a = p.start.getTime();
     const b = p.end.getTime();
-    if (Number.isNaN(a) || Number.isNaN(b)) throw new RangeError('Invalid pause: start and end must be valid dates');
+    if (Number.isNaN(a) || Number.isNaN(b))
+      throw new RangeError('Invalid pause: start and end must be valid dates');
     if (b > a) flat.push(a, b);
   }
   return flat.length === 0 ? undefined : normalise(flat);
@@ -612,7 +618,8 @@ export function addBusinessTime(cal: Calendar, start: Date, ms: number, opts?: B
   const c = compile(cal);
   requireHours(c);
   const t = time(start, 'start');
-  if (!Number.isFinite(ms)) throw new RangeError('Invalid duration: expected a finite number of milliseconds');
+  if (!Number.isFinite(ms))
+    throw new RangeError('Invalid duration: expected a finite number of milliseconds');
   const pauses = normalisePauses(opts?.pauses);
   if (ms >= 0) return new Date(walkForward(c, t, ms, pauses).at);
   return new Date(walkBackward(c, t, -ms, pauses));
@@ -622,7 +629,12 @@ export function addBusinessTime(cal: Calendar, start: Date, ms: number, opts?: B
  * Business milliseconds in [start, end), less the paused business time. Negative when `end` is before
  * `start` (the time from `end` to `start`, negated).
  */
-export function businessTimeBetween(cal: Calendar, start: Date, end: Date, opts?: BusinessTimeOptions): number {
+export function businessTimeBetween(
+  cal: Calendar,
+  start: Date,
+  end: Date,
+  opts?: BusinessTimeOptions,
+): number {
   const c = compile(cal);
   const a = time(start, 'start');
   const b = time(end, 'end');
@@ -692,7 +704,10 @@ export function wallClockToInstant(timeZone: string, date: string, timeOfDay: st
   const m = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(timeOfDay);
   if (day === undefined || !m) throw new RangeError(`Invalid wall-clock reading "${date} ${timeOfDay}"`);
   const ms =
-    Number(m[1]) * 3_600_000 + Number(m[2]) * MINUTE + Number(m[3] ?? 0) * 1000 + Number((m[4] ?? '0').padEnd(3, '0'));
+    Number(m[1]) * 3_600_000 +
+    Number(m[2]) * MINUTE +
+    Number(m[3] ?? 0) * 1000 +
+    Number((m[4] ?? '0').padEnd(3, '0'));
   const c = compile({ timeZone, hours: {} } as CalendarInput);
   return new Date(localToUtc(c, day * DAY + ms));
 }
@@ -706,5 +721,10 @@ export function instantToWallClock(
   const t = time(at, 'instant');
   const offsetMinutes = IANAZone.create(timeZone).offset(t);
   const iso = new Date(t + offsetMinutes * MINUTE).toISOString();
-  return { date: iso.slice(0, 10), time: iso.slice(11, 19), millisecond: t - Math.floor(t / 1000) * 1000, offsetMinutes };
+  return {
+    date: iso.slice(0, 10),
+    time: iso.slice(11, 19),
+    millisecond: t - Math.floor(t / 1000) * 1000,
+    offsetMinutes,
+  };
 }

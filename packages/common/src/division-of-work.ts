@@ -31,7 +31,7 @@ export const WeightedTermSchema = z.object({
   term: z
     .string()
     .trim()
-    .min(1, 'term must not be empty')
+    .min(1, { error: 'term must not be empty', abort: true })
     .max(100)
     .refine((t) => /[\p{L}\p{N}]/u.test(t), 'term must contain a letter or digit'),
   /** Evidence weight of one hit: about 1 for a weak hint, 3 for a strong signal, 5 for decisive. */

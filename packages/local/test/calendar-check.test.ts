@@ -51,8 +51,22 @@ describe('calendar-check CLI', () => {
         file,
         JSON.stringify({
           cases: [
-            { id: 'bad-zone', kind: 'add', calendar: { timezone: 'Mars/Olympus', hours: {} }, start: '2024-01-01T00:00:00Z', duration_minutes: 1, expected: '2024-01-01T00:01:00Z' },
-            { id: 'ok', kind: 'add', calendar: { timezone: 'UTC', hours: { mon: [['09:00', '17:00']] } }, start: '2024-01-01T10:00:00Z', duration_minutes: 30, expected: '2024-01-01T10:30:00Z' },
+            {
+              id: 'bad-zone',
+              kind: 'add',
+              calendar: { timezone: 'Mars/Olympus', hours: {} },
+              start: '2024-01-01T00:00:00Z',
+              duration_minutes: 1,
+              expected: '2024-01-01T00:01:00Z',
+            },
+            {
+              id: 'ok',
+              kind: 'add',
+              calendar: { timezone: 'UTC', hours: { mon: [['09:00', '17:00']] } },
+              start: '2024-01-01T10:00:00Z',
+              duration_minutes: 30,
+              expected: '2024-01-01T10:30:00Z',
+            },
           ],
         }),
       );

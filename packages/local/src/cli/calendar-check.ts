@@ -35,7 +35,9 @@ export async function main(
     try {
       out(JSON.stringify({ id: c.id, actual: runCase(c) }));
     } catch (err) {
-      out(JSON.stringify({ id: c.id, actual: null, error: err instanceof Error ? err.message : String(err) }));
+      out(
+        JSON.stringify({ id: c.id, actual: null, error: err instanceof Error ? err.message : String(err) }),
+      );
     }
   }
   return 0;

@@ -107,6 +107,7 @@ export function advanceClock(
     events.push(eventEntry(eventId, toBusEvent(SlaBreached, { ...base, eventId, elapsedBusinessMinutes: elapsedMinutes() })));
   }
   const changed =
+    clock.rev === 0 ||
     events.length > 0 ||
     next.completedAt !== clock.completedAt ||
     next.met !== clock.met ||

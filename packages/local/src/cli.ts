@@ -1,0 +1,26 @@
+/**
+ * The operator CLI: `npm run -s psa -- <command> [...]`. Output meant for scripts is JSON.
+ */
+const COMMANDS: Record<string, { load: () => Promise<{ main: (args: string[]) => Promise<number> }>; help: string }> = {
+  token: { load: () => import('./cli/token.ts'), help: 'print a bearer token for the local runtime' },
+  'pattern-check': {
+    load: () => import('./cli/pattern-check.ts'),
+    help: 'FILE: evaluate EventBridge pattern cases, one JSON line each',
+  },
+  'calendar-check': {
+    load: () => import('./cli/calendar-check.ts'),
+    help: 'FILE: evaluate business-calendar cases, one JSON line each',
+  },
+};
+
+const [command, ...args] = process.argv.slice(2);
+const entry = command ? COMMANDS[command] : undefined;
+if (!entry) {
+  process.stderr.write(
+    `usage: psa <command> [options]\n\n${Object.entries(COMMANDS)
+      .map(([name, c]) => `  ${name.padEnd(16)} ${c.help}`)
+      .join('\n')}\n`,
+  );
+  process.exit(command ? 2 : 0);
+}
+process.exitCode = await (await entry.load()).main(args);

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** The local runtime's settings (DESIGN.md "Contracts others rely on"). */
+export const LocalConfigSchema = z.object({
+  PSA_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PSA_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  PSA_DATA_DIR: z.string().min(1).default('.psa-data'),
+  /** Optional ISO instant: the local clock starts there and runs at real speed. */
+  PSA_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
+  PSA_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
+});
+export type LocalConfig = z.infer<typeof LocalConfigSchema>;

@@ -1,0 +1,36 @@
+import { once } from 'node:events';
+import type { AddressInfo, Server } from 'node:net';
+import { join } from 'node:path';
+import dynalite from 'dynalite';
+import { startFauxqs } from 'fauxqs';
+
+export interface Emulators {
+  dynamodb: string;
+  sqs: string;
+  s3: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded AWS emulators: dynalite (DynamoDB API, LevelDB on disk) and fauxqs (SQS and S3,
+ * SQLite on disk). Both keep their state under the data folder across restarts.
+ */
+export async function startEmulators(dataDir: string): Promise<Emulators> {
+  const dynamo: Server = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  dynamo.listen(0, '127.0.0.1');
+  await once(dynamo, 'listening');
+  const dynamoPort = (dynamo.address() as AddressInfo).port;
+  // fauxqs' start helper binds every interface; there is no option to narrow it yet, so clients
+  // always use the loopback address.
+  const fauxqs = await startFauxqs({ port: 0, logger: false, dataDir: join(dataDir, 'fauxqs') });
+  const loopback = `http://127.0.0.1:${fauxqs.port}`;
+  return {
+    dynamodb: `http://127.0.0.1:${dynamoPort}`,
+    sqs: loopback,
+    s3: loopback,
+    async stop() {
+      await fauxqs.stop();
+      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { parseConfig } from '@psa/common/config';
+import { LocalConfigSchema } from './config.ts';
+import { startLocalStack } from './stack.ts';
+
+/** `npm start`: the whole system on embedded emulators. Ctrl-C stops it cleanly. */
+const config = parseConfig(LocalConfigSchema, process.env);
+const started = Date.now();
+const stack = await startLocalStack(config);
+const e = stack.endpoints;
+console.log(`co-managed IT ticket routing is running (ready in ${Date.now() - started} ms)
+  HTTP API     ${e.http}   (OpenAPI: ${e.http}/openapi.json)
+  SMTP intake  ${e.smtp ?? 'not yet available'}
+  DynamoDB     ${e.dynamodb}
+  SQS / S3     ${e.sqs}
+  queues       partner  ${e.queues.partner}
+               internal ${e.queues.internal}
+               triage   ${e.queues.triage}
+  data folder  ${config.PSA_DATA_DIR} (endpoints.json written there)
+  token        npm run -s psa -- token --tenant acme --role internal
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping...`);
+  await stack.stop();
+  console.log('stopped.');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,94 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
+import { createDocumentClient } from '@psa/common/aws/dynamo-client';
+import { defaultDivisionOfWork, DivisionOfWorkSchema } from '@psa/common/division-of-work';
+import { TABLE_DEFINITION } from '@psa/common/table';
+import type { QueueName } from '@psa/common/ports';
+
+export const RESOURCE_NAMES = {
+  table: 'psa-local',
+  bus: 'psa-local',
+  bucket: 'psa-local-blobs',
+  queues: { partner: 'psa-partner', internal: 'psa-internal', triage: 'psa-triage' } as Record<QueueName, string>,
+};
+
+/** Create the table (from the one TABLE_DEFINITION the CDK app also uses) if it is missing. */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
+  }
+  const attrs = new Set<string>([TABLE_DEFINITION.partitionKey, TABLE_DEFINITION.sortKey]);
+  for (const idx of TABLE_DEFINITION.indexes) attrs.add(idx.pk).add(idx.sk);
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [...attrs].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: TABLE_DEFINITION.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_DEFINITION.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: TABLE_DEFINITION.indexes.map((idx) => ({
+        IndexName: idx.name,
+        KeySchema: [
+          { AttributeName: idx.pk, KeyType: 'HASH' },
+          { AttributeName: idx.sk, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+  );
+}
+
+/** Each dispatch queue with its dead-letter queue (redrive after 5 receives), as in AWS. */
+export async function ensureQueues(client: SQSClient, endpoint: string): Promise<Record<QueueName, string>> {
+  // fauxqs names queues `sqs.<region>.localhost:<port>`, which needs DNS tricks; the same queue
+  // answers on the loopback endpoint by path, so hand out loopback URLs.
+  const loopback = (url: string | undefined) => `${endpoint}${new URL(url!).pathname}`;
+  const urls = {} as Record<QueueName, string>;
+  for (const [name, queueName] of Object.entries(RESOURCE_NAMES.queues) as [QueueName, string][]) {
+    const dlq = await client.send(new CreateQueueCommand({ QueueName: `${queueName}-dlq` }));
+    const dlqArn = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl: loopback(dlq.QueueUrl), AttributeNames: ['QueueArn'] }),
+    );
+    const q = await client.send(
+      new CreateQueueCommand({
+        QueueName: queueName,
+        Attributes: {
+          VisibilityTimeout: '300',
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn.Attributes?.QueueArn, maxReceiveCount: '5' }),
+        },
+      }),
+    );
+    urls[name] = loopback(q.QueueUrl);
+  }
+  return urls;
+}
+
+export async function ensureBucket(client: S3Client, bucket: string): Promise<void> {
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw err;
+  }
+}
+
+/** Seed the demo tenant `acme` with the shipped division of work, on first start only. */
+export async function seedDefaultTenant(tableName: string): Promise<boolean> {
+  const tenants = new DynamoTenantStore(createDocumentClient(), tableName);
+  if (await tenants.getDivisionOfWork('acme')) return false;
+  await tenants.putDivisionOfWork(DivisionOfWorkSchema.parse(defaultDivisionOfWork('acme', 'Acme Corp')));
+  return true;
+}
+
+export const clients = () => ({
+  dynamodb: new DynamoDBClient({}),
+  sqs: new SQSClient({}),
+  s3: new S3Client({ forcePathStyle: true }),
+});

@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { serve } from '@hono/node-server';
+import { FUNCTIONS, HTTP_ROUTES, SCHEDULES, SUBSCRIPTIONS } from '@psa/common/wiring';
+import { LocalEventBus } from './bus.ts';
+import type { LocalConfig } from './config.ts';
+import { startEmulators } from './emulators.ts';
+import { clients, ensureBucket, ensureQueues, ensureTable, RESOURCE_NAMES, seedDefaultTenant } from './provision.ts';
+
+const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+
+export interface Endpoints {
+  http: string;
+  smtp: string | null;
+  dynamodb: string;
+  sqs: string;
+  s3: string;
+  eventbridge: string;
+  queues: { partner: string; internal: string; triage: string };
+  table: string;
+  bucket: string;
+}
+
+export interface LocalStack {
+  endpoints: Endpoints;
+  bus: LocalEventBus;
+  /** Run a schedule's handler now (as EventBridge Scheduler would at its next tick). */
+  runSchedule(id: string): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
+interface HandlerModule {
+  handler: Handler;
+  app?: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> };
+}
+
+/** A key for signing local tokens, created once and kept in the data folder (never in code). */
+export async function authKeyFile(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'auth.key');
+  if (!existsSync(file)) await writeFile(file, randomBytes(32), { mode: 0o600 });
+  return file;
+}
+
+/**
+ * Start the whole system on this machine: emulators, the local EventBridge, the scheduler and one
+ * HTTP server, all invoking the very handler modules Lambda runs, configured by the same
+ * environment variables the CDK app sets.
+ */
+export async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
+  const dataDir = resolve(config.PSA_DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+  const emulators = await startEmulators(dataDir);
+  const handlers = new Map<string, HandlerModule>();
+  const invoke = async (functionId: string, event: unknown) => {
+    const mod = handlers.get(functionId);
+    if (!mod) throw new Error(`no handler loaded for ${functionId}`);
+    return mod.handler(event, { functionName: functionId, awsRequestId: crypto.randomUUID() });
+  };
+  const log = (msg: string, extra?: unknown) => {
+    if (config.PSA_LOG_LEVEL !== 'SILENT') console.error(`[psa] ${msg}`, extra ?? '');
+  };
+  const bus = new LocalEventBus({
+    subscriptions: SUBSCRIPTIONS,
+    invoke,
+    deadLetterFile: join(dataDir, 'dead-letters.jsonl'),
+    log,
+  });
+  const eventbridge = await bus.listen();
+
+  // The same variables the CDK app sets on each function, pointed at loopback.
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodb,
+    AWS_ENDPOINT_URL_SQS: emulators.sqs,
+    AWS_ENDPOINT_URL_S3: emulators.s3,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventbridge,
+    POWERTOOLS_LOG_LEVEL: config.PSA_LOG_LEVEL === 'SILENT' ? 'SILENT' : config.PSA_LOG_LEVEL,
+  });
+  const aws = clients();
+  await ensureTable(aws.dynamodb, RESOURCE_NAMES.table);
+  const queues = await ensureQueues(aws.sqs, emulators.sqs);
+  await ensureBucket(aws.s3, RESOURCE_NAMES.bucket);
+  Object.assign(process.env, {
+    TABLE_NAME: RESOURCE_NAMES.table,
+    EVENT_BUS_NAME: RESOURCE_NAMES.bus,
+    BLOB_BUCKET: RESOURCE_NAMES.bucket,
+    PARTNER_QUEUE_URL: queues.partner,
+    INTERNAL_QUEUE_URL: queues.internal,
+    TRIAGE_QUEUE_URL: queues.triage,
+    AUTH_MODE: 'hs256',
+    AUTH_HS256_KEY_FILE: await authKeyFile(dataDir),
+    ...(config.PSA_CLOCK_START
+      ? { PSA_CLOCK_OFFSET_MS: String(new Date(config.PSA_CLOCK_START).getTime() - Date.now()) }
+      : {}),
+  });
+  await seedDefaultTenant(RESOURCE_NAMES.table);
+
+  for (const fn of FUNCTIONS) {
+    handlers.set(fn.id, (await import(pathToFileURL(join(REPO_ROOT, fn.entry)).href)) as HandlerModule);
+  }
+
+  const routes = HTTP_ROUTES.map((r) => ({
+    ...r,
+    regex: new RegExp(`^${r.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  }));
+  const server = serve({
+    hostname: '127.0.0.1',
+    port: config.PSA_HTTP_PORT,
+    fetch: (req) => {
+      // What API Gateway does: pick the integration by route, then hand the request to that app.
+      const url = new URL(req.url);
+      const route = routes.find((r) => r.method === req.method && r.regex.test(url.pathname));
+      const app = route && handlers.get(route.functionId)?.app;
+      if (!app) {
+        return Response.json({ error: { code: 'not_found', message: `no route ${req.method} ${url.pathname}` } }, { status: 404 });
+      }
+      return app.fetch(req);
+    },
+  });
+  await new Promise<void>((r) => (server.listening ? r() : server.once('listening', () => r())));
+  const http = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const scheduleEvent = () => ({
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'us-east-1',
+    resources: [],
+    detail: {},
+  });
+  const running = new Map<string, Promise<unknown>>();
+  const runSchedule = (id: string) => {
+    const schedule = SCHEDULES.find((s) => s.id === id);
+    if (!schedule) throw new Error(`no schedule ${id}`);
+    // Like a Lambda with reserved concurrency 1: a tick that finds the last run busy joins it.
+    const current = running.get(id);
+    if (current) return current;
+    const run = invoke(schedule.functionId, scheduleEvent())
+      .catch((err) => log(`schedule ${id} failed`, err))
+      .finally(() => running.delete(id));
+    running.set(id, run);
+    return run;
+  };
+  const timers = SCHEDULES.map((s) => setInterval(() => void runSchedule(s.id), s.everyMinutes * 60_000));
+  // Catch up at start: a sweep or reconcile that was due while the system was down runs now.
+  for (const s of SCHEDULES) void runSchedule(s.id);
+
+  const endpoints: Endpoints = {
+    http,
+    smtp: null,
+    dynamodb: emulators.dynamodb,
+    sqs: emulators.sqs,
+    s3: emulators.s3,
+    eventbridge,
+    queues,
+    table: RESOURCE_NAMES.table,
+    bucket: RESOURCE_NAMES.bucket,
+  };
+  await writeFile(join(dataDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
+
+  return {
+    endpoints,
+    bus,
+    runSchedule,
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      await new Promise<void>((r) => server.close(() => r()));
+      await Promise.allSettled(running.values());
+      await bus.close();
+      await emulators.stop();
+    },
+  };
+}
+
+export async function readEndpoints(dataDir: string): Promise<Endpoints> {
+  return JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as Endpoints;
+}
