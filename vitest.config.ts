@@ -9,8 +9,24 @@ export default defineConfig({
       { test: { name: 'router', root: 'services/router', include: ['test/**/*.test.ts'] } },
       { test: { name: 'sla', root: 'services/sla', include: ['test/**/*.test.ts'] } },
       { test: { name: 'reporting', root: 'services/reporting', include: ['test/**/*.test.ts'] } },
-      { test: { name: 'infra', root: 'infra', include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
-      { test: { name: 'e2e', root: 'test', include: ['**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
+      {
+        test: {
+          name: 'infra',
+          root: 'infra',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          root: 'test',
+          include: ['**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -155,7 +155,10 @@ export const routes = {
     summary: 'Open tickets by owner, priority and age',
     security,
     request: { params: TenantParams },
-    responses: { 200: json(z.record(z.string(), z.unknown()).openapi('BacklogReport'), 'Backlog'), ...errors },
+    responses: {
+      200: json(z.record(z.string(), z.unknown()).openapi('BacklogReport'), 'Backlog'),
+      ...errors,
+    },
   }),
   afterHoursReport: createRoute({
     method: 'get',

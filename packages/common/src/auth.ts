@@ -10,7 +10,10 @@ export const PrincipalSchema = z.object({
   sub: z.string().min(1),
   tenant: z.string().min(1),
   role: RoleSchema,
-  email: z.email().transform((e) => e.toLowerCase()).optional(),
+  email: z
+    .email()
+    .transform((e) => e.toLowerCase())
+    .optional(),
   name: z.string().optional(),
 });
 export type Principal = z.infer<typeof PrincipalSchema>;

@@ -158,9 +158,15 @@ export const DivisionOfWorkSchema = z
     /** The workloads, in order; on a recognition tie the earlier one wins. */
     workloads: z.array(WorkloadSchema).min(1, 'at least one workload is needed'),
     /** Requesters who are always internal-owned and one priority step higher. */
-    vipRequesters: z.array(z.email({ error: 'VIP requester must be an email address' }).toLowerCase()).default([]),
+    vipRequesters: z
+      .array(z.email({ error: 'VIP requester must be an email address' }).toLowerCase())
+      .default([]),
     /** Overflow: while the internal open backlog exceeds this, overflow-eligible work goes to the partner. */
-    overflowLimit: z.number().int().nonnegative('overflowLimit must be 0 or more').default(DEFAULT_OVERFLOW_LIMIT),
+    overflowLimit: z
+      .number()
+      .int()
+      .nonnegative('overflowLimit must be 0 or more')
+      .default(DEFAULT_OVERFLOW_LIMIT),
     /**
      * Recognition confidence (0..1) below which a ticket goes to triage rather than a guess;
      * guardrail workloads fire when their own evidence reaches it.

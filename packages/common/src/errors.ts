@@ -16,7 +16,11 @@ export class ValidationError extends PsaError {
   override readonly status = 400;
   override readonly code = 'validation_error';
   readonly issues: { path: string; message: string }[];
-  constructor(message: string, issues: { path: string; message: string }[] = [], options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    issues: { path: string; message: string }[] = [],
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.issues = issues;
   }

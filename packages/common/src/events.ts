@@ -95,6 +95,12 @@ export const SlaWarning = defineEvent(SOURCES.sla, 'SlaWarning', 1, {
 
 export const SlaBreached = defineEvent(SOURCES.sla, 'SlaBreached', 1, slaShape);
 
+/** A target was completed within its due instant (reporting counts attainment from it). */
+export const SlaMet = defineEvent(SOURCES.sla, 'SlaMet', 1, {
+  ...slaShape,
+  completedAt: z.iso.datetime(),
+});
+
 export const MonthlyReliefReport = defineEvent(SOURCES.reporting, 'MonthlyReliefReport', 1, {
   month: z.string().regex(/^\d{4}-\d{2}$/),
   report: z.record(z.string(), z.unknown()),
@@ -106,6 +112,7 @@ export const EVENT_CATALOG = [
   TicketStatusChanged,
   SlaWarning,
   SlaBreached,
+  SlaMet,
   MonthlyReliefReport,
 ] as const;
 

@@ -24,7 +24,7 @@ function issuesOf(target: string, error: { issues: { path: PropertyKey[]; messag
  */
 export function createApiApp(opts: { authenticate: Authenticator; logger: Logger }): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
-    defaultHook: (result, c) => {
+    defaultHook: (result, _c) => {
       if (!result.success) {
         const issues = issuesOf(result.target, result.error);
         throw new ValidationError(
@@ -50,7 +50,9 @@ export function createApiApp(opts: { authenticate: Authenticator; logger: Logger
   });
 
   app.onError((err, c) => errorResponse(err, c, opts.logger));
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404),
+  );
   return app;
 }
 
@@ -70,7 +72,14 @@ export function errorResponse(err: Error, c: Context<ApiEnv>, logger: Logger): R
   }
   if (err instanceof SyntaxError) {
     return c.json(
-      { error: { code: 'validation_error', message: 'body is not valid JSON', issues: [{ path: 'body', message: err.message }], requestId } },
+      {
+        error: {
+          code: 'validation_error',
+          message: 'body is not valid JSON',
+          issues: [{ path: 'body', message: err.message }],
+          requestId,
+        },
+      },
       400,
     );
   }

@@ -1,6 +1,10 @@
 /** `YYYY-MM` of an instant in an IANA time zone. */
 export function monthOf(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+  }).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value;
   return `${get('year')}-${get('month')}`;
 }

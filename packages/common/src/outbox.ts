@@ -1,5 +1,13 @@
 import type { BusEvent } from './events.ts';
-import type { EventBus, OutboxEntry, OutboxKey, OutboxStore, Queue, QueueMessage, QueueName } from './ports.ts';
+import type {
+  EventBus,
+  OutboxEntry,
+  OutboxKey,
+  OutboxStore,
+  Queue,
+  QueueMessage,
+  QueueName,
+} from './ports.ts';
 
 export interface OutboxDeps {
   bus: EventBus;
@@ -22,7 +30,11 @@ export const queueEntry = (id: string, queue: QueueName, message: QueueMessage):
  * delivering and before clearing makes the reconciler deliver again, and every consumer is
  * idempotent. Entries that fail stay in the outbox; the error is rethrown after the others ran.
  */
-export async function dispatchOutbox(key: OutboxKey, entries: OutboxEntry[], deps: OutboxDeps): Promise<void> {
+export async function dispatchOutbox(
+  key: OutboxKey,
+  entries: OutboxEntry[],
+  deps: OutboxDeps,
+): Promise<void> {
   const delivered: string[] = [];
   let failure: unknown;
   const events = entries.filter((e): e is Extract<OutboxEntry, { kind: 'event' }> => e.kind === 'event');

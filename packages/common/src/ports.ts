@@ -64,9 +64,12 @@ export interface TicketStore {
 /** Maps a caller-supplied idempotency key to the ticket id it created. */
 export interface IdempotencyStore {
   /** Claim `key` for `ticketId`; returns the id already holding the key if it was claimed before. */
-  claim(tenantId: string, key: string, ticketId: string, fingerprint: string): Promise<
-    { claimed: true } | { claimed: false; ticketId: string; fingerprint: string }
-  >;
+  claim(
+    tenantId: string,
+    key: string,
+    ticketId: string,
+    fingerprint: string,
+  ): Promise<{ claimed: true } | { claimed: false; ticketId: string; fingerprint: string }>;
 }
 
 export interface EventBus {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { type Authenticator, apiGatewayAuthenticator, hs256Authenticator } from './auth.ts';
 import { createDocumentClient } from './aws/dynamo-client.ts';
@@ -44,7 +44,8 @@ export function createClock(config: z.infer<typeof CoreConfig>): Clock {
 
 export function createAuthenticator(config: z.infer<typeof AuthConfig>): Authenticator {
   if (config.AUTH_MODE === 'apigateway') return apiGatewayAuthenticator();
-  if (!config.AUTH_HS256_KEY_FILE) throw new Error('invalid configuration: AUTH_HS256_KEY_FILE: required when AUTH_MODE=hs256');
+  if (!config.AUTH_HS256_KEY_FILE)
+    throw new Error('invalid configuration: AUTH_HS256_KEY_FILE: required when AUTH_MODE=hs256');
   const secret = new Uint8Array(readFileSync(config.AUTH_HS256_KEY_FILE));
   return hs256Authenticator(secret, config.JWT_ISSUER, config.JWT_AUDIENCE);
 }

@@ -82,6 +82,7 @@ export function nextFireAt(clock: SlaClockRecord): Date | null {
     .filter(([fraction]) => !clock.warned.includes(Number(fraction)))
     .map(([, at]) => at);
   if (!clock.breached) pending.push(clock.dueAt);
-  if (pending.length === 0) return null;
-  return new Date(pending.reduce((a, b) => (a < b ? a : b)));
+  // ISO-8601 UTC instants sort as strings.
+  const earliest = pending.sort()[0];
+  return earliest ? new Date(earliest) : null;
 }

@@ -38,7 +38,10 @@ export const OPEN_STATUSES: ReadonlySet<TicketStatus> = new Set([
 export const isOpenStatus = (s: TicketStatus): boolean => OPEN_STATUSES.has(s);
 
 export const RequesterSchema = z.object({
-  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   name: z.string().trim().max(200).optional(),
 });
 export type Requester = z.infer<typeof RequesterSchema>;

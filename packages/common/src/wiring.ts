@@ -132,7 +132,7 @@ export const SUBSCRIPTIONS: readonly Subscription[] = [
     functionId: 'ReportingProjector',
     pattern: {
       source: [SOURCES.router, SOURCES.intake, SOURCES.sla],
-      'detail-type': ['TicketRouted', 'TicketStatusChanged', 'SlaWarning', 'SlaBreached'],
+      'detail-type': ['TicketRouted', 'TicketStatusChanged', 'SlaWarning', 'SlaBreached', 'SlaMet'],
     },
   },
 ];
@@ -163,7 +163,17 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/v1/tenants/{tenantId}/tickets', functionId: 'IntakeApi', authorized: true },
   { method: 'GET', path: '/v1/tenants/{tenantId}/tickets', functionId: 'IntakeApi', authorized: true },
   { method: 'GET', path: '/v1/tenants/{tenantId}/tickets/{id}', functionId: 'IntakeApi', authorized: true },
-  { method: 'POST', path: '/v1/tenants/{tenantId}/tickets/{id}/status', functionId: 'IntakeApi', authorized: true },
-  { method: 'GET', path: '/v1/tenants/{tenantId}/reports/{report}', functionId: 'ReportingApi', authorized: true },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/status',
+    functionId: 'IntakeApi',
+    authorized: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/reports/{report}',
+    functionId: 'ReportingApi',
+    authorized: true,
+  },
   { method: 'GET', path: '/openapi.json', functionId: 'IntakeApi', authorized: false },
 ];

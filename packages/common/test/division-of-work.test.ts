@@ -133,6 +133,10 @@ describe('the default division of work', () => {
     expect(monitoring.recognise.senders).toContain('*@alerts.globex.example');
   });
 
+  it('survives storage: the parsed document, through JSON, parses again to the same document', () => {
+    expect(DivisionOfWorkSchema.parse(JSON.parse(JSON.stringify(dow)))).toEqual(dow);
+  });
+
   it('returns a fresh document on every call', () => {
     const a = defaultDivisionOfWork();
     const b = defaultDivisionOfWork();
@@ -186,7 +190,9 @@ describe('a bad division of work is rejected, naming the path', () => {
     const doc = withChange((d) => {
       d.workloads[3]!.id = 'password-reset';
     });
-    expect(problems(doc)).toEqual(["workloads.3.id: duplicate workload id 'password-reset' (also workloads[0])"]);
+    expect(problems(doc)).toEqual([
+      "workloads.3.id: duplicate workload id 'password-reset' (also workloads[0])",
+    ]);
   });
 
   it('an owner that is neither partner nor internal', () => {
@@ -200,7 +206,9 @@ describe('a bad division of work is rejected, naming the path', () => {
     const doc = withChange((d) => {
       (d.workloads[6] as Record<string, unknown>).afterHoursOwner = 'triage';
     });
-    expect(problems(doc)).toEqual([`workloads.6.afterHoursOwner: owner must be 'partner' or 'internal', got "triage"`]);
+    expect(problems(doc)).toEqual([
+      `workloads.6.afterHoursOwner: owner must be 'partner' or 'internal', got "triage"`,
+    ]);
   });
 
   it('a partner-owned guardrail', () => {
@@ -256,7 +264,9 @@ describe('a bad division of work is rejected, naming the path', () => {
       d.workloads[1]!.recognise.keywords!.push({ term: 'VPN', weight: 1 });
     });
     const n = defaultDivisionOfWork().workloads[1]!.recognise.keywords!.length;
-    expect(problems(doc)).toEqual([`workloads.1.recognise.keywords.${n}.term: duplicate term 'VPN' in workload 'connectivity'`]);
+    expect(problems(doc)).toEqual([
+      `workloads.1.recognise.keywords.${n}.term: duplicate term 'VPN' in workload 'connectivity'`,
+    ]);
   });
 
   it('a bad workload id, priority or handle minutes', () => {
@@ -280,7 +290,7 @@ describe('a bad division of work is rejected, naming the path', () => {
       d.vipRequesters = ['ceo at acme'];
     });
     expect(problems(doc)).toEqual([
-      "effectiveFrom: effectiveFrom must be an ISO 8601 instant",
+      'effectiveFrom: effectiveFrom must be an ISO 8601 instant',
       "timeZone: unknown IANA time zone 'America/Gotham'",
       'supportAddresses.0: support address must be an email address',
       'vipRequesters.0: VIP requester must be an email address',
@@ -321,7 +331,9 @@ describe('a bad division of work is rejected, naming the path', () => {
   });
 
   it('no workloads at all', () => {
-    expect(problems(withChange((d) => (d.workloads = [])))).toEqual(['workloads: at least one workload is needed']);
+    expect(problems(withChange((d) => (d.workloads = [])))).toEqual([
+      'workloads: at least one workload is needed',
+    ]);
   });
 
   it('through parseDivisionOfWork as a ValidationError listing every path', () => {
@@ -340,6 +352,8 @@ describe('a bad division of work is rejected, naming the path', () => {
     expect(v.status).toBe(400);
     expect(v.issues.map((i) => i.path)).toEqual(['version', 'workloads.8.owner']);
     expect(v.message).toContain('version: version must be a positive integer');
-    expect(v.message).toContain("workloads.8.owner: guardrail workload 'purchasing-budget' must be owned by 'internal'");
+    expect(v.message).toContain(
+      "workloads.8.owner: guardrail workload 'purchasing-budget' must be owned by 'internal'",
+    );
   });
 });

@@ -82,7 +82,9 @@ export class LocalEventBus {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = req.headers['x-amz-target'];
     if (target !== 'AWSEvents.PutEvents') throw new Error(`unsupported operation ${String(target)}`);
-    const { Entries = [] } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries?: PutEventsEntry[] };
+    const { Entries = [] } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+      Entries?: PutEventsEntry[];
+    };
     const results = Entries.map((entry) => {
       const id = crypto.randomUUID();
       const time = entry.Time

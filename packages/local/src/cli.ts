@@ -1,7 +1,10 @@
 /**
  * The operator CLI: `npm run -s psa -- <command> [...]`. Output meant for scripts is JSON.
  */
-const COMMANDS: Record<string, { load: () => Promise<{ main: (args: string[]) => Promise<number> }>; help: string }> = {
+const COMMANDS: Record<
+  string,
+  { load: () => Promise<{ main: (args: string[]) => Promise<number> }>; help: string }
+> = {
   token: { load: () => import('./cli/token.ts'), help: 'print a bearer token for the local runtime' },
   'pattern-check': {
     load: () => import('./cli/pattern-check.ts'),

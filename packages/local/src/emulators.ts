@@ -16,7 +16,12 @@ export interface Emulators {
  * SQLite on disk). Both keep their state under the data folder across restarts.
  */
 export async function startEmulators(dataDir: string): Promise<Emulators> {
-  const dynamo: Server = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamo: Server = dynalite({
+    path: join(dataDir, 'dynamodb'),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   dynamo.listen(0, '127.0.0.1');
   await once(dynamo, 'listening');
   const dynamoPort = (dynamo.address() as AddressInfo).port;

@@ -1,17 +1,20 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
 import { createDocumentClient } from '@psa/common/aws/dynamo-client';
-import { defaultDivisionOfWork, DivisionOfWorkSchema } from '@psa/common/division-of-work';
-import { TABLE_DEFINITION } from '@psa/common/table';
+import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
+import { DivisionOfWorkSchema, defaultDivisionOfWork } from '@psa/common/division-of-work';
 import type { QueueName } from '@psa/common/ports';
+import { TABLE_DEFINITION } from '@psa/common/table';
 
 export const RESOURCE_NAMES = {
   table: 'psa-local',
   bus: 'psa-local',
   bucket: 'psa-local-blobs',
-  queues: { partner: 'psa-partner', internal: 'psa-internal', triage: 'psa-triage' } as Record<QueueName, string>,
+  queues: { partner: 'psa-partner', internal: 'psa-internal', triage: 'psa-triage' } as Record<
+    QueueName,
+    string
+  >,
 };
 
 /** Create the table (from the one TABLE_DEFINITION the CDK app also uses) if it is missing. */
@@ -61,7 +64,10 @@ export async function ensureQueues(client: SQSClient, endpoint: string): Promise
         QueueName: queueName,
         Attributes: {
           VisibilityTimeout: '300',
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn.Attributes?.QueueArn, maxReceiveCount: '5' }),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: dlqArn.Attributes?.QueueArn,
+            maxReceiveCount: '5',
+          }),
         },
       }),
     );

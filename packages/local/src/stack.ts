@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,21 +7,17 @@ import { FUNCTIONS, HTTP_ROUTES, SCHEDULES, SUBSCRIPTIONS } from '@psa/common/wi
 import { LocalEventBus } from './bus.ts';
 import type { LocalConfig } from './config.ts';
 import { startEmulators } from './emulators.ts';
-import { clients, ensureBucket, ensureQueues, ensureTable, RESOURCE_NAMES, seedDefaultTenant } from './provision.ts';
+import { authKeyFile, type Endpoints, writeEndpoints } from './endpoints.ts';
+import {
+  clients,
+  ensureBucket,
+  ensureQueues,
+  ensureTable,
+  RESOURCE_NAMES,
+  seedDefaultTenant,
+} from './provision.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
-
-export interface Endpoints {
-  http: string;
-  smtp: string | null;
-  dynamodb: string;
-  sqs: string;
-  s3: string;
-  eventbridge: string;
-  queues: { partner: string; internal: string; triage: string };
-  table: string;
-  bucket: string;
-}
 
 export interface LocalStack {
   endpoints: Endpoints;
@@ -37,13 +31,6 @@ type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 interface HandlerModule {
   handler: Handler;
   app?: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> };
-}
-
-/** A key for signing local tokens, created once and kept in the data folder (never in code). */
-export async function authKeyFile(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'auth.key');
-  if (!existsSync(file)) await writeFile(file, randomBytes(32), { mode: 0o600 });
-  return file;
 }
 
 /**
@@ -119,7 +106,10 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
       const route = routes.find((r) => r.method === req.method && r.regex.test(url.pathname));
       const app = route && handlers.get(route.functionId)?.app;
       if (!app) {
-        return Response.json({ error: { code: 'not_found', message: `no route ${req.method} ${url.pathname}` } }, { status: 404 });
+        return Response.json(
+          { error: { code: 'not_found', message: `no route ${req.method} ${url.pathname}` } },
+          { status: 404 },
+        );
       }
       return app.fetch(req);
     },
@@ -166,7 +156,7 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
     table: RESOURCE_NAMES.table,
     bucket: RESOURCE_NAMES.bucket,
   };
-  await writeFile(join(dataDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
+  await writeEndpoints(dataDir, endpoints);
 
   return {
     endpoints,
@@ -180,8 +170,4 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
       await emulators.stop();
     },
   };
-}
-
-export async function readEndpoints(dataDir: string): Promise<Endpoints> {
-  return JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as Endpoints;
 }

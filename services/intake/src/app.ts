@@ -1,12 +1,14 @@
-import { routes, openApiDocument } from '@psa/common/api-contract';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { openApiDocument, routes } from '@psa/common/api-contract';
 import type { Authenticator } from '@psa/common/auth';
 import { createApiApp } from '@psa/common/http';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { changeStatus, type ChangeStatusDeps } from './domain/change-status.ts';
+import { type ChangeStatusDeps, changeStatus } from './domain/change-status.ts';
 import { getTicket, listTickets, type ReadDeps, viewTicket } from './domain/read-tickets.ts';
 import { type SubmitDeps, submitTicket } from './domain/submit-ticket.ts';
 
-export type IntakeDeps = SubmitDeps & ChangeStatusDeps & ReadDeps & { logger: Logger; authenticate: Authenticator };
+export type IntakeDeps = SubmitDeps &
+  ChangeStatusDeps &
+  ReadDeps & { logger: Logger; authenticate: Authenticator };
 
 /** The intake HTTP API: the same app runs behind API Gateway and in the local server. */
 export function createIntakeApp(deps: IntakeDeps) {
@@ -44,7 +46,13 @@ export function createIntakeApp(deps: IntakeDeps) {
     const { tenantId, id } = c.req.valid('param');
     const body = c.req.valid('json');
     const ticket = await changeStatus(
-      { tenantId, ticketId: id, principal: c.get('principal'), status: body.status, ...(body.note ? { note: body.note } : {}) },
+      {
+        tenantId,
+        ticketId: id,
+        principal: c.get('principal'),
+        status: body.status,
+        ...(body.note ? { note: body.note } : {}),
+      },
       deps,
     );
     return c.json(await viewTicket(ticket, deps), 200);

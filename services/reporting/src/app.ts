@@ -1,7 +1,7 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { routes } from '@psa/common/api-contract';
 import type { Authenticator } from '@psa/common/auth';
 import { createApiApp } from '@psa/common/http';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { getBacklog, getMonthly, type ReportDeps } from './domain/read-reports.ts';
 
 export type ReportingApiDeps = ReportDeps & { logger: Logger; authenticate: Authenticator };
@@ -16,12 +16,26 @@ export function createReportingApp(deps: ReportingApiDeps) {
   app.openapi(routes.afterHoursReport, async (c) => {
     const { tenantId } = c.req.valid('param');
     const { month } = c.req.valid('query');
-    return c.json(await getMonthly('after-hours', { tenantId, principal: c.get('principal'), ...(month ? { month } : {}) }, deps), 200);
+    return c.json(
+      await getMonthly(
+        'after-hours',
+        { tenantId, principal: c.get('principal'), ...(month ? { month } : {}) },
+        deps,
+      ),
+      200,
+    );
   });
   app.openapi(routes.reliefReport, async (c) => {
     const { tenantId } = c.req.valid('param');
     const { month } = c.req.valid('query');
-    return c.json(await getMonthly('relief', { tenantId, principal: c.get('principal'), ...(month ? { month } : {}) }, deps), 200);
+    return c.json(
+      await getMonthly(
+        'relief',
+        { tenantId, principal: c.get('principal'), ...(month ? { month } : {}) },
+        deps,
+      ),
+      200,
+    );
   });
   return app;
 }

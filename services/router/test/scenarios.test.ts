@@ -1,4 +1,4 @@
-import { parseDivisionOfWork, defaultDivisionOfWork } from '@psa/common/division-of-work';
+import { defaultDivisionOfWork, parseDivisionOfWork } from '@psa/common/division-of-work';
 import {
   type Channel,
   type Owner,
@@ -335,7 +335,13 @@ const scenarios: Scenario[] = [
     body: 'Production is blocked, I need local admin on the build server.',
     at: TUESDAY_NIGHT,
     priority: 'P1',
-    expect: { owner: 'internal', workload: 'security-exception', rule: 'guardrail', priority: 'P1', afterHours: true },
+    expect: {
+      owner: 'internal',
+      workload: 'security-exception',
+      rule: 'guardrail',
+      priority: 'P1',
+      afterHours: true,
+    },
   },
   {
     name: 'a guardrail does not overflow to the partner, whatever the backlog',
@@ -420,7 +426,13 @@ const scenarios: Scenario[] = [
     subject: 'Keyboard sticky keys',
     body: 'Some keys on my keyboard stick, need a new keyboard.',
     at: TUESDAY_NIGHT,
-    expect: { owner: 'internal', workload: 'hardware', rule: 'workload-owner', priority: 'P3', afterHours: true },
+    expect: {
+      owner: 'internal',
+      workload: 'hardware',
+      rule: 'workload-owner',
+      priority: 'P3',
+      afterHours: true,
+    },
   },
   {
     name: 'a P2 general request on a Saturday goes to the partner',
@@ -650,7 +662,14 @@ describe('routing scenarios under the default division of work', () => {
   it('covers at least 60 tickets and every rule', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(60);
     const rules = new Set(scenarios.map((s) => decideRouting(input(s)).routing.rule));
-    expect([...rules].sort()).toEqual(['after-hours', 'guardrail', 'overflow', 'triage', 'vip', 'workload-owner']);
+    expect([...rules].sort()).toEqual([
+      'after-hours',
+      'guardrail',
+      'overflow',
+      'triage',
+      'vip',
+      'workload-owner',
+    ]);
     expect(new Set(scenarios.map((s) => s.name)).size).toBe(scenarios.length);
   });
 
@@ -665,7 +684,9 @@ describe('routing scenarios under the default division of work', () => {
     if (s.expect.priority) expect(out.priority, why).toBe(s.expect.priority);
     expect(out.afterHours, why).toBe(s.expect.afterHours ?? false);
     expect(out.routing.flags.afterHours).toBe(out.afterHours);
-    expect(() => RoutingDecisionSchema.parse({ ...out.routing, decidedAt: '2026-01-01T00:00:00Z' })).not.toThrow();
+    expect(() =>
+      RoutingDecisionSchema.parse({ ...out.routing, decidedAt: '2026-01-01T00:00:00Z' }),
+    ).not.toThrow();
   });
 });
 
@@ -708,7 +729,15 @@ const backlogs = [0, 25, 26, 100];
 const channels: Channel[] = ['email', 'web', 'api'];
 
 /** Every combination, generated deterministically (no randomness: failures reproduce). */
-function* combinations(): Generator<{ ticket: [string, string]; at: string; from: string; p: Priority | null; backlog: number; channel: Channel; index: number }> {
+function* combinations(): Generator<{
+  ticket: [string, string];
+  at: string;
+  from: string;
+  p: Priority | null;
+  backlog: number;
+  channel: Channel;
+  index: number;
+}> {
   let index = 0;
   for (const ticket of everydayTickets)
     for (const at of moments)
@@ -743,7 +772,9 @@ describe('routing properties', () => {
       expect(out.routing.flags.guardrail, label).toBe(true);
       checked++;
     }
-    expect(checked).toBe(everydayTickets.length * moments.length * requesters.length * priorities.length * backlogs.length);
+    expect(checked).toBe(
+      everydayTickets.length * moments.length * requesters.length * priorities.length * backlogs.length,
+    );
   });
 
   it('the same input always yields the same decision', () => {

@@ -24,7 +24,9 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       return { claimed: true as const };
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
-      const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }));
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }),
+      );
       return {
         claimed: false as const,
         ticketId: String(out.Item?.ticketId),

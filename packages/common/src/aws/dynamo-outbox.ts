@@ -33,7 +33,11 @@ export function outboxUpdateParts(entries: OutboxEntry[], now: Date, key: Outbox
 }
 
 /** Attributes a new item carries so later outbox updates can address `outbox.<id>`. */
-export function outboxItemAttributes(entries: OutboxEntry[], now: Date, key: OutboxKey): Record<string, unknown> {
+export function outboxItemAttributes(
+  entries: OutboxEntry[],
+  now: Date,
+  key: OutboxKey,
+): Record<string, unknown> {
   if (entries.length === 0) return { outbox: {} };
   return {
     outbox: Object.fromEntries(entries.map((e) => [e.id, e])),
@@ -57,15 +61,17 @@ export class DynamoOutboxStore implements OutboxStore {
       names[`#e${i}`] = id;
       return `#outbox.#e${i}`;
     });
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: `REMOVE ${removes.join(', ')}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: names,
-      }),
-    ).catch(ignoreConditionFailure);
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `REMOVE ${removes.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+        }),
+      )
+      .catch(ignoreConditionFailure);
     // Leave the reconciler index only once nothing is pending; a concurrent writer that added an
     // entry makes the condition fail and the record stays indexed, as it must.
     await this.doc

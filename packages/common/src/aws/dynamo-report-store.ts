@@ -59,7 +59,11 @@ export class DynamoReportStore implements ReportStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...key, publishedAt: this.now().toISOString(), ...outboxItemAttributes(outbox, this.now(), key) },
+          Item: {
+            ...key,
+            publishedAt: this.now().toISOString(),
+            ...outboxItemAttributes(outbox, this.now(), key),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../errors.ts';
 import { type DivisionOfWork, DivisionOfWorkSchema } from '../division-of-work.ts';
+import { ConflictError } from '../errors.ts';
 import type { TenantStore } from '../ports.ts';
 import { keys } from '../table.ts';
 import { isConditionFailure } from './dynamo-outbox.ts';
@@ -36,21 +36,27 @@ export class DynamoTenantStore implements TenantStore {
         }),
       );
     } catch (err) {
-      if (isConditionFailure(err)) throw new ConflictError(`division of work v${dow.version} exists`, { cause: err });
+      if (isConditionFailure(err))
+        throw new ConflictError(`division of work v${dow.version} exists`, { cause: err });
       throw err;
     }
+    await this.doc
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: keys.tenant(dow.tenantId), sk: 'DOW#CURRENT', version: dow.version, document: dow },
+          ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
+          ExpressionAttributeValues: { ':v': dow.version },
+        }),
+      )
+      .catch((err) => {
+        if (!isConditionFailure(err)) throw err;
+      });
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: keys.tenant(dow.tenantId), sk: 'DOW#CURRENT', version: dow.version, document: dow },
-        ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
-        ExpressionAttributeValues: { ':v': dow.version },
+        Item: { ...keys.tenantRegistry(dow.tenantId), name: dow.name },
       }),
-    ).catch((err) => {
-      if (!isConditionFailure(err)) throw err;
-    });
-    await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.tenantRegistry(dow.tenantId), name: dow.name } }),
     );
   }
 

@@ -31,7 +31,9 @@ export class EventBridgeBus implements EventBus {
       // outbox keeps the entries and the reconciler tries again.
       if ((out.FailedEntryCount ?? 0) > 0) {
         const first = out.Entries?.find((e) => e.ErrorCode);
-        throw new Error(`PutEvents failed ${out.FailedEntryCount} entries: ${first?.ErrorCode} ${first?.ErrorMessage}`);
+        throw new Error(
+          `PutEvents failed ${out.FailedEntryCount} entries: ${first?.ErrorCode} ${first?.ErrorMessage}`,
+        );
       }
     }
   }

@@ -1,13 +1,16 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { RoleSchema, signToken } from '@psa/common/auth';
-import { authKeyFile } from '../stack.ts';
+import { authKeyFile } from '../endpoints.ts';
 
 export const LOCAL_ISSUER = 'psa-local';
 export const LOCAL_AUDIENCE = 'psa-api';
 
 /** `psa token --tenant acme --role internal [--email a@b] [--name N] [--expires 12h]`: prints a bearer token. */
-export async function main(args: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)) {
+export async function main(
+  args: string[],
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+) {
   const { values } = parseArgs({
     args,
     options: {
@@ -21,7 +24,9 @@ export async function main(args: string[], out: (line: string) => void = (l) => 
   });
   const role = RoleSchema.safeParse(values.role);
   if (!values.tenant || !role.success) {
-    process.stderr.write('usage: psa token --tenant <id> --role requester|partner|internal|leadership [--email a@b]\n');
+    process.stderr.write(
+      'usage: psa token --tenant <id> --role requester|partner|internal|leadership [--email a@b]\n',
+    );
     return 2;
   }
   if (role.data === 'requester' && !values.email) {

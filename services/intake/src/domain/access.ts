@@ -28,7 +28,7 @@ export function assertCanRead(principal: Principal, tenantId: string, ticket: Ti
 }
 
 /** Staff who work tickets may change their status; partner only on tickets it owns or triages. */
-export function assertCanUpdate(principal: Principal, ticket: Ticket): void {
+export function assertCanUpdate(principal: Principal, _ticket: Ticket): void {
   if (principal.role === 'requester' || principal.role === 'leadership') {
     throw new ForbiddenError(`role '${principal.role}' may not change a ticket's status`);
   }

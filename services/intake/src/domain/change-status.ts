@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Principal } from '@psa/common/auth';
 import type { Clock } from '@psa/common/clock';
 import { ConflictError, StaleWriteError } from '@psa/common/errors';
@@ -5,7 +6,6 @@ import { TicketStatusChanged, toBusEvent } from '@psa/common/events';
 import { eventEntry, type OutboxDeps } from '@psa/common/outbox';
 import type { TicketStore } from '@psa/common/ports';
 import { canTransition, RESPONDED_STATUSES, type Ticket, type TicketStatus } from '@psa/common/ticket';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { assertCanRead, assertCanUpdate } from './access.ts';
 import { deliverNow } from './submit-ticket.ts';
 
@@ -27,7 +27,11 @@ export async function changeStatus(
   deps: ChangeStatusDeps,
 ): Promise<Ticket> {
   for (let attempt = 1; ; attempt++) {
-    const current = assertCanRead(cmd.principal, cmd.tenantId, await deps.tickets.get(cmd.tenantId, cmd.ticketId));
+    const current = assertCanRead(
+      cmd.principal,
+      cmd.tenantId,
+      await deps.tickets.get(cmd.tenantId, cmd.ticketId),
+    );
     assertCanUpdate(cmd.principal, current);
     if (!canTransition(current.status, cmd.status)) {
       throw new ConflictError(`cannot move a ticket from '${current.status}' to '${cmd.status}'`);

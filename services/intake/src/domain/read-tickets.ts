@@ -1,11 +1,11 @@
 import type { Principal } from '@psa/common/auth';
 import { assertTenant } from '@psa/common/auth';
+import { ALWAYS_OPEN } from '@psa/common/calendar';
 import type { Clock } from '@psa/common/clock';
 import type { DivisionOfWork } from '@psa/common/division-of-work';
 import type { SlaStore, TenantStore, TicketStore } from '@psa/common/ports';
 import { viewSlaClock } from '@psa/common/sla-clock';
 import type { Owner, Ticket, TicketStatus } from '@psa/common/ticket';
-import { ALWAYS_OPEN } from '@psa/common/calendar';
 import { assertCanRead, visibleOwners } from './access.ts';
 
 export interface ReadDeps {
@@ -25,13 +25,26 @@ export async function viewTicket(ticket: Ticket, deps: ReadDeps, dow?: DivisionO
   return {
     ...rest,
     sla: clocks.map((c) =>
-      viewSlaClock(c, c.calendar === 'internal' && doc ? doc.internalCalendar : (doc?.partnerCoverage.calendar ?? ALWAYS_OPEN), now),
+      viewSlaClock(
+        c,
+        c.calendar === 'internal' && doc
+          ? doc.internalCalendar
+          : (doc?.partnerCoverage.calendar ?? ALWAYS_OPEN),
+        now,
+      ),
     ),
   };
 }
 
-export async function getTicket(cmd: { tenantId: string; ticketId: string; principal: Principal }, deps: ReadDeps) {
-  const ticket = assertCanRead(cmd.principal, cmd.tenantId, await deps.tickets.get(cmd.tenantId, cmd.ticketId));
+export async function getTicket(
+  cmd: { tenantId: string; ticketId: string; principal: Principal },
+  deps: ReadDeps,
+) {
+  const ticket = assertCanRead(
+    cmd.principal,
+    cmd.tenantId,
+    await deps.tickets.get(cmd.tenantId, cmd.ticketId),
+  );
   return viewTicket(ticket, deps);
 }
 
@@ -63,5 +76,8 @@ export async function listTickets(
     ...(scope === 'own' ? { requesterEmail: cmd.principal.email! } : {}),
   });
   const dow = page.items.length ? await deps.tenants.getDivisionOfWork(cmd.tenantId) : null;
-  return { items: await Promise.all(page.items.map((t) => viewTicket(t, deps, dow))), nextCursor: page.nextCursor };
+  return {
+    items: await Promise.all(page.items.map((t) => viewTicket(t, deps, dow))),
+    nextCursor: page.nextCursor,
+  };
 }

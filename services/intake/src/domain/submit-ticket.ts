@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CreateTicketBodySchema } from '@psa/common/api-contract';
 import { assertRole, assertTenant, type Principal } from '@psa/common/auth';
 import type { Clock } from '@psa/common/clock';
@@ -8,7 +9,6 @@ import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/common/outbox'
 import type { IdempotencyStore, TenantStore, TicketStore } from '@psa/common/ports';
 import { keys } from '@psa/common/table';
 import { type Channel, type Requester, type Ticket, ticketKey } from '@psa/common/ticket';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { z } from 'zod';
 
 export interface SubmitDeps extends OutboxDeps {
@@ -41,12 +41,20 @@ export async function submitTicket(
   assertTenant(principal, tenantId);
   assertRole(principal, ['requester', 'internal', 'partner'], 'submit tickets');
   const requester = resolveRequester(principal, cmd.input.requester);
-  if (!(await deps.tenants.getDivisionOfWork(tenantId))) throw new NotFoundError(`tenant ${tenantId} not found`);
+  if (!(await deps.tenants.getDivisionOfWork(tenantId)))
+    throw new NotFoundError(`tenant ${tenantId} not found`);
 
   let id = (deps.newId ?? (() => crypto.randomUUID()))();
   if (cmd.idempotencyKey) {
-    const fingerprint = createHash('sha256').update(JSON.stringify([requester, cmd.input])).digest('hex');
-    const claim = await deps.idempotency.claim(tenantId, `${principal.sub}#${cmd.idempotencyKey}`, id, fingerprint);
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([requester, cmd.input]))
+      .digest('hex');
+    const claim = await deps.idempotency.claim(
+      tenantId,
+      `${principal.sub}#${cmd.idempotencyKey}`,
+      id,
+      fingerprint,
+    );
     if (!claim.claimed) {
       if (claim.fingerprint !== fingerprint) {
         throw new ConflictError('Idempotency-Key was already used for a different request');
@@ -115,11 +123,14 @@ function resolveRequester(principal: Principal, given: Requester | undefined): R
     if (given && given.email !== principal.email) {
       throw new ForbiddenError('a requester submits tickets only as themselves');
     }
-    return { email: principal.email!, ...(principal.name ? { name: principal.name } : given?.name ? { name: given.name } : {}) };
+    return {
+      email: principal.email!,
+      ...(principal.name ? { name: principal.name } : given?.name ? { name: given.name } : {}),
+    };
   }
   if (!given) {
     throw new ValidationError('requester is required when staff submit on someone’s behalf', [
-      { path: 'body.requester', message: 'required for role ' + principal.role },
+      { path: 'body.requester', message: `required for role ${principal.role}` },
     ]);
   }
   return given;

@@ -34,7 +34,10 @@ export function toFact(ticket: Ticket, clocks: SlaClockRecord[], dow: DivisionOf
     receivedAt: ticket.receivedAt,
     firstRespondedAt: ticket.firstRespondedAt,
     resolvedAt: ticket.resolvedAt,
-    sla: { firstResponse: outcome(byTarget.get('firstResponse')), resolution: outcome(byTarget.get('resolution')) },
+    sla: {
+      firstResponse: outcome(byTarget.get('firstResponse')),
+      resolution: outcome(byTarget.get('resolution')),
+    },
     factVersion: ticket.version * 100_000 + clockRevs,
   };
 }
@@ -43,7 +46,10 @@ export function toFact(ticket: Ticket, clocks: SlaClockRecord[], dow: DivisionOf
  * Project a ticket into its month's facts. State-based: it re-reads the ticket and its clocks,
  * so any event about the ticket, delivered any number of times in any order, converges.
  */
-export async function projectTicket(ref: { tenantId: string; ticketId: string }, deps: ProjectDeps): Promise<boolean> {
+export async function projectTicket(
+  ref: { tenantId: string; ticketId: string },
+  deps: ProjectDeps,
+): Promise<boolean> {
   const ticket = await deps.tickets.get(ref.tenantId, ref.ticketId);
   if (!ticket) return false;
   const dow = await deps.tenants.getDivisionOfWork(ref.tenantId);

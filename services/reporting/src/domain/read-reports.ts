@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { assertRole, assertTenant, type Principal } from '@psa/common/auth';
 import type { Clock } from '@psa/common/clock';
 import { NotFoundError } from '@psa/common/errors';
@@ -7,7 +8,6 @@ import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/common/outbox'
 import type { TenantStore, TicketStore } from '@psa/common/ports';
 import type { ReportStore } from '@psa/common/report-facts';
 import { keys } from '@psa/common/table';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { afterHoursReport, backlogReport, reliefReport } from './reports.ts';
 
 export interface ReportDeps {
@@ -43,7 +43,9 @@ export async function getMonthly(
   const dow = await tenantDoc(cmd.principal, cmd.tenantId, deps);
   const month = cmd.month ?? monthOf(deps.clock.now(), dow.timeZone);
   const facts = await deps.reports.listFacts(cmd.tenantId, month);
-  return kind === 'relief' ? reliefReport(month, dow.timeZone, facts) : afterHoursReport(month, dow.timeZone, facts);
+  return kind === 'relief'
+    ? reliefReport(month, dow.timeZone, facts)
+    : afterHoursReport(month, dow.timeZone, facts);
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { Owner, Priority, Ticket } from '@psa/common/ticket';
 import type { TicketFact } from '@psa/common/report-facts';
+import type { Owner, Priority, Ticket } from '@psa/common/ticket';
 
 const OWNERS: Owner[] = ['partner', 'internal', 'triage'];
 const PRIORITIES: Priority[] = ['P1', 'P2', 'P3', 'P4'];
@@ -12,18 +12,25 @@ const AGE_BUCKETS = [
   { id: 'over7d', maxHours: Number.POSITIVE_INFINITY },
 ] as const;
 
-const zeroes = <K extends string>(ks: readonly K[]) => Object.fromEntries(ks.map((k) => [k, 0])) as Record<K, number>;
+const zeroes = <K extends string>(ks: readonly K[]) =>
+  Object.fromEntries(ks.map((k) => [k, 0])) as Record<K, number>;
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
 
 /** Open tickets by owner, priority and age, from the open-ticket index only. */
 export function backlogReport(open: Record<Owner, Ticket[]>, now: Date) {
   const byOwner = zeroes(OWNERS);
-  const byPriority = Object.fromEntries(OWNERS.map((o) => [o, zeroes(PRIORITIES)])) as Record<Owner, Record<Priority, number>>;
+  const byPriority = Object.fromEntries(OWNERS.map((o) => [o, zeroes(PRIORITIES)])) as Record<
+    Owner,
+    Record<Priority, number>
+  >;
   const byAge = Object.fromEntries(OWNERS.map((o) => [o, zeroes(AGE_BUCKETS.map((b) => b.id))])) as Record<
     Owner,
     Record<(typeof AGE_BUCKETS)[number]['id'], number>
   >;
-  const oldest = {} as Record<Owner, { id: string; key: string; receivedAt: string; ageHours: number } | null>;
+  const oldest = {} as Record<
+    Owner,
+    { id: string; key: string; receivedAt: string; ageHours: number } | null
+  >;
   for (const owner of OWNERS) {
     oldest[owner] = null;
     for (const t of open[owner]) {
@@ -33,7 +40,12 @@ export function backlogReport(open: Record<Owner, Ticket[]>, now: Date) {
       const bucket = AGE_BUCKETS.find((b) => ageHours < b.maxHours)!;
       byAge[owner][bucket.id]++;
       if (!oldest[owner] || t.receivedAt < oldest[owner].receivedAt) {
-        oldest[owner] = { id: t.id, key: t.key, receivedAt: t.receivedAt, ageHours: Math.round(ageHours * 10) / 10 };
+        oldest[owner] = {
+          id: t.id,
+          key: t.key,
+          receivedAt: t.receivedAt,
+          ageHours: Math.round(ageHours * 10) / 10,
+        };
       }
     }
   }
@@ -75,7 +87,12 @@ function attainment(facts: TicketFact[], target: 'firstResponse' | 'resolution')
     return o && (o.breached || o.met !== null);
   });
   const met = measured.filter((f) => f.sla[target]?.met === true && !f.sla[target]?.breached).length;
-  return { measured: measured.length, met, breached: measured.length - met, attainment: ratio(met, measured.length) };
+  return {
+    measured: measured.length,
+    met,
+    breached: measured.length - met,
+    attainment: ratio(met, measured.length),
+  };
 }
 
 /** What the partner took off internal IT in a month. */
@@ -91,7 +108,10 @@ export function reliefReport(month: string, timeZone: string, facts: TicketFact[
   const slaAttainment = Object.fromEntries(
     OWNERS.map((o) => {
       const mine = facts.filter((f) => f.owner === o);
-      return [o, { firstResponse: attainment(mine, 'firstResponse'), resolution: attainment(mine, 'resolution') }];
+      return [
+        o,
+        { firstResponse: attainment(mine, 'firstResponse'), resolution: attainment(mine, 'resolution') },
+      ];
     }),
   );
   const afterHours = afterHoursByOwner.partner + afterHoursByOwner.internal + afterHoursByOwner.triage;

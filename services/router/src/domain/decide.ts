@@ -162,7 +162,9 @@ export function decideRouting(input: RouteInput): RouteOutcome {
     rule = 'guardrail';
     reasons.push(`'${workload.id}' is a decision-rights guardrail: internal owns it at any hour (${v})`);
     if (top && top !== guardrailHit) {
-      reasons.push(`it also reads as '${top.workload}' (${quoteList(top.matched, 3)}), but the guardrail wins`);
+      reasons.push(
+        `it also reads as '${top.workload}' (${quoteList(top.matched, 3)}), but the guardrail wins`,
+      );
     }
     reasons.push(recognitionSentence());
     if (vip) reasons.push(`${requester} is a VIP requester`);
@@ -207,7 +209,9 @@ export function decideRouting(input: RouteInput): RouteOutcome {
           rule = 'after-hours';
           reasons.push(`${outside}; ${priority} goes to after-hours coverage (partner) (${v})`);
         } else {
-          reasons.push(`${outside}; ${priority} would go to the partner, but partner coverage is closed then`);
+          reasons.push(
+            `${outside}; ${priority} would go to the partner, but partner coverage is closed then`,
+          );
         }
       } else {
         reasons.push(`${outside}; ${priority} stays internal and waits for business hours`);

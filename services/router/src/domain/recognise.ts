@@ -214,7 +214,10 @@ function compile(workloads: readonly Workload[]): CompiledWorkload[] {
     return {
       id: w.id,
       terms,
-      senders: (w.recognise.senders ?? []).map((pattern) => ({ pattern, re: senderPatternToRegExp(pattern) })),
+      senders: (w.recognise.senders ?? []).map((pattern) => ({
+        pattern,
+        re: senderPatternToRegExp(pattern),
+      })),
       channels: w.recognise.channels,
     };
   });

@@ -1,12 +1,16 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '@psa/common/clock';
 import { StaleWriteError } from '@psa/common/errors';
 import { TicketRouted, toBusEvent } from '@psa/common/events';
 import { dispatchOutbox, eventEntry, type OutboxDeps, queueEntry } from '@psa/common/outbox';
 import type { TenantStore, TicketStore } from '@psa/common/ports';
-import { MAX_BODY_CHARS, type RoutedTicketMessage, RoutedTicketMessageSchema } from '@psa/common/queue-message';
+import {
+  MAX_BODY_CHARS,
+  type RoutedTicketMessage,
+  RoutedTicketMessageSchema,
+} from '@psa/common/queue-message';
 import { keys } from '@psa/common/table';
 import type { Ticket } from '@psa/common/ticket';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { decideRouting } from './decide.ts';
 
 export interface RouteDeps extends OutboxDeps {
@@ -86,7 +90,11 @@ export async function routeTicket(
     } catch (error) {
       deps.logger.warn('outbox delivery deferred to the reconciler', { ticketId: ticket.id, error });
     }
-    deps.logger.info('ticket routed', { ticketId: ticket.id, owner: outcome.owner, rule: outcome.routing.rule });
+    deps.logger.info('ticket routed', {
+      ticketId: ticket.id,
+      owner: outcome.owner,
+      rule: outcome.routing.rule,
+    });
     return { routed: true, ticket: routed };
   }
 }

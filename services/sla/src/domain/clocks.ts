@@ -1,6 +1,6 @@
 import { businessTimeBetween, type Calendar } from '@psa/common/calendar';
 import type { DivisionOfWork } from '@psa/common/division-of-work';
-import { SlaBreached, type SlaTarget, SlaWarning, toBusEvent } from '@psa/common/events';
+import { SlaBreached, SlaMet, type SlaTarget, SlaWarning, toBusEvent } from '@psa/common/events';
 import { eventEntry } from '@psa/common/outbox';
 import type { OutboxEntry } from '@psa/common/ports';
 import { dueAfter, type SlaClockRecord } from '@psa/common/sla-clock';
@@ -15,7 +15,8 @@ export function calendarOf(side: 'partner' | 'internal', dow: DivisionOfWork): C
 }
 
 /** Triage is worked by the partner's service desk, so it runs on the partner's terms. */
-const sideOf = (owner: Ticket['owner']): 'partner' | 'internal' => (owner === 'internal' ? 'internal' : 'partner');
+const sideOf = (owner: Ticket['owner']): 'partner' | 'internal' =>
+  owner === 'internal' ? 'internal' : 'partner';
 
 /** Start a clock for a routed ticket, on its owner's calendar, from the moment it was received. */
 export function startClock(ticket: Ticket, target: SlaTarget, dow: DivisionOfWork): SlaClockRecord {
@@ -65,7 +66,11 @@ export function advanceClock(
   cal: Calendar,
   now: Date,
 ): { clock: SlaClockRecord; events: OutboxEntry[] } | null {
-  const next: SlaClockRecord = { ...clock, warned: [...clock.warned], ticketVersion: Math.max(clock.ticketVersion, ticket.version) };
+  const next: SlaClockRecord = {
+    ...clock,
+    warned: [...clock.warned],
+    ticketVersion: Math.max(clock.ticketVersion, ticket.version),
+  };
   const events: OutboxEntry[] = [];
   const completion = completionOf(ticket, clock.target);
   if (completion && !next.completedAt) {
@@ -95,16 +100,48 @@ export function advanceClock(
       next.warned.push(f);
       const eventId = `${clock.ticketId}:${clock.target}:warn:${fraction}`;
       events.push(
-        eventEntry(eventId, toBusEvent(SlaWarning, { ...base, eventId, threshold: f, elapsedBusinessMinutes: elapsedMinutes() })),
+        eventEntry(
+          eventId,
+          toBusEvent(SlaWarning, {
+            ...base,
+            eventId,
+            threshold: f,
+            elapsedBusinessMinutes: elapsedMinutes(),
+          }),
+        ),
       );
     }
   }
-  const breachedAt = next.completedAt && !next.met ? next.completedAt : !next.completedAt && new Date(next.dueAt) <= now ? now.toISOString() : null;
+  const breachedAt =
+    next.completedAt && !next.met
+      ? next.completedAt
+      : !next.completedAt && new Date(next.dueAt) <= now
+        ? now.toISOString()
+        : null;
   if (breachedAt && !next.breached) {
     next.breached = true;
     next.breachedAt = breachedAt;
     const eventId = `${clock.ticketId}:${clock.target}:breach`;
-    events.push(eventEntry(eventId, toBusEvent(SlaBreached, { ...base, eventId, elapsedBusinessMinutes: elapsedMinutes() })));
+    events.push(
+      eventEntry(
+        eventId,
+        toBusEvent(SlaBreached, { ...base, eventId, elapsedBusinessMinutes: elapsedMinutes() }),
+      ),
+    );
+  }
+  if (next.completedAt && next.met && next.completedAt !== clock.completedAt) {
+    const eventId = `${clock.ticketId}:${clock.target}:met:${next.completedAt}`;
+    events.push(
+      eventEntry(
+        eventId,
+        toBusEvent(SlaMet, {
+          ...base,
+          eventId,
+          completedAt: next.completedAt,
+          elapsedBusinessMinutes: elapsedMinutes(),
+        }),
+      ),
+    );
   }
   const changed =
     clock.rev === 0 ||

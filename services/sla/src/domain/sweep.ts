@@ -30,7 +30,8 @@ export async function sweepDueClocks(
       let progressed = 0;
       for (const clock of due) {
         const ticket = await deps.tickets.get(clock.tenantId, clock.ticketId);
-        if (!dows.has(clock.tenantId)) dows.set(clock.tenantId, await deps.tenants.getDivisionOfWork(clock.tenantId));
+        if (!dows.has(clock.tenantId))
+          dows.set(clock.tenantId, await deps.tenants.getDivisionOfWork(clock.tenantId));
         const dow = dows.get(clock.tenantId);
         if (!ticket || !dow) continue;
         const advanced = advanceClock(clock, ticket, calendarOf(clock.calendar, dow), now);

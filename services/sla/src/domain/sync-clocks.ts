@@ -1,10 +1,10 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '@psa/common/clock';
 import { StaleWriteError } from '@psa/common/errors';
 import { dispatchOutbox, type OutboxDeps } from '@psa/common/outbox';
 import type { SlaStore, TenantStore, TicketStore } from '@psa/common/ports';
 import type { SlaClockRecord } from '@psa/common/sla-clock';
 import { keys } from '@psa/common/table';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { advanceClock, calendarOf, startClock, TARGETS } from './clocks.ts';
 
 export interface SlaDeps extends OutboxDeps {
@@ -22,7 +22,10 @@ const MAX_ATTEMPTS = 5;
  * TicketStatusChanged, but it reads the ticket rather than trusting the event, so events that
  * arrive twice or out of order converge on the same clocks.
  */
-export async function syncTicketClocks(ref: { tenantId: string; ticketId: string }, deps: SlaDeps): Promise<number> {
+export async function syncTicketClocks(
+  ref: { tenantId: string; ticketId: string },
+  deps: SlaDeps,
+): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await syncOnce(ref, deps);

@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Endpoints, readEndpoints } from '@psa/local/endpoints';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const NODE = join(ROOT, 'node_modules/.bin/node');
+
+export interface RunningSystem {
+  endpoints: Endpoints;
+  dataDir: string;
+  output: () => string;
+  /** Ctrl-C, as a user would; resolves with the exit code. */
+  stop: () => Promise<number | null>;
+}
+
+export const newDataDir = () => mkdtemp(join(tmpdir(), 'psa-e2e-'));
+export const removeDataDir = (dir: string) => rm(dir, { recursive: true, force: true });
+
+/** Start the local runtime exactly as `npm start` does, on free ports, and wait until ready. */
+export async function startSystem(dataDir: string, env: Record<string, string> = {}): Promise<RunningSystem> {
+  await rm(join(dataDir, 'endpoints.json'), { force: true });
+  const child: ChildProcess = spawn(NODE, [join(ROOT, 'packages/local/src/main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PSA_HTTP_PORT: '0',
+      PSA_SMTP_PORT: '0',
+      PSA_DATA_DIR: dataDir,
+      PSA_LOG_LEVEL: 'WARN',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const deadline = Date.now() + 30_000;
+  while (!(out.includes('Press Ctrl-C') && existsSync(join(dataDir, 'endpoints.json')))) {
+    if (child.exitCode !== null) throw new Error(`local runtime exited early:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`local runtime not ready in 30 s:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    endpoints: await readEndpoints(dataDir),
+    dataDir,
+    output: () => out,
+    stop: async () => {
+      child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
+
+/** Poll until `fn` returns a value the predicate accepts (the system is eventually consistent). */
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  accept: (v: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  do {
+    last = await fn();
+    if (accept(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  } while (Date.now() < deadline);
+  throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+}
+
+/** A small HTTP client for the API, as a user's script would write it. */
+export function api(base: string, token?: string) {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: test client returns whatever JSON the API sent
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as any };
+  };
+  return {
+    get: (path: string) => call('GET', path),
+    post: (path: string, body: unknown, headers?: Record<string, string>) =>
+      call('POST', path, body, headers),
+  };
+}
