@@ -1,0 +1,36 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '@psa/common/aws/dynamo-client';
+import dynalite from 'dynalite';
+import { ensureTable } from './provision.ts';
+
+/**
+ * For adapter and use-case tests: a fresh in-memory dynalite with the real table layout, and a
+ * real document client pointed at it. Each call gets its own server, so tests never share state.
+ */
+export async function startTestTable(): Promise<{
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  endpoint: string;
+  stop: () => Promise<void>;
+}> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const tableName = 'psa-test';
+  await ensureTable(new DynamoDBClient(config), tableName);
+  const doc = createDocumentClient(config);
+  return {
+    doc,
+    tableName,
+    endpoint,
+    stop: async () => {
+      doc.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

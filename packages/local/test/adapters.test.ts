@@ -1,0 +1,92 @@
+import { DynamoOutboxStore } from '@psa/common/aws/dynamo-outbox';
+import { DynamoTicketStore } from '@psa/common/aws/dynamo-ticket-store';
+import { StaleWriteError } from '@psa/common/errors';
+import type { Ticket } from '@psa/common/ticket';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestTable } from '../src/testing.ts';
+
+let table: Awaited<ReturnType<typeof startTestTable>>;
+beforeAll(async () => {
+  table = await startTestTable();
+});
+afterAll(() => table.stop());
+
+const ticket = (over: Partial<Ticket> = {}): Ticket => ({
+  tenantId: 'acme',
+  id: crypto.randomUUID(),
+  number: 1,
+  key: 'ACME-1',
+  subject: 's',
+  body: 'b',
+  channel: 'api',
+  requester: { email: 'a@acme.example' },
+  requestedPriority: null,
+  status: 'new',
+  owner: null,
+  workload: null,
+  priority: null,
+  afterHours: null,
+  routing: null,
+  handleMinutes: null,
+  receivedAt: new Date().toISOString(),
+  updatedAt: new Date().toISOString(),
+  firstRespondedAt: null,
+  resolvedAt: null,
+  history: [],
+  version: 1,
+  ...over,
+});
+
+describe('DynamoTicketStore against dynalite', () => {
+  it('refuses a write based on a stale version', async () => {
+    const store = new DynamoTicketStore(table.doc, table.tableName);
+    const t = ticket();
+    await store.create(t, []);
+    await store.update({ ...t, subject: 'first', version: 2 }, []);
+    await expect(store.update({ ...t, subject: 'second', version: 2 }, [])).rejects.toBeInstanceOf(StaleWriteError);
+    expect((await store.get('acme', t.id))?.subject).toBe('first');
+  });
+
+  it('keeps open tickets in the open index per owner and drops them when resolved', async () => {
+    const store = new DynamoTicketStore(table.doc, table.tableName);
+    const t = ticket({ tenantId: 'openidx', owner: 'internal', priority: 'P3' });
+    await store.create(t, []);
+    expect(await store.countOpen('openidx', 'internal')).toBe(1);
+    await store.update({ ...t, status: 'resolved', version: 2 }, []);
+    expect(await store.countOpen('openidx', 'internal')).toBe(0);
+    expect(await store.listOpen('openidx', 'internal')).toEqual([]);
+  });
+
+  it('lists only partner-visible tickets for a partner scope, newest first, across pages', async () => {
+    const store = new DynamoTicketStore(table.doc, table.tableName);
+    const owners = ['partner', 'internal', 'triage', 'partner', 'internal'] as const;
+    for (const [i, owner] of owners.entries()) {
+      await store.create(ticket({ tenantId: 'paging', owner, receivedAt: `2026-11-0${i + 1}T10:00:00.000Z` }), []);
+    }
+    const first = await store.list({ tenantId: 'paging', owner: ['partner', 'triage'], limit: 2 });
+    const second = await store.list({ tenantId: 'paging', owner: ['partner', 'triage'], limit: 2, cursor: first.nextCursor! });
+    const seen = [...first.items, ...second.items];
+    expect(seen.map((t) => t.owner)).toEqual(['partner', 'triage', 'partner']);
+    expect(seen.map((t) => t.receivedAt.slice(0, 10))).toEqual(['2026-11-04', '2026-11-03', '2026-11-01']);
+  });
+});
+
+describe('the outbox', () => {
+  it('lists records with undelivered entries until they are cleared', async () => {
+    const store = new DynamoTicketStore(table.doc, table.tableName);
+    const outbox = new DynamoOutboxStore(table.doc, table.tableName);
+    const t = ticket({ tenantId: 'outbox' });
+    const entry = { id: 'e1', kind: 'event' as const, event: { source: 's', detailType: 'd', detail: {} } };
+    await store.create(t, [entry]);
+    const later = new Date(Date.now() + 60_000);
+    const pending = (await outbox.listPending(later, 100)).filter((p) => p.key.pk.includes(t.id));
+    expect(pending).toEqual([{ key: { pk: `T#outbox#K#${t.id}`, sk: 'TICKET' }, entries: [entry] }]);
+    // An update adds its own entry without dropping the undelivered one.
+    const entry2 = { ...entry, id: 'e2' };
+    await store.update({ ...t, version: 2 }, [entry2]);
+    const both = (await outbox.listPending(later, 100)).find((p) => p.key.pk.includes(t.id));
+    expect(both?.entries.map((e) => e.id).sort()).toEqual(['e1', 'e2']);
+    await outbox.clear({ pk: `T#outbox#K#${t.id}`, sk: 'TICKET' }, ['e1', 'e2']);
+    expect((await outbox.listPending(later, 100)).filter((p) => p.key.pk.includes(t.id))).toEqual([]);
+  });
+});
