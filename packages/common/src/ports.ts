@@ -58,7 +58,11 @@ export interface TicketStore {
   list(query: TicketListQuery): Promise<TicketPage>;
   /** Open, routed tickets of one owner, oldest first. Reads an index of open tickets only. */
   listOpen(tenantId: string, owner: Owner): Promise<Ticket[]>;
-  countOpen(tenantId: string, owner: Owner): Promise<number>;
+  /**
+   * Open tickets of one owner, counting no further than `atMost` when given: the router only
+   * needs to know whether the backlog is over the overflow limit, so its cost stays bounded.
+   */
+  countOpen(tenantId: string, owner: Owner, atMost?: number): Promise<number>;
 }
 
 /** Maps a caller-supplied idempotency key to the ticket id it created. */

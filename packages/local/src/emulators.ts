@@ -6,6 +6,8 @@ import { startFauxqs } from 'fauxqs';
 
 export interface Emulators {
   dynamodb: string;
+  /** DynamoDB API calls served, by operation (benchmarks report the cost of a ticket in calls). */
+  dynamoCalls: Map<string, number>;
   sqs: string;
   s3: string;
   stop(): Promise<void>;
@@ -22,6 +24,11 @@ export async function startEmulators(dataDir: string): Promise<Emulators> {
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  const dynamoCalls = new Map<string, number>();
+  dynamo.on('request', (req: { headers: Record<string, string | undefined> }) => {
+    const op = req.headers['x-amz-target']?.split('.')[1] ?? 'unknown';
+    dynamoCalls.set(op, (dynamoCalls.get(op) ?? 0) + 1);
+  });
   dynamo.listen(0, '127.0.0.1');
   await once(dynamo, 'listening');
   const dynamoPort = (dynamo.address() as AddressInfo).port;
@@ -31,6 +38,7 @@ export async function startEmulators(dataDir: string): Promise<Emulators> {
   const loopback = `http://127.0.0.1:${fauxqs.port}`;
   return {
     dynamodb: `http://127.0.0.1:${dynamoPort}`,
+    dynamoCalls,
     sqs: loopback,
     s3: loopback,
     async stop() {

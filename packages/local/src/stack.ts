@@ -22,6 +22,8 @@ const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 export interface LocalStack {
   endpoints: Endpoints;
   bus: LocalEventBus;
+  /** DynamoDB API calls served so far, by operation. */
+  dynamoCalls: Map<string, number>;
   /** Run a schedule's handler now (as EventBridge Scheduler would at its next tick). */
   runSchedule(id: string): Promise<unknown>;
   stop(): Promise<void>;
@@ -161,6 +163,7 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
   return {
     endpoints,
     bus,
+    dynamoCalls: emulators.dynamoCalls,
     runSchedule,
     async stop() {
       for (const t of timers) clearInterval(t);

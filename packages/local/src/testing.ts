@@ -20,7 +20,11 @@ export async function startTestTable(): Promise<{
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const config = {
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  };
   const tableName = 'psa-test';
   await ensureTable(new DynamoDBClient(config), tableName);
   const doc = createDocumentClient(config);

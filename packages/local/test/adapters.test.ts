@@ -43,7 +43,9 @@ describe('DynamoTicketStore against dynalite', () => {
     const t = ticket();
     await store.create(t, []);
     await store.update({ ...t, subject: 'first', version: 2 }, []);
-    await expect(store.update({ ...t, subject: 'second', version: 2 }, [])).rejects.toBeInstanceOf(StaleWriteError);
+    await expect(store.update({ ...t, subject: 'second', version: 2 }, [])).rejects.toBeInstanceOf(
+      StaleWriteError,
+    );
     expect((await store.get('acme', t.id))?.subject).toBe('first');
   });
 
@@ -61,10 +63,18 @@ describe('DynamoTicketStore against dynalite', () => {
     const store = new DynamoTicketStore(table.doc, table.tableName);
     const owners = ['partner', 'internal', 'triage', 'partner', 'internal'] as const;
     for (const [i, owner] of owners.entries()) {
-      await store.create(ticket({ tenantId: 'paging', owner, receivedAt: `2026-11-0${i + 1}T10:00:00.000Z` }), []);
+      await store.create(
+        ticket({ tenantId: 'paging', owner, receivedAt: `2026-11-0${i + 1}T10:00:00.000Z` }),
+        [],
+      );
     }
     const first = await store.list({ tenantId: 'paging', owner: ['partner', 'triage'], limit: 2 });
-    const second = await store.list({ tenantId: 'paging', owner: ['partner', 'triage'], limit: 2, cursor: first.nextCursor! });
+    const second = await store.list({
+      tenantId: 'paging',
+      owner: ['partner', 'triage'],
+      limit: 2,
+      cursor: first.nextCursor!,
+    });
     const seen = [...first.items, ...second.items];
     expect(seen.map((t) => t.owner)).toEqual(['partner', 'triage', 'partner']);
     expect(seen.map((t) => t.receivedAt.slice(0, 10))).toEqual(['2026-11-04', '2026-11-03', '2026-11-01']);

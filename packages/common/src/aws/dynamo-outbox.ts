@@ -61,6 +61,24 @@ export class DynamoOutboxStore implements OutboxStore {
       names[`#e${i}`] = id;
       return `#outbox.#e${i}`;
     });
+    const indexNames = { '#opk': TABLE_INDEXES.outbox.pk, '#osk': TABLE_INDEXES.outbox.sk };
+    try {
+      // Usual case, one write: these were the only entries, so the record also leaves the
+      // reconciler's index. A concurrent writer's extra entry makes the size check fail.
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `REMOVE ${removes.join(', ')}, #opk, #osk`,
+          ConditionExpression: 'attribute_exists(pk) AND size(#outbox) = :n',
+          ExpressionAttributeNames: { ...names, ...indexNames },
+          ExpressionAttributeValues: { ':n': entryIds.length },
+        }),
+      );
+      return;
+    } catch (err) {
+      ignoreConditionFailure(err);
+    }
     await this.doc
       .send(
         new UpdateCommand({
@@ -72,8 +90,6 @@ export class DynamoOutboxStore implements OutboxStore {
         }),
       )
       .catch(ignoreConditionFailure);
-    // Leave the reconciler index only once nothing is pending; a concurrent writer that added an
-    // entry makes the condition fail and the record stays indexed, as it must.
     await this.doc
       .send(
         new UpdateCommand({
@@ -81,11 +97,7 @@ export class DynamoOutboxStore implements OutboxStore {
           Key: key,
           UpdateExpression: 'REMOVE #opk, #osk',
           ConditionExpression: 'attribute_exists(pk) AND size(#outbox) = :zero',
-          ExpressionAttributeNames: {
-            '#opk': TABLE_INDEXES.outbox.pk,
-            '#osk': TABLE_INDEXES.outbox.sk,
-            '#outbox': 'outbox',
-          },
+          ExpressionAttributeNames: { ...indexNames, '#outbox': 'outbox' },
           ExpressionAttributeValues: { ':zero': 0 },
         }),
       )

@@ -14,6 +14,8 @@ const versionSk = (v: number) => `DOW#V#${String(v).padStart(6, '0')}`;
 export class DynamoTenantStore implements TenantStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
+  /** Parsed documents by tenant; a version is immutable, so a cached version never goes stale. */
+  private readonly parsed = new Map<string, DivisionOfWork>();
   constructor(doc: DynamoDBDocumentClient, tableName: string) {
     this.doc = doc;
     this.tableName = tableName;
@@ -23,7 +25,13 @@ export class DynamoTenantStore implements TenantStore {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: keys.tenant(tenantId), sk: 'DOW#CURRENT' } }),
     );
-    return out.Item ? DivisionOfWorkSchema.parse(out.Item.document) : null;
+    if (!out.Item) return null;
+    // Re-parsing (and recompiling its calendars) on every read would dominate a request.
+    const cached = this.parsed.get(tenantId);
+    if (cached && cached.version === out.Item.version) return cached;
+    const doc = DivisionOfWorkSchema.parse(out.Item.document);
+    this.parsed.set(tenantId, doc);
+    return doc;
   }
 
   async putDivisionOfWork(dow: DivisionOfWork): Promise<void> {

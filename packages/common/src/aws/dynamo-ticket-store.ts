@@ -220,7 +220,7 @@ export class DynamoTicketStore implements TicketStore {
     return items;
   }
 
-  async countOpen(tenantId: string, owner: Owner): Promise<number> {
+  async countOpen(tenantId: string, owner: Owner, atMost?: number): Promise<number> {
     let count = 0;
     let start: Record<string, unknown> | undefined;
     do {
@@ -233,11 +233,12 @@ export class DynamoTicketStore implements TicketStore {
           ExpressionAttributeValues: { ':pk': keys.openIndex(tenantId, owner) },
           Select: 'COUNT',
           ExclusiveStartKey: start,
+          ...(atMost !== undefined ? { Limit: atMost - count } : {}),
         }),
       );
       count += out.Count ?? 0;
       start = out.LastEvaluatedKey;
-    } while (start);
+    } while (start && (atMost === undefined || count < atMost));
     return count;
   }
 }

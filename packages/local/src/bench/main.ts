@@ -1,0 +1,9 @@
+import { benchCalendar, benchRouting } from './domain.ts';
+import { benchSystem } from './system.ts';
+
+/** `npm run bench`: prints figures; never a pass/fail. */
+console.log(`benchmarks on Node ${process.version}, ${new Date().toISOString()}`);
+benchRouting();
+benchCalendar();
+await benchSystem();
+process.exit(0);
