@@ -12,7 +12,10 @@ import type { Construct } from 'constructs';
 export function alarmWhenQueueNotEmpty(scope: Construct, id: string, queue: IQueue, topic: ITopic): Alarm {
   const alarm = new Alarm(scope, id, {
     alarmDescription: `Messages are waiting in ${queue.node.path}: inspect them and redrive once the cause is fixed.`,
-    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+    metric: queue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: 'Maximum',
+    }),
     threshold: 1,
     evaluationPeriods: 1,
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -30,7 +30,8 @@ export function readConfig(scope: Construct): PsaConfig {
   };
   const required = (key: keyof PsaConfig): string => {
     const value = read(key);
-    if (value === undefined) throw new Error(`missing context: ${key}: set it in cdk.json or with -c ${key}=...`);
+    if (value === undefined)
+      throw new Error(`missing context: ${key}: set it in cdk.json or with -c ${key}=...`);
     return value;
   };
   const config: PsaConfig = {
@@ -43,7 +44,9 @@ export function readConfig(scope: Construct): PsaConfig {
   if (alarmEmail) config.alarmEmail = alarmEmail;
 
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(config.stage)) {
-    throw new Error(`invalid context: stage: '${config.stage}' must be 1-20 lower-case letters, digits or dashes`);
+    throw new Error(
+      `invalid context: stage: '${config.stage}' must be 1-20 lower-case letters, digits or dashes`,
+    );
   }
   if (!URL.canParse(config.jwtIssuer) || new URL(config.jwtIssuer).protocol !== 'https:') {
     throw new Error(`invalid context: jwtIssuer: '${config.jwtIssuer}' must be an https URL`);

@@ -31,8 +31,9 @@ const QUEUE_URL_ENV = {
 } as const satisfies Record<QueueAccess, keyof (typeof QueueConfig)['shape']>;
 
 /**
- * Shim for CommonJS dependencies bundled into an ESM file: esbuild's output calls `require` for
- * Node built-ins they load, which does not exist in an ES module.
+ * Defines `require` in the ESM bundle: CommonJS dependencies that call `require` at run time
+ * (today moment's locale loader, under date-holidays) hit esbuild's "Dynamic require of ... is
+ * not supported" shim without it, because an ES module has no `require`.
  */
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __psaCreateRequire } from 'node:module'; const require = __psaCreateRequire(import.meta.url);";
@@ -153,7 +154,9 @@ export class PsaFunction extends Construct {
     Grant.addToPrincipal({
       grantee: fn,
       actions: ['dynamodb:Query'],
-      resourceArns: TABLE_DEFINITION.indexes.map((index) => `${resources.table.tableArn}/index/${index.name}`),
+      resourceArns: TABLE_DEFINITION.indexes.map(
+        (index) => `${resources.table.tableArn}/index/${index.name}`,
+      ),
     });
     if (access.bus) resources.bus.grantPutEventsTo(fn);
     for (const queue of access.queues ?? []) resources.queues[queue].grantSendMessages(fn);
@@ -163,7 +166,5 @@ export class PsaFunction extends Construct {
       resources.bucket.grantRead(fn);
       resources.bucket.grantPut(fn);
     }
-    // `access.authKey` needs nothing in AWS: AUTH_MODE=apigateway trusts the HTTP API's JWT
-    // authorizer, and the HS256 key file exists only in the local runtime.
   }
 }

@@ -67,7 +67,8 @@ export class PsaService extends Construct {
         invokedAsync: functionsInvokedAsync.has(spec.id),
         servesHttp: functionsServingHttp.has(spec.id),
       });
-      if (fn.failureQueue) alarmWhenQueueNotEmpty(this, `${spec.id}FailureAlarm`, fn.failureQueue, props.alarmTopic);
+      if (fn.failureQueue)
+        alarmWhenQueueNotEmpty(this, `${spec.id}FailureAlarm`, fn.failureQueue, props.alarmTopic);
       functions.set(spec.id as FunctionId, fn);
     }
     this.functions = functions;
@@ -81,7 +82,9 @@ export class PsaService extends Construct {
         // The wiring holds raw EventBridge JSON (`detail-type`, `$or`); the L2 renders keys verbatim.
         eventPattern: subscription.pattern as EventPattern,
       });
-      rule.addTarget(new LambdaFunction(fn.function, { deadLetterQueue: fn.failureQueue, ...EVENT_DELIVERY }));
+      rule.addTarget(
+        new LambdaFunction(fn.function, { deadLetterQueue: fn.failureQueue, ...EVENT_DELIVERY }),
+      );
     }
 
     for (const schedule of SCHEDULES) {

@@ -1,5 +1,5 @@
-import type { QueueAccess } from '@psa/common/wiring';
 import { TABLE_DEFINITION } from '@psa/common/table';
+import type { QueueAccess } from '@psa/common/wiring';
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
@@ -67,7 +67,9 @@ export class StatefulStack extends Stack {
       })),
     });
 
-    this.bus = new EventBus(this, 'Bus', { description: 'PSA domain events: tickets, routing, SLA, reports' });
+    this.bus = new EventBus(this, 'Bus', {
+      description: 'PSA domain events: tickets, routing, SLA, reports',
+    });
     // Every event of this account, kept for a year: a fixed projection or a new consumer replays from it.
     this.bus.archive('Archive', {
       description: 'Every PSA domain event, for replay',
@@ -121,7 +123,10 @@ export class StatefulStack extends Stack {
       serverAccessLogsPrefix: 'blob-bucket/',
       // Raw emails are kept (nothing accepted is lost); only superseded versions and abandoned uploads go.
       lifecycleRules: [
-        { noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          noncurrentVersionExpiration: Duration.days(90),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -21,7 +21,6 @@ export interface FunctionSpec {
     bus?: boolean;
     queues?: QueueAccess[];
     bucket?: 'read' | 'readwrite';
-    authKey?: boolean;
   };
   timeoutSeconds: number;
   memoryMb: number;

@@ -1,0 +1,572 @@
+import { readFileSync } from 'node:fs';
+import { TABLE_INDEXES } from '@psa/common/table';
+import {
+  FUNCTIONS,
+  type FunctionId,
+  type FunctionSpec,
+  HTTP_ROUTES,
+  type QueueAccess,
+  SCHEDULES,
+  SUBSCRIPTIONS,
+} from '@psa/common/wiring';
+import { App, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addPsaStacks, type PsaStacks } from '../src/psa-app.ts';
+import type { PsaFunction } from '../src/psa-function.ts';
+import { MAX_RECEIVE_COUNT, QUEUES } from '../src/stateful-stack.ts';
+
+type Json = Record<string, unknown>;
+interface Resource {
+  Type: string;
+  Properties: Json;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+
+/** The context `cdk synth` uses (cdk.json: config and feature flags), with bundling skipped. */
+function testApp(extra: Json = {}): App {
+  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context: Json;
+  };
+  // A non-placeholder issuer keeps the synth free of the placeholder warning.
+  const context = { ...cdkJson.context, jwtIssuer: 'https://login.psa.test/', 'aws:cdk:bundling-stacks': [] };
+  return new App({ context: { ...context, ...extra } });
+}
+
+const logicalId = (construct: IConstruct): string => {
+  const stack = Stack.of(construct);
+  return stack.getLogicalId(construct.node.defaultChild as CfnResource);
+};
+const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+let stacks: PsaStacks;
+let stateful: Template;
+let services: Template;
+let statefulResources: Record<string, Resource>;
+let servicesResources: Record<string, Resource>;
+/** Export name -> exported value, so grants in the services stack resolve to stateful resources. */
+let exportsByName: Map<string, unknown>;
+
+beforeAll(() => {
+  stacks = addPsaStacks(testApp());
+  stateful = Template.fromStack(stacks.stateful);
+  services = Template.fromStack(stacks.services);
+  statefulResources = stateful.toJSON().Resources;
+  servicesResources = services.toJSON().Resources;
+  exportsByName = new Map();
+  for (const output of Object.values(stateful.toJSON().Outputs as Record<string, Json>)) {
+    const name = (output.Export as { Name?: unknown } | undefined)?.Name;
+    if (typeof name === 'string') exportsByName.set(name, output.Value);
+  }
+});
+
+/** Replaces every `Fn::ImportValue` with the value the stateful stack exports under that name. */
+function resolveImports(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(resolveImports);
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0]?.[0] === 'Fn::ImportValue') {
+      const name = entries[0][1];
+      if (typeof name !== 'string' || !exportsByName.has(name))
+        throw new Error(`unknown import ${String(name)}`);
+      return exportsByName.get(name);
+    }
+    return Object.fromEntries(entries.map(([k, v]) => [k, resolveImports(v)]));
+  }
+  return value;
+}
+
+function psaFunction(id: FunctionId): PsaFunction {
+  for (const service of stacks.services.services.values()) {
+    const fn = service.functions.get(id);
+    if (fn) return fn;
+  }
+  throw new Error(`no PsaFunction ${id}`);
+}
+
+function functionResource(id: FunctionId): Resource {
+  const resource = servicesResources[logicalId(psaFunction(id).function)];
+  if (!resource) throw new Error(`no Lambda resource for ${id}`);
+  return resource;
+}
+
+/** Every (action, resource) pair the function's execution role allows, imports resolved. */
+function permissions(id: FunctionId): Array<{ action: string; resource: string }> {
+  const role = functionResource(id).Properties.Role as { 'Fn::GetAtt': [string, string] };
+  const roleId = role['Fn::GetAtt'][0];
+  const pairs: Array<{ action: string; resource: string }> = [];
+  for (const policy of Object.values(servicesResources)) {
+    if (policy.Type !== 'AWS::IAM::Policy') continue;
+    const roles = policy.Properties.Roles as Json[];
+    if (!roles.some((r) => r.Ref === roleId)) continue;
+    const doc = policy.Properties.PolicyDocument as { Statement: Json[] };
+    for (const statement of doc.Statement) {
+      expect(statement.Effect).toBe('Allow');
+      const actions = [statement.Action].flat() as string[];
+      const resources = [statement.Resource].flat().map((r) => JSON.stringify(resolveImports(r)));
+      for (const action of actions) for (const resource of resources) pairs.push({ action, resource });
+    }
+  }
+  return pairs;
+}
+
+const statefulQueueArn = (name: QueueAccess) =>
+  JSON.stringify(arnOf(logicalId(stacks.stateful.queues[name])));
+const statefulDlqArn = (name: QueueAccess) =>
+  JSON.stringify(arnOf(logicalId(stacks.stateful.deadLetterQueues[name])));
+const tableArn = () => JSON.stringify(arnOf(logicalId(stacks.stateful.table)));
+
+describe('functions', () => {
+  it('creates one Node 24 arm64 function per FUNCTIONS entry, sized as declared', () => {
+    services.resourceCountIs('AWS::Lambda::Function', FUNCTIONS.length);
+    for (const spec of FUNCTIONS) {
+      const props = functionResource(spec.id).Properties;
+      expect(props.Runtime, spec.id).toBe('nodejs24.x');
+      expect(props.Architectures, spec.id).toEqual(['arm64']);
+      expect(props.MemorySize, spec.id).toBe(spec.memoryMb);
+      expect(props.Timeout, spec.id).toBe(spec.timeoutSeconds);
+      expect(props.TracingConfig, spec.id).toEqual({ Mode: 'Active' });
+      expect(props.Handler, spec.id).toBe('index.handler');
+      expect(props.Description, spec.id).toBe(spec.description);
+    }
+  });
+
+  it('gives each function its own log group with a retention', () => {
+    for (const spec of FUNCTIONS) {
+      const logGroup = (functionResource(spec.id).Properties.LoggingConfig as { LogGroup: { Ref: string } })
+        .LogGroup;
+      expect(servicesResources[logGroup.Ref]?.Properties.RetentionInDays, spec.id).toBeGreaterThan(0);
+    }
+  });
+
+  it('sets the variables runtime.ts reads, the JWT settings only on API functions, and never the clock offset', () => {
+    const httpFunctions = new Set<string>(HTTP_ROUTES.map((r) => r.functionId));
+    for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
+      const env = resolveImports(
+        (functionResource(spec.id as FunctionId).Properties.Environment as Json).Variables,
+      ) as Json;
+      expect(env.TABLE_NAME, spec.id).toEqual({ Ref: logicalId(stacks.stateful.table) });
+      expect(env.EVENT_BUS_NAME, spec.id).toEqual({ Ref: logicalId(stacks.stateful.bus) });
+      expect(env.POWERTOOLS_SERVICE_NAME, spec.id).toBe(spec.service);
+      expect(env, spec.id).not.toHaveProperty('PSA_CLOCK_OFFSET_MS');
+      const queueVars = {
+        partner: 'PARTNER_QUEUE_URL',
+        internal: 'INTERNAL_QUEUE_URL',
+        triage: 'TRIAGE_QUEUE_URL',
+      };
+      for (const queue of QUEUES) {
+        if (spec.access.queues?.includes(queue)) {
+          expect(env[queueVars[queue]], spec.id).toEqual({ Ref: logicalId(stacks.stateful.queues[queue]) });
+        } else {
+          expect(env, spec.id).not.toHaveProperty(queueVars[queue]);
+        }
+      }
+      if (spec.access.bucket)
+        expect(env.BLOB_BUCKET, spec.id).toEqual({ Ref: logicalId(stacks.stateful.bucket) });
+      else expect(env, spec.id).not.toHaveProperty('BLOB_BUCKET');
+      if (httpFunctions.has(spec.id)) {
+        expect(env, spec.id).toMatchObject({
+          AUTH_MODE: 'apigateway',
+          JWT_ISSUER: stacks.config.jwtIssuer,
+          JWT_AUDIENCE: stacks.config.jwtAudience,
+        });
+      } else {
+        expect(env, spec.id).not.toHaveProperty('AUTH_MODE');
+      }
+    }
+  });
+
+  it('dead-letters failed async invocations of every EventBridge-invoked function, and only those', () => {
+    const invokedAsync = new Set<string>([...SUBSCRIPTIONS, ...SCHEDULES].map((s) => s.functionId));
+    for (const spec of FUNCTIONS) {
+      const fn = psaFunction(spec.id);
+      const deadLetter = functionResource(spec.id).Properties.DeadLetterConfig as
+        | { TargetArn: unknown }
+        | undefined;
+      if (invokedAsync.has(spec.id)) {
+        expect(fn.failureQueue, spec.id).toBeDefined();
+        expect(deadLetter?.TargetArn, spec.id).toEqual(arnOf(logicalId(fn.failureQueue!)));
+      } else {
+        expect(deadLetter, spec.id).toBeUndefined();
+      }
+    }
+    services.resourceCountIs('AWS::Lambda::EventInvokeConfig', invokedAsync.size);
+  });
+});
+
+describe('least privilege', () => {
+  it('grants table writes only to readwrite functions, and only Query on each declared index', () => {
+    const indexArns = Object.values(TABLE_INDEXES).map((index) =>
+      JSON.stringify({ 'Fn::Join': ['', [arnOf(logicalId(stacks.stateful.table)), `/index/${index.name}`]] }),
+    );
+    for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
+      const perms = permissions(spec.id as FunctionId);
+      const onTable = perms.filter((p) => p.resource === tableArn()).map((p) => p.action);
+      expect(onTable, spec.id).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      if (spec.access.table === 'read')
+        expect(
+          onTable.filter((a) => WRITE_ACTIONS.includes(a)),
+          spec.id,
+        ).toEqual([]);
+      else expect(onTable, spec.id).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+      const onIndexes = perms.filter((p) => p.resource.includes('/index/'));
+      expect(
+        onIndexes.every((p) => p.action === 'dynamodb:Query'),
+        spec.id,
+      ).toBe(true);
+      expect(onIndexes.map((p) => p.resource).sort(), spec.id).toEqual([...indexArns].sort());
+      expect(
+        perms.some((p) => p.resource.includes('*') && p.action.startsWith('dynamodb:')),
+        spec.id,
+      ).toBe(false);
+    }
+  });
+
+  it('keeps the reporting API read-only: no table writes, no queue sends, no events', () => {
+    const perms = permissions('ReportingApi');
+    expect(perms.filter((p) => WRITE_ACTIONS.includes(p.action))).toEqual([]);
+    expect(perms.filter((p) => p.action.startsWith('sqs:'))).toEqual([]);
+    expect(perms.filter((p) => p.action.startsWith('events:'))).toEqual([]);
+    expect(perms.filter((p) => p.action.startsWith('s3:'))).toEqual([]);
+  });
+
+  it('lets a function send to exactly the work queues its spec names, and never to their DLQs', () => {
+    for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
+      const sends = permissions(spec.id as FunctionId)
+        .filter((p) => p.action === 'sqs:SendMessage')
+        .map((p) => p.resource);
+      const allowed = QUEUES.filter((queue) => sends.includes(statefulQueueArn(queue)));
+      expect(allowed, spec.id).toEqual(QUEUES.filter((queue) => spec.access.queues?.includes(queue)));
+      for (const queue of QUEUES) expect(sends, spec.id).not.toContain(statefulDlqArn(queue));
+    }
+    const router = permissions('RouterOnTicketReceived').filter((p) => p.action === 'sqs:SendMessage');
+    expect(router.map((p) => p.resource)).toEqual(expect.arrayContaining(QUEUES.map(statefulQueueArn)));
+  });
+
+  it('lets only functions with bus access put events, on the PSA bus only', () => {
+    const busArn = JSON.stringify(arnOf(logicalId(stacks.stateful.bus)));
+    for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
+      const puts = permissions(spec.id as FunctionId).filter((p) => p.action === 'events:PutEvents');
+      expect(
+        puts.map((p) => p.resource),
+        spec.id,
+      ).toEqual(spec.access.bus ? [busArn] : []);
+    }
+  });
+
+  it('allows a wildcard resource only for the X-Ray actions', () => {
+    for (const spec of FUNCTIONS) {
+      const wildcard = permissions(spec.id).filter((p) => p.resource === '"*"');
+      expect(wildcard.map((p) => p.action).sort(), spec.id).toEqual([
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    }
+  });
+});
+
+describe('events', () => {
+  const rules = () => Object.values(servicesResources).filter((r) => r.Type === 'AWS::Events::Rule');
+  const targetOf = (rule: Resource) => (rule.Properties.Targets as Json[])[0] as Json;
+
+  it('creates one rule per subscription with the wiring’s exact pattern, on the PSA bus', () => {
+    const patternRules = rules().filter((r) => r.Properties.EventPattern);
+    expect(patternRules).toHaveLength(SUBSCRIPTIONS.length);
+    for (const subscription of SUBSCRIPTIONS) {
+      const fn = psaFunction(subscription.functionId);
+      const matching = patternRules.filter(
+        (r) => JSON.stringify(targetOf(r).Arn) === JSON.stringify(arnOf(logicalId(fn.function))),
+      );
+      expect(matching, subscription.id).toHaveLength(1);
+      const rule = matching[0]!;
+      expect(rule.Properties.EventPattern, subscription.id).toEqual(subscription.pattern);
+      expect(resolveImports(rule.Properties.EventBusName), subscription.id).toEqual({
+        Ref: logicalId(stacks.stateful.bus),
+      });
+      expect(targetOf(rule).DeadLetterConfig, subscription.id).toEqual({
+        Arn: arnOf(logicalId(fn.failureQueue!)),
+      });
+      expect(targetOf(rule).RetryPolicy, subscription.id).toMatchObject({
+        MaximumRetryAttempts: expect.any(Number),
+      });
+    }
+  });
+
+  it('creates one schedule per SCHEDULES entry at the declared rate, with retries and a DLQ', () => {
+    const scheduleRules = rules().filter((r) => r.Properties.ScheduleExpression);
+    expect(scheduleRules).toHaveLength(SCHEDULES.length);
+    const unitMinutes: Record<string, number> = {
+      minute: 1,
+      minutes: 1,
+      hour: 60,
+      hours: 60,
+      day: 1440,
+      days: 1440,
+    };
+    for (const schedule of SCHEDULES) {
+      const fn = psaFunction(schedule.functionId);
+      const rule = scheduleRules.find(
+        (r) => JSON.stringify(targetOf(r).Arn) === JSON.stringify(arnOf(logicalId(fn.function))),
+      );
+      expect(rule, schedule.id).toBeDefined();
+      const match = /^rate\((\d+) (\w+)\)$/.exec(String(rule!.Properties.ScheduleExpression));
+      expect(match, schedule.id).not.toBeNull();
+      expect(Number(match![1]) * unitMinutes[match![2]!]!, schedule.id).toBe(schedule.everyMinutes);
+      expect(rule!.Properties.EventBusName, schedule.id).toBeUndefined();
+      expect(targetOf(rule!).DeadLetterConfig, schedule.id).toEqual({
+        Arn: arnOf(logicalId(fn.failureQueue!)),
+      });
+      expect(targetOf(rule!).RetryPolicy, schedule.id).toBeDefined();
+    }
+  });
+
+  it('lets EventBridge write to a failure queue only from that function’s own rules', () => {
+    for (const spec of FUNCTIONS) {
+      const queue = psaFunction(spec.id).failureQueue;
+      if (!queue) continue;
+      const policy = Object.values(servicesResources).find(
+        (r) =>
+          r.Type === 'AWS::SQS::QueuePolicy' &&
+          JSON.stringify(r.Properties.Queues) === JSON.stringify([{ Ref: logicalId(queue) }]),
+      );
+      expect(policy, spec.id).toBeDefined();
+      const statements = (policy!.Properties.PolicyDocument as { Statement: Json[] }).Statement;
+      const fromEvents = statements.filter((s) =>
+        JSON.stringify(s.Principal).includes('events.amazonaws.com'),
+      );
+      const ruleIds = Object.entries(servicesResources)
+        .filter(([, r]) => r.Type === 'AWS::Events::Rule')
+        .filter(
+          ([, r]) =>
+            JSON.stringify(targetOf(r).Arn) ===
+            JSON.stringify(arnOf(logicalId(psaFunction(spec.id).function))),
+        )
+        .map(([id]) => ({ 'aws:SourceArn': arnOf(id) }));
+      expect(
+        fromEvents.map((s) => (s.Condition as Json).ArnEquals),
+        spec.id,
+      ).toEqual(ruleIds);
+    }
+  });
+
+  it('archives the bus’s events for replay', () => {
+    stateful.resourceCountIs('AWS::Events::Archive', 1);
+    stateful.hasResourceProperties('AWS::Events::Archive', {
+      SourceArn: arnOf(logicalId(stacks.stateful.bus)),
+      RetentionDays: 365,
+    });
+  });
+});
+
+describe('queues', () => {
+  it('gives each work queue a DLQ after MAX_RECEIVE_COUNT receives, SSE, TLS-only access and a dispatch-sized visibility timeout', () => {
+    expect(MAX_RECEIVE_COUNT).toBe(5);
+    for (const name of QUEUES) {
+      const queue = statefulResources[logicalId(stacks.stateful.queues[name])]!;
+      expect(queue.Properties.RedrivePolicy, name).toEqual({
+        deadLetterTargetArn: arnOf(logicalId(stacks.stateful.deadLetterQueues[name])),
+        maxReceiveCount: 5,
+      });
+      expect(queue.Properties.SqsManagedSseEnabled, name).toBe(true);
+      expect(queue.Properties.VisibilityTimeout, name).toBeGreaterThanOrEqual(60);
+      const dlq = statefulResources[logicalId(stacks.stateful.deadLetterQueues[name])]!;
+      expect(dlq.Properties.SqsManagedSseEnabled, name).toBe(true);
+      expect(dlq.Properties.MessageRetentionPeriod, name).toBeGreaterThan(
+        Number(queue.Properties.MessageRetentionPeriod),
+      );
+      for (const q of [stacks.stateful.queues[name], stacks.stateful.deadLetterQueues[name]]) {
+        stateful.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: logicalId(q) }],
+          PolicyDocument: {
+            Statement: [
+              {
+                Effect: 'Deny',
+                Action: 'sqs:*',
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              },
+            ],
+          },
+        });
+      }
+    }
+  });
+
+  it('alarms on every dead-letter and failure queue', () => {
+    const watched = (template: Template) =>
+      Object.values(template.toJSON().Resources as Record<string, Resource>)
+        .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+        .map((r) => JSON.stringify((r.Properties.Dimensions as Json[])[0]?.Value));
+    for (const name of QUEUES) {
+      expect(watched(stateful)).toContain(
+        JSON.stringify({ 'Fn::GetAtt': [logicalId(stacks.stateful.deadLetterQueues[name]), 'QueueName'] }),
+      );
+    }
+    for (const spec of FUNCTIONS) {
+      const queue = psaFunction(spec.id).failureQueue;
+      if (queue)
+        expect(watched(services)).toContain(
+          JSON.stringify({ 'Fn::GetAtt': [logicalId(queue), 'QueueName'] }),
+        );
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  const routes = () => Object.values(servicesResources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
+
+  it('creates one route per HTTP_ROUTES entry, to the declared function, JWT-authorized unless declared public', () => {
+    expect(routes()).toHaveLength(HTTP_ROUTES.length);
+    const authorizers = Object.entries(servicesResources).filter(
+      ([, r]) => r.Type === 'AWS::ApiGatewayV2::Authorizer',
+    );
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0]!;
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: stacks.config.jwtIssuer, Audience: [stacks.config.jwtAudience] },
+    });
+    for (const route of HTTP_ROUTES) {
+      const key = `${route.method} ${route.path}`;
+      const found = routes().find((r) => r.Properties.RouteKey === key);
+      expect(found, key).toBeDefined();
+      if (route.authorized) {
+        expect(found!.Properties.AuthorizationType, key).toBe('JWT');
+        expect(found!.Properties.AuthorizerId, key).toEqual({ Ref: authorizerId });
+      } else {
+        expect(found!.Properties.AuthorizationType, key).toBe('NONE');
+        expect(found!.Properties.AuthorizerId, key).toBeUndefined();
+      }
+      const target = found!.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+      const integration = servicesResources[target['Fn::Join'][1][1].Ref]!;
+      expect(integration.Properties.IntegrationUri, key).toEqual(
+        arnOf(logicalId(psaFunction(route.functionId).function)),
+      );
+    }
+  });
+
+  it('logs every request of the default stage as JSON and throttles it', () => {
+    const stage = Object.values(servicesResources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!;
+    expect(stage.Properties.StageName).toBe('$default');
+    const logSettings = stage.Properties.AccessLogSettings as {
+      DestinationArn: { 'Fn::GetAtt': [string] };
+      Format: string;
+    };
+    expect(servicesResources[logSettings.DestinationArn['Fn::GetAtt'][0]]?.Type).toBe('AWS::Logs::LogGroup');
+    expect(JSON.parse(logSettings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+    });
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: expect.any(Number) });
+  });
+});
+
+describe('stateful resources', () => {
+  it('creates the table from TABLE_DEFINITION with exactly the GSIs of TABLE_INDEXES', () => {
+    const table = statefulResources[logicalId(stacks.stateful.table)]!;
+    expect(table.Type).toBe('AWS::DynamoDB::GlobalTable');
+    expect(table.Properties.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    const gsis = (table.Properties.GlobalSecondaryIndexes as Json[]).map((gsi) => ({
+      name: gsi.IndexName,
+      keys: gsi.KeySchema,
+      projection: gsi.Projection,
+    }));
+    expect(gsis.sort((a, b) => String(a.name).localeCompare(String(b.name)))).toEqual(
+      Object.values(TABLE_INDEXES)
+        .map((index) => ({
+          name: index.name,
+          keys: [
+            { AttributeName: index.pk, KeyType: 'HASH' },
+            { AttributeName: index.sk, KeyType: 'RANGE' },
+          ],
+          projection: { ProjectionType: 'ALL' },
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    );
+    const attributes = table.Properties.AttributeDefinitions as Array<{
+      AttributeName: string;
+      AttributeType: string;
+    }>;
+    const keyNames = ['pk', 'sk', ...Object.values(TABLE_INDEXES).flatMap((index) => [index.pk, index.sk])];
+    expect(attributes.map((a) => a.AttributeName).sort()).toEqual([...keyNames].sort());
+    expect(attributes.every((a) => a.AttributeType === 'S')).toBe(true);
+  });
+
+  it('keeps the table safe: on-demand, PITR, encrypted, deletion-protected and retained', () => {
+    const table = statefulResources[logicalId(stacks.stateful.table)]!;
+    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true });
+    const replica = (table.Properties.Replicas as Json[])[0]!;
+    expect(replica.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(replica.DeletionProtectionEnabled).toBe(true);
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('blocks public access to the blob bucket, encrypts and versions it, and refuses plain HTTP', () => {
+    const id = logicalId(stacks.stateful.bucket);
+    const bucket = statefulResources[id]!;
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.Properties.BucketEncryption).toBeDefined();
+    expect(bucket.Properties.LoggingConfiguration).toBeDefined();
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    stateful.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: id },
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        ],
+      },
+    });
+  });
+});
+
+describe('app', () => {
+  it('passes every AwsSolutions cdk-nag check (or acknowledges it with a reason)', () => {
+    const app = testApp();
+    addPsaStacks(app);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('fails the synth on a cdk-nag finding nobody acknowledged', () => {
+    const app = testApp();
+    const { stateful: stack } = addPsaStacks(app);
+    new Queue(stack, 'QueueWithoutDlqOrTls');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS/);
+  });
+
+  it('rejects an invalid context value, naming the key', () => {
+    expect(() => addPsaStacks(testApp({ jwtIssuer: 'http://insecure.example.org' }))).toThrow(/jwtIssuer/);
+    expect(() => addPsaStacks(testApp({ stage: 'Prod_1' }))).toThrow(/stage/);
+    expect(() => addPsaStacks(testApp({ alarmEmail: 'not-an-address' }))).toThrow(/alarmEmail/);
+  });
+
+  it('subscribes the alarm email when one is configured', () => {
+    const { stateful: stack } = addPsaStacks(testApp({ alarmEmail: 'ops@example.org', stage: 'test' }));
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.org',
+    });
+  });
+});
