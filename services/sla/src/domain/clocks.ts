@@ -75,7 +75,8 @@ export function advanceClock(
   const completion = completionOf(ticket, clock.target);
   if (completion && !next.completedAt) {
     next.completedAt = completion;
-    next.met = completion <= next.dueAt;
+    // Compare instants, not strings: the ticket's ISO text may differ in precision from dueAt's.
+    next.met = Date.parse(completion) <= Date.parse(next.dueAt);
   } else if (!completion && next.completedAt) {
     next.completedAt = null;
     next.met = null;

@@ -1,0 +1,244 @@
+import type { TicketFact } from '@psa/common/report-facts';
+import type { Owner, Priority, Ticket } from '@psa/common/ticket';
+import { describe, expect, it } from 'vitest';
+import { afterHoursReport, backlogReport, reliefReport } from '../src/domain/reports.ts';
+
+const NOW = new Date('2026-06-20T12:00:00.000Z');
+const HOUR = 3_600_000;
+const hoursAgo = (h: number) => new Date(NOW.getTime() - h * HOUR).toISOString();
+
+function open(id: string, owner: Owner, priority: Priority, ageHours: number): Ticket {
+  return {
+    tenantId: 'acme',
+    id,
+    number: 1,
+    key: `ACME-${id}`,
+    subject: 's',
+    body: 'b',
+    channel: 'web',
+    requester: { email: 'r@acme.example' },
+    requestedPriority: null,
+    status: 'new',
+    owner,
+    workload: 'general-request',
+    priority,
+    afterHours: false,
+    routing: null,
+    handleMinutes: 30,
+    receivedAt: hoursAgo(ageHours),
+    updatedAt: hoursAgo(ageHours),
+    firstRespondedAt: null,
+    resolvedAt: null,
+    history: [],
+    replyTo: null,
+    occurrences: 1,
+    version: 2,
+  };
+}
+
+type Outcome = { met: boolean | null; breached: boolean } | null;
+const MET = { met: true, breached: false };
+const BREACHED = { met: false, breached: true };
+const RUNNING = { met: null, breached: false };
+/** Completed after its due time before any sweep flagged a breach. */
+const LATE = { met: false, breached: false };
+
+function fact(
+  id: string,
+  owner: Owner,
+  over: {
+    workload?: string | null;
+    afterHours?: boolean;
+    handleMinutes?: number;
+    resolved?: boolean;
+    firstResponse?: Outcome;
+    resolution?: Outcome;
+  } = {},
+): TicketFact {
+  return {
+    tenantId: 'acme',
+    ticketId: id,
+    key: `ACME-${id}`,
+    month: '2026-11',
+    owner,
+    workload: over.workload === undefined ? 'general-request' : over.workload,
+    priority: 'P3',
+    afterHours: over.afterHours ?? false,
+    handleMinutes: over.handleMinutes ?? 30,
+    status: over.resolved ? 'resolved' : 'new',
+    receivedAt: '2026-11-10T15:00:00.000Z',
+    firstRespondedAt: null,
+    resolvedAt: over.resolved ? '2026-11-11T15:00:00.000Z' : null,
+    sla: { firstResponse: over.firstResponse ?? null, resolution: over.resolution ?? null },
+    factVersion: 200_000,
+  };
+}
+
+describe('backlog report', () => {
+  const report = backlogReport(
+    {
+      partner: [
+        open('p1', 'partner', 'P2', 3.9),
+        open('p2', 'partner', 'P3', 4),
+        open('p3', 'partner', 'P3', 30),
+      ],
+      internal: [
+        open('i1', 'internal', 'P4', 72),
+        open('i2', 'internal', 'P3', 200),
+        open('i3', 'internal', 'P1', 100),
+      ],
+      triage: [],
+    },
+    NOW,
+  );
+
+  it('counts open tickets by owner and in total', () => {
+    expect(report.asOf).toBe(NOW.toISOString());
+    expect(report.total).toBe(6);
+    expect(report.byOwner).toEqual({ partner: 3, internal: 3, triage: 0 });
+  });
+
+  it('counts open tickets by owner and priority', () => {
+    expect(report.byPriority).toEqual({
+      partner: { P1: 0, P2: 1, P3: 2, P4: 0 },
+      internal: { P1: 1, P2: 0, P3: 1, P4: 1 },
+      triage: { P1: 0, P2: 0, P3: 0, P4: 0 },
+    });
+  });
+
+  it('puts each ticket in one age bucket, a boundary age in the older bucket', () => {
+    expect(report.byAge).toEqual({
+      partner: { under4h: 1, '4to24h': 1, '1to3d': 1, '3to7d': 0, over7d: 0 },
+      internal: { under4h: 0, '4to24h': 0, '1to3d': 0, '3to7d': 2, over7d: 1 },
+      triage: { under4h: 0, '4to24h': 0, '1to3d': 0, '3to7d': 0, over7d: 0 },
+    });
+  });
+
+  it('names the oldest open ticket of each owner, wherever it sits in the list', () => {
+    expect(report.oldestOpen).toEqual({
+      partner: { id: 'p3', key: 'ACME-p3', receivedAt: hoursAgo(30), ageHours: 30 },
+      internal: { id: 'i2', key: 'ACME-i2', receivedAt: hoursAgo(200), ageHours: 200 },
+      triage: null,
+    });
+  });
+
+  it('reports an empty backlog as zeroes', () => {
+    const empty = backlogReport({ partner: [], internal: [], triage: [] }, NOW);
+    expect(empty.total).toBe(0);
+    expect(empty.byOwner).toEqual({ partner: 0, internal: 0, triage: 0 });
+    expect(empty.oldestOpen).toEqual({ partner: null, internal: null, triage: null });
+  });
+});
+
+describe('after-hours report', () => {
+  const facts = [
+    fact('a', 'partner', { workload: 'password-reset', afterHours: true }),
+    fact('b', 'partner', { workload: 'connectivity', afterHours: true }),
+    fact('c', 'internal', { workload: 'hardware', afterHours: true }),
+    fact('d', 'triage', { workload: null, afterHours: true }),
+    fact('e', 'internal', { workload: 'hardware', afterHours: false }),
+    fact('f', 'partner', { workload: 'password-reset', afterHours: false }),
+    fact('g', 'partner', { workload: 'password-reset', afterHours: true }),
+  ];
+
+  it('counts after-hours tickets by owner and workload, and their share of the month', () => {
+    expect(afterHoursReport('2026-11', 'America/New_York', facts)).toEqual({
+      month: '2026-11',
+      timeZone: 'America/New_York',
+      totalTickets: 7,
+      afterHoursTickets: 5,
+      afterHoursShare: 0.714,
+      byOwner: { partner: 3, internal: 1, triage: 1 },
+      byWorkload: {
+        'password-reset': { partner: 2, internal: 0, triage: 0 },
+        connectivity: { partner: 1, internal: 0, triage: 0 },
+        hardware: { partner: 0, internal: 1, triage: 0 },
+        unrecognised: { partner: 0, internal: 0, triage: 1 },
+      },
+    });
+  });
+
+  it('has no share for a month without tickets', () => {
+    expect(afterHoursReport('2026-11', 'America/New_York', [])).toMatchObject({
+      totalTickets: 0,
+      afterHoursTickets: 0,
+      afterHoursShare: null,
+    });
+  });
+});
+
+describe('relief report', () => {
+  const facts = [
+    fact('p1', 'partner', { handleMinutes: 15, resolved: true, firstResponse: MET, resolution: MET }),
+    fact('p2', 'partner', {
+      handleMinutes: 30,
+      afterHours: true,
+      resolved: true,
+      firstResponse: MET,
+      resolution: BREACHED,
+    }),
+    fact('p3', 'partner', { handleMinutes: 20, afterHours: true, firstResponse: RUNNING }),
+    fact('i1', 'internal', { handleMinutes: 45, resolved: true, firstResponse: MET, resolution: MET }),
+    fact('i2', 'internal', {
+      handleMinutes: 45,
+      afterHours: true,
+      firstResponse: BREACHED,
+      resolution: RUNNING,
+    }),
+    fact('i3', 'internal', { handleMinutes: 30, firstResponse: LATE }),
+    fact('t1', 'triage', { workload: null, handleMinutes: 15, afterHours: true }),
+  ];
+  const report = reliefReport('2026-11', 'America/New_York', facts);
+
+  it('counts tickets by owner and the share the partner took', () => {
+    expect(report.month).toBe('2026-11');
+    expect(report.timeZone).toBe('America/New_York');
+    expect(report.totalTickets).toBe(7);
+    expect(report.ticketsByOwner).toEqual({ partner: 3, internal: 3, triage: 1 });
+    expect(report.partnerShare).toBe(0.429);
+  });
+
+  it('counts after-hours tickets and who handled them', () => {
+    expect(report.afterHoursTickets).toBe(4);
+    expect(report.afterHoursByOwner).toEqual({ partner: 2, internal: 1, triage: 1 });
+    expect(report.afterHoursPartnerShare).toBe(0.5);
+  });
+
+  it("frees internal hours by the partner's tickets' handle minutes only", () => {
+    // (15 + 30 + 20) minutes = 1.0833 hours, to two decimals.
+    expect(report.internalHoursFreed).toBe(1.08);
+  });
+
+  it('counts tickets still open at report time by owner', () => {
+    expect(report.openAtReport).toEqual({ internal: 2, partner: 1 });
+  });
+
+  it('measures SLA attainment by owner and target, ignoring clocks still running', () => {
+    expect(report.slaAttainment).toEqual({
+      partner: {
+        firstResponse: { measured: 2, met: 2, breached: 0, attainment: 1 },
+        resolution: { measured: 2, met: 1, breached: 1, attainment: 0.5 },
+      },
+      internal: {
+        firstResponse: { measured: 3, met: 1, breached: 2, attainment: 0.333 },
+        resolution: { measured: 1, met: 1, breached: 0, attainment: 1 },
+      },
+      triage: {
+        firstResponse: { measured: 0, met: 0, breached: 0, attainment: null },
+        resolution: { measured: 0, met: 0, breached: 0, attainment: null },
+      },
+    });
+  });
+
+  it('reports a month without tickets as zeroes and no shares', () => {
+    expect(reliefReport('2026-12', 'America/New_York', [])).toMatchObject({
+      totalTickets: 0,
+      ticketsByOwner: { partner: 0, internal: 0, triage: 0 },
+      partnerShare: null,
+      afterHoursTickets: 0,
+      afterHoursPartnerShare: null,
+      internalHoursFreed: 0,
+      openAtReport: { internal: 0, partner: 0 },
+    });
+  });
+});

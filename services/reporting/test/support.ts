@@ -1,0 +1,80 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoOutboxStore } from '@psa/common/aws/dynamo-outbox';
+import { DynamoReportStore } from '@psa/common/aws/dynamo-report-store';
+import { DynamoSlaStore } from '@psa/common/aws/dynamo-sla-store';
+import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
+import { DynamoTicketStore } from '@psa/common/aws/dynamo-ticket-store';
+import { ManualClock } from '@psa/common/clock';
+import { DivisionOfWorkSchema, defaultDivisionOfWork } from '@psa/common/division-of-work';
+import type { BusEvent } from '@psa/common/events';
+import type { EventBus, SlaStore, TicketStore } from '@psa/common/ports';
+import type { ReportStore } from '@psa/common/report-facts';
+import type { Ticket } from '@psa/common/ticket';
+import { startTestTable } from '@psa/local/testing';
+
+/** An in-memory bus that records what it published; `down` simulates an outage. */
+export class RecordingBus implements EventBus {
+  readonly published: BusEvent[] = [];
+  down = false;
+  async publish(events: BusEvent[]): Promise<void> {
+    if (this.down) throw new Error('bus unavailable');
+    this.published.push(...events);
+  }
+}
+
+export const silentLogger = () => new Logger({ serviceName: 'reporting-test', logLevel: 'SILENT' });
+
+/** A fresh table with tenant `acme` (America/New_York, the default division of work). */
+export async function startReporting(start = '2026-11-15T15:00:00.000Z') {
+  const table = await startTestTable();
+  const clock = new ManualClock(start);
+  const now = () => clock.now();
+  const tenants = new DynamoTenantStore(table.doc, table.tableName);
+  await tenants.putDivisionOfWork(DivisionOfWorkSchema.parse(defaultDivisionOfWork()));
+  const bus = new RecordingBus();
+  const deps = {
+    tickets: new DynamoTicketStore(table.doc, table.tableName, now) as TicketStore,
+    tenants,
+    sla: new DynamoSlaStore(table.doc, table.tableName, now) as SlaStore,
+    reports: new DynamoReportStore(table.doc, table.tableName, now) as ReportStore,
+    outbox: new DynamoOutboxStore(table.doc, table.tableName),
+    bus,
+    clock,
+    logger: silentLogger(),
+  };
+  return { table, clock, bus, deps, stop: () => table.stop() };
+}
+
+let counter = 0;
+/** A ticket as the router leaves it: routed, open. */
+export function routedTicket(over: Partial<Ticket> = {}): Ticket {
+  const number = 1000 + ++counter;
+  const receivedAt = over.receivedAt ?? '2026-11-10T15:00:00.000Z';
+  return {
+    tenantId: 'acme',
+    id: crypto.randomUUID(),
+    number,
+    key: `ACME-${number}`,
+    subject: 'Locked out',
+    body: 'Locked out of my account.',
+    channel: 'web',
+    requester: { email: 'pat@acme.example' },
+    requestedPriority: null,
+    status: 'new',
+    owner: 'partner',
+    workload: 'password-reset',
+    priority: 'P3',
+    afterHours: false,
+    routing: null,
+    handleMinutes: 15,
+    receivedAt,
+    updatedAt: receivedAt,
+    firstRespondedAt: null,
+    resolvedAt: null,
+    history: [],
+    replyTo: null,
+    occurrences: 1,
+    version: 2,
+    ...over,
+  };
+}
