@@ -4,6 +4,7 @@ import {
   PrioritySchema,
   RequesterSchema,
   SettableStatusSchema,
+  TicketMessageSchema,
   TicketSchema,
   TicketStatusSchema,
 } from './ticket.ts';
@@ -60,8 +61,19 @@ export const SlaClockSchema = z
   .openapi('SlaClock');
 
 export const TicketViewSchema = TicketSchema.omit({ version: true })
-  .extend({ sla: z.array(SlaClockSchema) })
+  .extend({ sla: z.array(SlaClockSchema), messages: z.array(TicketMessageSchema.omit({ rawKey: true })) })
   .openapi('Ticket');
+
+export const QuarantinedMailSchema = z
+  .object({
+    id: z.string(),
+    receivedAt: z.string(),
+    reason: z.string(),
+    from: z.string().nullable(),
+    subject: z.string().nullable(),
+    status: z.enum(['quarantined', 'reprocessed']),
+  })
+  .openapi('QuarantinedMail');
 
 export const TicketListSchema = z
   .object({ items: z.array(TicketViewSchema), nextCursor: z.string().nullable() })
@@ -146,6 +158,58 @@ export const routes = {
     responses: {
       200: json(TicketViewSchema, 'The updated ticket'),
       409: json(ErrorSchema, 'Transition not allowed from the current status'),
+      ...errors,
+    },
+  }),
+  getAttachment: createRoute({
+    method: 'get',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/attachments/{attachmentId}',
+    summary: 'Download an attachment of a ticket one may see',
+    security,
+    request: {
+      params: TicketParams.extend({
+        attachmentId: z.string().openapi({ param: { name: 'attachmentId', in: 'path' } }),
+      }),
+    },
+    responses: {
+      200: {
+        content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
+        description: 'The file',
+      },
+      ...errors,
+    },
+  }),
+  listQuarantine: createRoute({
+    method: 'get',
+    path: '/v1/tenants/{tenantId}/mail/quarantine',
+    summary: 'Mail that could not become a ticket, with the reason (internal IT)',
+    security,
+    request: {
+      params: TenantParams,
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(100).default(25),
+        cursor: z.string().optional(),
+      }),
+    },
+    responses: {
+      200: json(
+        z.object({ items: z.array(QuarantinedMailSchema), nextCursor: z.string().nullable() }),
+        'Quarantine',
+      ),
+      ...errors,
+    },
+  }),
+  reprocessQuarantined: createRoute({
+    method: 'post',
+    path: '/v1/tenants/{tenantId}/mail/quarantine/{id}/reprocess',
+    summary: 'Run a quarantined mail through intake again (after a fix or a limit change)',
+    security,
+    request: { params: TicketParams },
+    responses: {
+      200: json(
+        z.object({ outcome: z.string(), ticketId: z.string().optional(), reason: z.string().optional() }),
+        'Outcome',
+      ),
       ...errors,
     },
   }),

@@ -49,6 +49,17 @@ export const SenderPatternSchema = z
   .toLowerCase()
   .regex(/^[^\s@]+@[^\s@]+$/, "sender pattern must look like an address, e.g. '*@alerts.example'");
 
+/** A sender pattern as a case-insensitive regular expression (`*` = any run of characters). */
+export function senderPatternToRegExp(pattern: string): RegExp {
+  const escaped = pattern
+    .trim()
+    .toLowerCase()
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${escaped}$`, 'i');
+}
+
 /** How the router recognises a workload. */
 export const RecogniseSchema = z.object({
   /** Single words (or short compounds) and their weights. */
@@ -129,6 +140,56 @@ export const DEFAULT_TRIAGE_THRESHOLD = 0.5;
 /** Default internal open backlog above which overflow-eligible work goes to the partner. */
 export const DEFAULT_OVERFLOW_LIMIT = 25;
 
+/**
+ * Folding of monitoring alerts: mail from a matching sender whose subject matches the pattern
+ * is folded, within the window, into the one open ticket with the same correlation key (the
+ * sender plus the pattern's first capture group, or the whole match, lower-cased, with runs of
+ * digits folded so that counters and timestamps do not split one alert into many), counting
+ * occurrences.
+ */
+export const AlertRuleSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'alert rule id: lower-case letters, digits, dashes'),
+  senders: z.array(SenderPatternSchema).min(1, 'an alert rule needs at least one sender pattern'),
+  /** A JavaScript regular expression, matched case-insensitively against the normalised subject. */
+  subjectPattern: z.string().refine(
+    (p) => {
+      try {
+        new RegExp(p, 'i');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: 'subjectPattern is not a valid regular expression' },
+  ),
+  windowMinutes: z
+    .number()
+    .int()
+    .positive()
+    .default(24 * 60),
+});
+export type AlertRule = z.infer<typeof AlertRuleSchema>;
+
+/** How email becomes tickets. */
+export const EmailIntakeSchema = z.object({
+  /** A part over this is not stored as an attachment; the raw message keeps it and the ticket says so. */
+  maxAttachmentBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  /** A message over this is quarantined (kept raw). */
+  maxMessageBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(30 * 1024 * 1024),
+  /** At most this many acknowledgements to one sender per hour (loop and flood guard). */
+  autoRepliesPerSenderPerHour: z.number().int().nonnegative().default(5),
+  alertRules: z.array(AlertRuleSchema).default([]),
+});
+export type EmailIntake = z.infer<typeof EmailIntakeSchema>;
+
 export const DivisionOfWorkSchema = z
   .object({
     /** Tenant the document belongs to. */
@@ -181,6 +242,8 @@ export const DivisionOfWorkSchema = z
       partner: SlaTargetsByPrioritySchema,
       internal: SlaTargetsByPrioritySchema,
     }),
+    /** Email intake settings: size limits, acknowledgement rate, alert folding. */
+    emailIntake: EmailIntakeSchema.default(EmailIntakeSchema.parse({})),
   })
   .superRefine((doc, ctx) => {
     const seen = new Map<string, number>();
@@ -1040,5 +1103,26 @@ export function defaultDivisionOfWork(tenantId = 'acme', name = 'Acme Corp'): Di
     overflowLimit: DEFAULT_OVERFLOW_LIMIT,
     triageThreshold: DEFAULT_TRIAGE_THRESHOLD,
     slaTargets: defaultSlaTargets(),
+    emailIntake: {
+      autoRepliesPerSenderPerHour: 5,
+      alertRules: [
+        {
+          id: 'monitoring-tools',
+          senders: [
+            'alerts@*',
+            'alert@*',
+            'monitoring@*',
+            'veeam@*',
+            'nagios@*',
+            'zabbix@*',
+            'prtg@*',
+            `*@alerts.${tenantId}.example`,
+          ],
+          // The whole subject; digits are folded before comparing, so counts and times do not split it.
+          subjectPattern: '^(.*)$',
+          windowMinutes: 24 * 60,
+        },
+      ],
+    },
   };
 }

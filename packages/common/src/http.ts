@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Authenticator, Principal } from './auth.ts';
 import { PsaError, ValidationError } from './errors.ts';
@@ -10,11 +11,17 @@ export type ApiEnv = {
   Bindings: { event?: { requestContext?: unknown } };
 };
 
-function issuesOf(target: string, error: { issues: { path: PropertyKey[]; message: string }[] }) {
-  return error.issues.map((i) => ({
-    path: [target === 'json' ? 'body' : target, ...i.path.map(String)].join('.'),
-    message: i.message,
-  }));
+function issuesOf(
+  target: string,
+  error: { issues: { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[] },
+) {
+  const root = target === 'json' ? 'body' : target;
+  // An unknown field is named by its own path, like any other problem.
+  return error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' && i.keys?.length
+      ? i.keys.map((k) => ({ path: [root, ...i.path.map(String), k].join('.'), message: 'unknown field' }))
+      : [{ path: [root, ...i.path.map(String)].join('.'), message: i.message }],
+  );
 }
 
 /**
@@ -69,6 +76,22 @@ export function errorResponse(err: Error, c: Context<ApiEnv>, logger: Logger): R
     };
     if (err.status >= 500) logger.error('request failed', { requestId, error: err });
     return c.json(body, err.status as ContentfulStatusCode);
+  }
+  // Hono's own body parsing rejects malformed JSON with a 400 HTTPException before validation.
+  if (err instanceof HTTPException && err.status < 500) {
+    return c.json(
+      {
+        error: {
+          code: err.status === 400 ? 'validation_error' : 'bad_request',
+          message: err.status === 400 ? 'body is not valid JSON' : err.message,
+          ...(err.status === 400
+            ? { issues: [{ path: 'body', message: err.message || 'malformed JSON' }] }
+            : {}),
+          requestId,
+        },
+      },
+      err.status,
+    );
   }
   if (err instanceof SyntaxError) {
     return c.json(

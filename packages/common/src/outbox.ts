@@ -1,9 +1,11 @@
 import type { BusEvent } from './events.ts';
 import type {
   EventBus,
+  Mailer,
   OutboxEntry,
   OutboxKey,
   OutboxStore,
+  OutgoingMail,
   Queue,
   QueueMessage,
   QueueName,
@@ -12,6 +14,7 @@ import type {
 export interface OutboxDeps {
   bus: EventBus;
   queue?: Queue;
+  mailer?: Mailer;
   outbox: OutboxStore;
 }
 
@@ -24,6 +27,8 @@ export const queueEntry = (id: string, queue: QueueName, message: QueueMessage):
   body: message.body,
   attributes: message.attributes,
 });
+
+export const mailEntry = (id: string, mail: OutgoingMail): OutboxEntry => ({ id, kind: 'mail', mail });
 
 /**
  * Deliver a record's outbox entries, then clear them. Delivery is at least once: a crash after
@@ -47,10 +52,15 @@ export async function dispatchOutbox(
     }
   }
   for (const entry of entries) {
-    if (entry.kind !== 'queue') continue;
+    if (entry.kind === 'event') continue;
     try {
-      if (!deps.queue) throw new Error(`no queue adapter to deliver outbox entry ${entry.id}`);
-      await deps.queue.send(entry.queue, { body: entry.body, attributes: entry.attributes });
+      if (entry.kind === 'queue') {
+        if (!deps.queue) throw new Error(`no queue adapter to deliver outbox entry ${entry.id}`);
+        await deps.queue.send(entry.queue, { body: entry.body, attributes: entry.attributes });
+      } else {
+        if (!deps.mailer) throw new Error(`no mailer to deliver outbox entry ${entry.id}`);
+        await deps.mailer.send(entry.mail);
+      }
       delivered.push(entry.id);
     } catch (err) {
       failure ??= err;

@@ -1,5 +1,5 @@
 import type { BusEvent } from './events.ts';
-import type { Owner, Ticket, TicketStatus } from './ticket.ts';
+import type { Owner, Ticket, TicketMessage, TicketStatus } from './ticket.ts';
 
 /**
  * Ports: what domain code needs from the outside world. Domain code never imports an AWS SDK;
@@ -10,6 +10,7 @@ import type { Owner, Ticket, TicketStatus } from './ticket.ts';
 /** Something to do after a state change: publish an event or send a queue message. */
 export type OutboxEntry =
   | { id: string; kind: 'event'; event: BusEvent }
+  | { id: string; kind: 'mail'; mail: OutgoingMail }
   | { id: string; kind: 'queue'; queue: QueueName; body: string; attributes: Record<string, string> };
 
 /** A record that carries an outbox of side effects written atomically with its state. */
@@ -50,6 +51,7 @@ export interface TicketStore {
   /** Create; fails with ConflictError when the id exists. Outbox entries are written atomically. */
   create(ticket: Ticket, outbox: OutboxEntry[]): Promise<void>;
   get(tenantId: string, id: string): Promise<Ticket | null>;
+  getByNumber(tenantId: string, number: number): Promise<Ticket | null>;
   /**
    * Replace the ticket if its stored version is `ticket.version - 1` (optimistic concurrency);
    * throws StaleWriteError otherwise. Outbox entries are written atomically with it.
@@ -113,4 +115,66 @@ export interface SlaStore {
   saveClock(clock: import('./sla-clock.ts').SlaClockRecord, outbox: OutboxEntry[]): Promise<void>;
   /** Clocks whose next warning or breach falls in `bucket` at or before `until`. */
   listDue(bucket: string, until: Date, limit: number): Promise<import('./sla-clock.ts').SlaClockRecord[]>;
+}
+
+/** An email the system sends (acknowledgements, notifications). Always `Auto-Submitted`. */
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  /** Without angle brackets; the sender records it so replies thread. */
+  messageId: string;
+  inReplyTo?: string;
+  references?: string[];
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+}
+
+export interface MessageStore {
+  /** Add a message to a ticket; idempotent on the message id. Registers its Message-ID for threading. */
+  add(tenantId: string, ticketId: string, message: TicketMessage): Promise<void>;
+  list(tenantId: string, ticketId: string): Promise<TicketMessage[]>;
+  /** The ticket a Message-ID (received or sent) belongs to. */
+  ticketForMessageId(tenantId: string, messageId: string): Promise<string | null>;
+  /** Register a Message-ID (e.g. of an acknowledgement sent) as belonging to a ticket. */
+  registerMessageId(tenantId: string, messageId: string, ticketId: string): Promise<void>;
+}
+
+export interface QuarantinedMail {
+  id: string;
+  tenantId: string;
+  receivedAt: string;
+  reason: string;
+  rawKey: string;
+  from: string | null;
+  subject: string | null;
+  status: 'quarantined' | 'reprocessed';
+}
+
+export interface MailStore {
+  /** The tenant a support address belongs to (plus-addressing already stripped). */
+  tenantForAddress(address: string): Promise<string | null>;
+  registerAddress(address: string, tenantId: string): Promise<void>;
+  /** Record an inbound mail by its dedupe key; returns the earlier outcome if it was seen before. */
+  markSeen(
+    tenantId: string,
+    hash: string,
+  ): Promise<{ first: true } | { first: false; outcome: string | null }>;
+  recordOutcome(tenantId: string, hash: string, outcome: string): Promise<void>;
+  quarantine(mail: QuarantinedMail): Promise<void>;
+  listQuarantine(
+    tenantId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: QuarantinedMail[]; nextCursor: string | null }>;
+  getQuarantined(tenantId: string, id: string): Promise<QuarantinedMail | null>;
+  markReprocessed(tenantId: string, id: string): Promise<void>;
+  /** The open ticket an alert correlation key points at, if seen within the window. */
+  getAlert(tenantId: string, hash: string): Promise<{ ticketId: string; lastAt: string } | null>;
+  putAlert(tenantId: string, hash: string, ticketId: string, lastAt: string): Promise<void>;
+  /** Count one auto-reply to `sender` in `hour`; false when the limit is already reached. */
+  takeAutoReply(tenantId: string, sender: string, hour: string, limit: number): Promise<boolean>;
 }

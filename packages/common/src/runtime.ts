@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { type Authenticator, apiGatewayAuthenticator, hs256Authenticator } from './auth.ts';
@@ -9,8 +11,11 @@ import { DynamoOutboxStore } from './aws/dynamo-outbox.ts';
 import { DynamoTenantStore } from './aws/dynamo-tenant-store.ts';
 import { DynamoTicketStore } from './aws/dynamo-ticket-store.ts';
 import { EventBridgeBus } from './aws/eventbridge-bus.ts';
+import { S3BlobStore } from './aws/s3-blob-store.ts';
 import { SqsQueue } from './aws/sqs-queue.ts';
 import { type Clock, offsetClock, systemClock } from './clock.ts';
+import { FolderMailer, SesMailer, SmtpMailer } from './mail/mailers.ts';
+import type { Mailer } from './ports.ts';
 
 /**
  * Configuration fragments the services compose into their own schema (one per service).
@@ -37,6 +42,34 @@ export const AuthConfig = z.object({
   JWT_ISSUER: z.string().default('psa-local'),
   JWT_AUDIENCE: z.string().default('psa-api'),
 });
+
+export const BlobConfig = z.object({ BLOB_BUCKET: z.string().min(1) });
+
+export const MailConfig = z.object({
+  /** `ses` in AWS; locally `folder` (write .eml files a user can open) or `smtp` (a relay). */
+  MAIL_TRANSPORT: z.enum(['ses', 'smtp', 'folder']).default('ses'),
+  MAIL_SMTP_URL: z.string().optional(),
+  MAIL_OUTBOX_DIR: z.string().optional(),
+});
+
+export function createMailer(config: z.infer<typeof MailConfig>): Mailer {
+  switch (config.MAIL_TRANSPORT) {
+    case 'ses':
+      return new SesMailer(new SESv2Client({}));
+    case 'smtp':
+      if (!config.MAIL_SMTP_URL)
+        throw new Error('invalid configuration: MAIL_SMTP_URL: required when MAIL_TRANSPORT=smtp');
+      return new SmtpMailer(config.MAIL_SMTP_URL);
+    case 'folder':
+      if (!config.MAIL_OUTBOX_DIR)
+        throw new Error('invalid configuration: MAIL_OUTBOX_DIR: required when MAIL_TRANSPORT=folder');
+      return new FolderMailer(config.MAIL_OUTBOX_DIR);
+  }
+}
+
+export function createBlobStore(config: z.infer<typeof BlobConfig>): S3BlobStore {
+  return new S3BlobStore(new S3Client({ forcePathStyle: true }), config.BLOB_BUCKET);
+}
 
 export function createClock(config: z.infer<typeof CoreConfig>): Clock {
   return config.PSA_CLOCK_OFFSET_MS ? offsetClock(config.PSA_CLOCK_OFFSET_MS) : systemClock;

@@ -12,6 +12,12 @@
  * | idempotency key   | T#{tenant}#IDEM#{key}      | IDEM             |
  * | month facts       | T#{tenant}#M#{yyyy-mm}     | F#{ticket}       |
  * | relief published  | T#{tenant}                 | RELIEF#{yyyy-mm} |
+ * | ticket message    | T#{tenant}#K#{ticket}      | MSG#{receivedAt}#{id}|
+ * | support address   | ADDR#{address}             | ADDR             |
+ * | inbound mail seen | T#{tenant}#MAIL#{hash}     | MAIL             |
+ * | quarantined mail  | T#{tenant}#QUAR            | {receivedAt}#{id}|
+ * | alert correlation | T#{tenant}#ALERT#{hash}    | ALERT            |
+ * | auto-reply count  | T#{tenant}#ARL#{sender}#{hour} | ARL          |
  */
 export const TABLE_INDEXES = {
   /** Every ticket of a tenant, newest first. */
@@ -26,6 +32,8 @@ export const TABLE_INDEXES = {
   due: { name: 'due', pk: 'duePk', sk: 'dueSk' },
   /** Records with undelivered outbox entries, for the reconciler. Sparse. */
   outbox: { name: 'outbox', pk: 'outboxPk', sk: 'outboxSk' },
+  /** Exact-match lookups: a ticket by its number, a message by its Message-ID (threading). Sparse. */
+  lookup: { name: 'lookup', pk: 'lookupPk', sk: 'lookupSk' },
 } as const;
 
 export const keys = {
@@ -47,6 +55,20 @@ export const keys = {
   /** Due buckets are one hour wide: a sweep reads the buckets between its last run and now. */
   dueBucket: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,
   outboxPartition: 'OUTBOX',
+  message: (tenantId: string, ticketId: string, receivedAt: string, id: string) => ({
+    pk: `T#${tenantId}#K#${ticketId}`,
+    sk: `MSG#${receivedAt}#${id}`,
+  }),
+  ticketNumberLookup: (tenantId: string, number: number) => `T#${tenantId}#N#${number}`,
+  messageIdLookup: (tenantId: string, messageId: string) => `T#${tenantId}#MID#${messageId.toLowerCase()}`,
+  supportAddress: (address: string) => ({ pk: `ADDR#${address.toLowerCase()}`, sk: 'ADDR' }),
+  inboundMail: (tenantId: string, hash: string) => ({ pk: `T#${tenantId}#MAIL#${hash}`, sk: 'MAIL' }),
+  quarantine: (tenantId: string) => `T#${tenantId}#QUAR`,
+  alert: (tenantId: string, hash: string) => ({ pk: `T#${tenantId}#ALERT#${hash}`, sk: 'ALERT' }),
+  autoReplies: (tenantId: string, sender: string, hour: string) => ({
+    pk: `T#${tenantId}#ARL#${sender.toLowerCase()}#${hour}`,
+    sk: 'ARL',
+  }),
 };
 
 /** Key schema and indexes in the shape both CreateTable and CDK's TableV2 need. */

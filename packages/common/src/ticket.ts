@@ -108,6 +108,10 @@ export const TicketSchema = z.object({
   firstRespondedAt: z.iso.datetime().nullable(),
   resolvedAt: z.iso.datetime().nullable(),
   history: z.array(StatusChangeSchema),
+  /** Where answers go when it differs from the requester (an email's Reply-To). */
+  replyTo: z.string().nullable(),
+  /** Folded repeats of a monitoring alert (1 for an ordinary ticket). */
+  occurrences: z.number().int().positive(),
   /** Optimistic-concurrency version; every write increments it. */
   version: z.number().int().positive(),
 });
@@ -139,3 +143,34 @@ export const RESPONDED_STATUSES: ReadonlySet<TicketStatus> = new Set([
   'resolved',
   'closed',
 ]);
+
+export const AttachmentSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int().nonnegative(),
+  inline: z.boolean(),
+  /** False when the part was over the attachment limit: it stays only in the raw message. */
+  stored: z.boolean(),
+});
+export type Attachment = z.infer<typeof AttachmentSchema>;
+
+/** One message on a ticket: the first email, a reply, a bounce or auto-reply note, an alert repeat. */
+export const TicketMessageSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['message', 'reply', 'auto-reply', 'bounce', 'alert-repeat', 'acknowledgement']),
+  direction: z.enum(['inbound', 'outbound']),
+  from: z.object({ email: z.string(), name: z.string().optional() }).nullable(),
+  /** When the sender says it was sent (its Date header). */
+  sentAt: z.iso.datetime(),
+  /** When this system received it; messages are ordered by it. */
+  receivedAt: z.iso.datetime(),
+  text: z.string(),
+  attachments: z.array(AttachmentSchema),
+  /** RFC 5322 Message-ID, without angle brackets. */
+  messageId: z.string().nullable(),
+  /** Blob key of the raw message as received; kept for every inbound mail. */
+  rawKey: z.string().nullable(),
+  notes: z.array(z.string()),
+});
+export type TicketMessage = z.infer<typeof TicketMessageSchema>;

@@ -21,6 +21,8 @@ export interface FunctionSpec {
     bus?: boolean;
     queues?: QueueAccess[];
     bucket?: 'read' | 'readwrite';
+    /** May send mail (SES) for acknowledgements and notifications. */
+    mail?: boolean;
   };
   timeoutSeconds: number;
   memoryMb: number;
@@ -32,16 +34,25 @@ export const FUNCTIONS = [
     service: 'intake',
     entry: 'services/intake/src/handlers/api.ts',
     description: 'Ticket API: submit, read, list, lifecycle; OpenAPI document',
-    access: { table: 'readwrite', bus: true },
+    access: { table: 'readwrite', bus: true, bucket: 'readwrite', mail: true },
     timeoutSeconds: 10,
     memoryMb: 512,
+  },
+  {
+    id: 'IntakeEmail',
+    service: 'intake',
+    entry: 'services/intake/src/handlers/email.ts',
+    description: 'Turns a received email (raw MIME stored by SES in S3) into a ticket, reply or note',
+    access: { table: 'readwrite', bus: true, bucket: 'readwrite', mail: true },
+    timeoutSeconds: 60,
+    memoryMb: 1024,
   },
   {
     id: 'OutboxReconciler',
     service: 'intake',
     entry: 'services/intake/src/handlers/reconcile-outbox.ts',
     description: 'Re-delivers outbox entries a crash or an outage left undelivered',
-    access: { table: 'readwrite', bus: true, queues: ['partner', 'internal', 'triage'] },
+    access: { table: 'readwrite', bus: true, queues: ['partner', 'internal', 'triage'], mail: true },
     timeoutSeconds: 60,
     memoryMb: 256,
   },
@@ -172,6 +183,24 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     method: 'GET',
     path: '/v1/tenants/{tenantId}/reports/{report}',
     functionId: 'ReportingApi',
+    authorized: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/attachments/{attachmentId}',
+    functionId: 'IntakeApi',
+    authorized: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/mail/quarantine',
+    functionId: 'IntakeApi',
+    authorized: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/mail/quarantine/{id}/reprocess',
+    functionId: 'IntakeApi',
     authorized: true,
   },
   { method: 'GET', path: '/openapi.json', functionId: 'IntakeApi', authorized: false },

@@ -7,6 +7,8 @@ export const LocalConfigSchema = z.object({
   PSA_DATA_DIR: z.string().min(1).default('.psa-data'),
   /** Optional ISO instant: the local clock starts there and runs at real speed. */
   PSA_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
+  /** Optional SMTP relay URL (e.g. smtp://127.0.0.1:1025) for outgoing mail; default: the outbox folder. */
+  PSA_SMTP_RELAY: z.string().optional(),
   PSA_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;

@@ -9,7 +9,8 @@ const stack = await startLocalStack(config);
 const e = stack.endpoints;
 console.log(`co-managed IT ticket routing is running (ready in ${Date.now() - started} ms)
   HTTP API     ${e.http}   (OpenAPI: ${e.http}/openapi.json)
-  SMTP intake  ${e.smtp ?? 'not yet available'}
+  SMTP intake  ${e.smtp}   (send to support@acme.example)
+  outgoing mail ${config.PSA_SMTP_RELAY ?? `${config.PSA_DATA_DIR}/outbox/*.eml`}
   DynamoDB     ${e.dynamodb}
   SQS / S3     ${e.sqs}
   queues       partner  ${e.queues.partner}

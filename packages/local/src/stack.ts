@@ -16,6 +16,7 @@ import {
   RESOURCE_NAMES,
   seedDefaultTenant,
 } from './provision.ts';
+import { startSmtp } from './smtp.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -83,6 +84,9 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
     PARTNER_QUEUE_URL: queues.partner,
     INTERNAL_QUEUE_URL: queues.internal,
     TRIAGE_QUEUE_URL: queues.triage,
+    MAIL_TRANSPORT: config.PSA_SMTP_RELAY ? 'smtp' : 'folder',
+    MAIL_OUTBOX_DIR: join(dataDir, 'outbox'),
+    ...(config.PSA_SMTP_RELAY ? { MAIL_SMTP_URL: config.PSA_SMTP_RELAY } : {}),
     AUTH_MODE: 'hs256',
     AUTH_HS256_KEY_FILE: await authKeyFile(dataDir),
     ...(config.PSA_CLOCK_START
@@ -119,6 +123,14 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
   await new Promise<void>((r) => (server.listening ? r() : server.once('listening', () => r())));
   const http = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const smtp = await startSmtp({
+    port: config.PSA_SMTP_PORT,
+    tableName: RESOURCE_NAMES.table,
+    bucket: RESOURCE_NAMES.bucket,
+    invoke: (event) => invoke('IntakeEmail', event),
+    log,
+  });
+
   const scheduleEvent = () => ({
     version: '0',
     id: crypto.randomUUID(),
@@ -149,7 +161,7 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
 
   const endpoints: Endpoints = {
     http,
-    smtp: null,
+    smtp: smtp.url,
     dynamodb: emulators.dynamodb,
     sqs: emulators.sqs,
     s3: emulators.s3,
@@ -168,6 +180,7 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
     async stop() {
       for (const t of timers) clearInterval(t);
       await new Promise<void>((r) => server.close(() => r()));
+      await smtp.close();
       await Promise.allSettled(running.values());
       await bus.close();
       await emulators.stop();

@@ -33,6 +33,8 @@ const ticket = (over: Partial<Ticket> = {}): Ticket => ({
   firstRespondedAt: null,
   resolvedAt: null,
   history: [],
+  replyTo: null,
+  occurrences: 1,
   version: 1,
   ...over,
 });

@@ -3,12 +3,15 @@ import { openApiDocument, routes } from '@psa/common/api-contract';
 import type { Authenticator } from '@psa/common/auth';
 import { createApiApp } from '@psa/common/http';
 import { type ChangeStatusDeps, changeStatus } from './domain/change-status.ts';
+import { downloadAttachment, listQuarantine, reprocessQuarantined } from './domain/email/mail-api.ts';
+import type { EmailDeps } from './domain/email/receive-email.ts';
 import { getTicket, listTickets, type ReadDeps, viewTicket } from './domain/read-tickets.ts';
 import { type SubmitDeps, submitTicket } from './domain/submit-ticket.ts';
 
 export type IntakeDeps = SubmitDeps &
   ChangeStatusDeps &
-  ReadDeps & { logger: Logger; authenticate: Authenticator };
+  ReadDeps &
+  EmailDeps & { logger: Logger; authenticate: Authenticator };
 
 /** The intake HTTP API: the same app runs behind API Gateway and in the local server. */
 export function createIntakeApp(deps: IntakeDeps) {
@@ -56,6 +59,30 @@ export function createIntakeApp(deps: IntakeDeps) {
       deps,
     );
     return c.json(await viewTicket(ticket, deps), 200);
+  });
+
+  app.openapi(routes.getAttachment, async (c) => {
+    const { tenantId, id, attachmentId } = c.req.valid('param');
+    const file = await downloadAttachment(
+      { tenantId, ticketId: id, attachmentId, principal: c.get('principal') },
+      deps,
+    );
+    return c.body(file.content as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': file.contentType,
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+      'x-content-type-options': 'nosniff',
+    }) as never;
+  });
+
+  app.openapi(routes.listQuarantine, async (c) => {
+    const { tenantId } = c.req.valid('param');
+    const q = c.req.valid('query');
+    return c.json(await listQuarantine({ tenantId, principal: c.get('principal'), ...q }, deps), 200);
+  });
+
+  app.openapi(routes.reprocessQuarantined, async (c) => {
+    const { tenantId, id } = c.req.valid('param');
+    return c.json(await reprocessQuarantined({ tenantId, id, principal: c.get('principal') }, deps), 200);
   });
 
   return app;

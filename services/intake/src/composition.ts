@@ -1,7 +1,9 @@
 import { DynamoIdempotencyStore } from '@psa/common/aws/dynamo-idempotency-store';
+import { DynamoMailStore } from '@psa/common/aws/dynamo-mail-store';
+import { DynamoMessageStore } from '@psa/common/aws/dynamo-message-store';
 import { DynamoSlaStore } from '@psa/common/aws/dynamo-sla-store';
 import { parseConfig } from '@psa/common/config';
-import { createAuthenticator, createCoreDeps } from '@psa/common/runtime';
+import { createAuthenticator, createBlobStore, createCoreDeps, createMailer } from '@psa/common/runtime';
 import type { IntakeDeps } from './app.ts';
 import { IntakeConfig } from './config.ts';
 
@@ -13,6 +15,10 @@ export function composeIntake(env: Record<string, string | undefined>): IntakeDe
     ...core,
     idempotency: new DynamoIdempotencyStore(core.doc, config.TABLE_NAME),
     sla: new DynamoSlaStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
+    messages: new DynamoMessageStore(core.doc, config.TABLE_NAME),
+    mail: new DynamoMailStore(core.doc, config.TABLE_NAME),
+    blobs: createBlobStore(config),
+    mailer: createMailer(config),
     authenticate: createAuthenticator(config),
   };
 }

@@ -1,4 +1,6 @@
-import { AuthConfig, CoreConfig } from '@psa/common/runtime';
+import { AuthConfig, BlobConfig, CoreConfig, MailConfig } from '@psa/common/runtime';
 
 /** Intake's configuration, parsed once at cold start. */
-export const IntakeConfig = CoreConfig.extend(AuthConfig.shape);
+export const IntakeConfig = CoreConfig.extend(AuthConfig.shape)
+  .extend(BlobConfig.shape)
+  .extend(MailConfig.shape);

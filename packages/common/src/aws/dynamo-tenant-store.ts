@@ -66,6 +66,15 @@ export class DynamoTenantStore implements TenantStore {
         Item: { ...keys.tenantRegistry(dow.tenantId), name: dow.name },
       }),
     );
+    // Mail to a support address finds its tenant through these (never by guessing).
+    for (const address of dow.supportAddresses) {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.supportAddress(address), tenantId: dow.tenantId },
+        }),
+      );
+    }
   }
 
   async listTenants(): Promise<string[]> {

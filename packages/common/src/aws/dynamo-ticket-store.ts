@@ -22,6 +22,8 @@ function indexAttributes(t: Ticket): { set: Record<string, string>; remove: stri
     [TABLE_INDEXES.tickets.sk]: sortKey,
     [TABLE_INDEXES.requester.pk]: keys.requesterIndex(t.tenantId, t.requester.email),
     [TABLE_INDEXES.requester.sk]: sortKey,
+    [TABLE_INDEXES.lookup.pk]: keys.ticketNumberLookup(t.tenantId, t.number),
+    [TABLE_INDEXES.lookup.sk]: 'TICKET',
   };
   const remove: string[] = [];
   if (t.owner === 'partner' || t.owner === 'triage') {
@@ -42,6 +44,8 @@ function indexAttributes(t: Ticket): { set: Record<string, string>; remove: stri
 function toTicket(item: Record<string, unknown>): Ticket {
   const picked: Record<string, unknown> = {};
   for (const f of TICKET_FIELDS) picked[f] = item[f] ?? null;
+  // Fields added after a ticket was written read as their defaults.
+  picked.occurrences ??= 1;
   return picked as Ticket;
 }
 
@@ -56,9 +60,13 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
     if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
     return parsed as Record<string, unknown>;
   } catch (cause) {
-    throw new ValidationError('cursor is not one this API issued', [{ path: 'cursor', message: 'invalid' }], {
-      cause,
-    });
+    throw new ValidationError(
+      'cursor is not one this API issued',
+      [{ path: 'query.cursor', message: 'invalid' }],
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -190,14 +198,42 @@ export class DynamoTicketStore implements TicketStore {
     let start = decodeCursor(query.cursor);
     let lastKey: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc.send(
-        new QueryCommand({ ...input, Limit: query.limit - items.length, ExclusiveStartKey: start }),
-      );
+      const out = await this.doc
+        .send(new QueryCommand({ ...input, Limit: query.limit - items.length, ExclusiveStartKey: start }))
+        .catch((err: Error) => {
+          // A cursor we did not issue (tampered, or from another listing) is the caller's error.
+          if (err.name === 'ValidationException' && query.cursor) {
+            throw new ValidationError(
+              'cursor is not one this API issued',
+              [{ path: 'query.cursor', message: 'invalid' }],
+              {
+                cause: err,
+              },
+            );
+          }
+          throw err;
+        });
       for (const item of out.Items ?? []) items.push(toTicket(item));
       lastKey = out.LastEvaluatedKey;
       start = lastKey;
     } while (lastKey && items.length < query.limit);
     return { items, nextCursor: encodeCursor(lastKey) };
+  }
+
+  /** The ticket with this number (threading by the `[ACME-1042]` token in a subject). */
+  async getByNumber(tenantId: string, number: number): Promise<Ticket | null> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TABLE_INDEXES.lookup.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE_INDEXES.lookup.pk },
+        ExpressionAttributeValues: { ':pk': keys.ticketNumberLookup(tenantId, number) },
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? this.get(tenantId, item.id as string) : null;
   }
 
   async listOpen(tenantId: string, owner: Owner): Promise<Ticket[]> {

@@ -26,18 +26,37 @@ export async function changeStatus(
   cmd: { tenantId: string; ticketId: string; principal: Principal; status: TicketStatus; note?: string },
   deps: ChangeStatusDeps,
 ): Promise<Ticket> {
-  for (let attempt = 1; ; attempt++) {
-    const current = assertCanRead(
-      cmd.principal,
-      cmd.tenantId,
-      await deps.tickets.get(cmd.tenantId, cmd.ticketId),
-    );
+  const by = { role: cmd.principal.role, ...(cmd.principal.email ? { email: cmd.principal.email } : {}) };
+  return transitionTicket({ ...cmd, by }, deps, (ticket) => {
+    const current = assertCanRead(cmd.principal, cmd.tenantId, ticket);
     assertCanUpdate(cmd.principal, current);
+    return current;
+  });
+}
+
+/**
+ * The lifecycle step itself, for callers that have already decided it is allowed (the API after
+ * its access checks; email intake when a requester's reply resumes a ticket waiting on them).
+ * `check` sees the freshly read ticket on every attempt.
+ */
+export async function transitionTicket(
+  cmd: {
+    tenantId: string;
+    ticketId: string;
+    status: TicketStatus;
+    note?: string;
+    by: Ticket['history'][number]['by'];
+  },
+  deps: ChangeStatusDeps,
+  check: (ticket: Ticket | null) => Ticket,
+): Promise<Ticket> {
+  const by = cmd.by;
+  for (let attempt = 1; ; attempt++) {
+    const current = check(await deps.tickets.get(cmd.tenantId, cmd.ticketId));
     if (!canTransition(current.status, cmd.status)) {
       throw new ConflictError(`cannot move a ticket from '${current.status}' to '${cmd.status}'`);
     }
     const at = deps.clock.now().toISOString();
-    const by = { role: cmd.principal.role, ...(cmd.principal.email ? { email: cmd.principal.email } : {}) };
     const next: Ticket = {
       ...current,
       status: cmd.status,

@@ -3,7 +3,7 @@ import { assertTenant } from '@psa/common/auth';
 import { ALWAYS_OPEN } from '@psa/common/calendar';
 import type { Clock } from '@psa/common/clock';
 import type { DivisionOfWork } from '@psa/common/division-of-work';
-import type { SlaStore, TenantStore, TicketStore } from '@psa/common/ports';
+import type { MessageStore, SlaStore, TenantStore, TicketStore } from '@psa/common/ports';
 import { viewSlaClock } from '@psa/common/sla-clock';
 import type { Owner, Ticket, TicketStatus } from '@psa/common/ticket';
 import { assertCanRead, visibleOwners } from './access.ts';
@@ -12,18 +12,48 @@ export interface ReadDeps {
   tickets: TicketStore;
   sla: SlaStore;
   tenants: TenantStore;
+  messages: MessageStore;
   clock: Clock;
+}
+
+/** The conversation as the API shows it; a web or API ticket's first message is its body. */
+async function messagesOf(ticket: Ticket, deps: ReadDeps) {
+  const stored = await deps.messages.list(ticket.tenantId, ticket.id);
+  if (stored.length === 0 && ticket.channel !== 'email') {
+    return [
+      {
+        id: 'initial',
+        kind: 'message' as const,
+        direction: 'inbound' as const,
+        from: {
+          email: ticket.requester.email,
+          ...(ticket.requester.name ? { name: ticket.requester.name } : {}),
+        },
+        sentAt: ticket.receivedAt,
+        receivedAt: ticket.receivedAt,
+        text: ticket.body,
+        attachments: [],
+        messageId: null,
+        notes: [],
+      },
+    ];
+  }
+  return stored.map(({ rawKey: _raw, ...m }) => m);
 }
 
 /** The API view of a ticket: its stored state plus each SLA clock as of now. */
 export async function viewTicket(ticket: Ticket, deps: ReadDeps, dow?: DivisionOfWork | null) {
   const { version: _version, ...rest } = ticket;
-  const clocks = await deps.sla.listClocks(ticket.tenantId, ticket.id);
-  if (clocks.length === 0) return { ...rest, sla: [] };
+  const [clocks, messages] = await Promise.all([
+    deps.sla.listClocks(ticket.tenantId, ticket.id),
+    messagesOf(ticket, deps),
+  ]);
+  if (clocks.length === 0) return { ...rest, sla: [], messages };
   const doc = dow ?? (await deps.tenants.getDivisionOfWork(ticket.tenantId));
   const now = deps.clock.now();
   return {
     ...rest,
+    messages,
     sla: clocks.map((c) =>
       viewSlaClock(
         c,

@@ -6,7 +6,7 @@ import type { Clock } from '@psa/common/clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@psa/common/errors';
 import { TicketReceived, toBusEvent } from '@psa/common/events';
 import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/common/outbox';
-import type { IdempotencyStore, TenantStore, TicketStore } from '@psa/common/ports';
+import type { IdempotencyStore, OutboxEntry, TenantStore, TicketStore } from '@psa/common/ports';
 import { keys } from '@psa/common/table';
 import { type Channel, type Requester, type Ticket, ticketKey } from '@psa/common/ticket';
 import type { z } from 'zod';
@@ -66,18 +66,55 @@ export async function submitTicket(
     }
   }
 
+  return createTicket(
+    {
+      tenantId,
+      id,
+      subject: cmd.input.subject,
+      body: cmd.input.body,
+      channel: cmd.channel ?? cmd.input.channel ?? (principal.role === 'requester' ? 'web' : 'api'),
+      requester,
+      requestedPriority: cmd.input.priority ?? null,
+    },
+    deps,
+  );
+}
+
+export interface NewTicket {
+  tenantId: string;
+  id: string;
+  subject: string;
+  body: string;
+  channel: Channel;
+  requester: Requester;
+  requestedPriority: Ticket['requestedPriority'];
+  replyTo?: string | null;
+  /** Side effects to commit with the ticket (e.g. the email acknowledgement). */
+  outbox?: (ticket: Ticket) => OutboxEntry[];
+}
+
+/**
+ * Store a new ticket with its TicketReceived event (and any other side effects) in one write,
+ * then deliver them. Creating an id that exists returns the stored ticket: every intake path
+ * derives its id deterministically from what it received, so a retry converges.
+ */
+export async function createTicket(
+  spec: NewTicket,
+  deps: Pick<SubmitDeps, 'tickets' | 'clock' | 'logger' | 'bus' | 'queue' | 'mailer' | 'outbox'>,
+): Promise<{ ticket: Ticket; created: boolean }> {
   const now = deps.clock.now().toISOString();
-  const number = await deps.tickets.nextNumber(tenantId);
+  const number = await deps.tickets.nextNumber(spec.tenantId);
+  const { tenantId, id } = spec;
   const ticket: Ticket = {
     tenantId,
     id,
     number,
     key: ticketKey(tenantId, number),
-    subject: cmd.input.subject,
-    body: cmd.input.body,
-    channel: cmd.channel ?? cmd.input.channel ?? (principal.role === 'requester' ? 'web' : 'api'),
-    requester,
-    requestedPriority: cmd.input.priority ?? null,
+    subject: spec.subject,
+    body: spec.body,
+    channel: spec.channel,
+    requester: spec.requester,
+    requestedPriority: spec.requestedPriority,
     status: 'new',
     owner: null,
     workload: null,
@@ -90,31 +127,36 @@ export async function submitTicket(
     firstRespondedAt: null,
     resolvedAt: null,
     history: [],
+    replyTo: spec.replyTo ?? null,
+    occurrences: 1,
     version: 1,
   };
-  const received = eventEntry(
-    `${id}:received`,
-    toBusEvent(TicketReceived, {
-      eventId: `${id}:received`,
-      occurredAt: now,
-      tenantId,
-      ticketId: id,
-      number,
-      channel: ticket.channel,
-      receivedAt: now,
-      ticketVersion: 1,
-    }),
-  );
+  const entries = [
+    eventEntry(
+      `${id}:received`,
+      toBusEvent(TicketReceived, {
+        eventId: `${id}:received`,
+        occurredAt: now,
+        tenantId,
+        ticketId: id,
+        number,
+        channel: ticket.channel,
+        receivedAt: now,
+        ticketVersion: 1,
+      }),
+    ),
+    ...(spec.outbox?.(ticket) ?? []),
+  ];
   try {
-    await deps.tickets.create(ticket, [received]);
+    await deps.tickets.create(ticket, entries);
   } catch (err) {
     if (err instanceof ConflictError) {
-      const existing = await deps.tickets.get(tenantId, id);
-      if (existing) return { ticket: existing, created: false };
+      const stored = await deps.tickets.get(tenantId, id);
+      if (stored) return { ticket: stored, created: false };
     }
     throw err;
   }
-  await deliverNow(ticket, [received], deps);
+  await deliverNow(ticket, entries, deps);
   return { ticket, created: true };
 }
 

@@ -1,9 +1,16 @@
 import { parseConfig } from '@psa/common/config';
 import { reconcileOutbox } from '@psa/common/outbox';
-import { CoreConfig, createCoreDeps, createQueue, QueueConfig } from '@psa/common/runtime';
+import {
+  CoreConfig,
+  createCoreDeps,
+  createMailer,
+  createQueue,
+  MailConfig,
+  QueueConfig,
+} from '@psa/common/runtime';
 
-const config = parseConfig(CoreConfig.extend(QueueConfig.shape), process.env);
-const deps = { ...createCoreDeps(config), queue: createQueue(config) };
+const config = parseConfig(CoreConfig.extend(QueueConfig.shape).extend(MailConfig.shape), process.env);
+const deps = { ...createCoreDeps(config), queue: createQueue(config), mailer: createMailer(config) };
 
 /** Scheduled: re-deliver outbox entries that a crash or a bus/queue outage left behind. */
 export const handler = async (): Promise<{ records: number; failures: number }> => {

@@ -1,4 +1,5 @@
 import type { Workload } from '@psa/common/division-of-work';
+import { senderPatternToRegExp } from '@psa/common/division-of-work';
 import type { Channel } from '@psa/common/ticket';
 
 /**
@@ -174,16 +175,7 @@ export function splitQuoted(body: string): { own: string; quoted: string } {
   return { own: own.join('\n'), quoted: quoted.join('\n') };
 }
 
-/** Turns a sender pattern (`*` = any run of characters) into an anchored, case-insensitive regex. */
-export function senderPatternToRegExp(pattern: string): RegExp {
-  const escaped = pattern
-    .trim()
-    .toLowerCase()
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${escaped}$`, 'i');
-}
+export { senderPatternToRegExp } from '@psa/common/division-of-work';
 
 // ---------------------------------------------------------------------------------------------
 // Compiled workloads (cached per workloads array; the division of work is immutable once parsed)

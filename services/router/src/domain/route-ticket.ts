@@ -44,7 +44,8 @@ export async function routeTicket(
       channel: ticket.channel,
       requestedPriority: ticket.requestedPriority,
       receivedAt: new Date(ticket.receivedAt),
-      internalOpenBacklog: await deps.tickets.countOpen(ref.tenantId, 'internal'),
+      // Counting one past the limit is enough to know the backlog exceeds it.
+      internalOpenBacklog: await deps.tickets.countOpen(ref.tenantId, 'internal', dow.overflowLimit + 1),
       dow,
     });
     const now = deps.clock.now().toISOString();

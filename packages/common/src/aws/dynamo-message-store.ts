@@ -1,0 +1,95 @@
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { MessageStore } from '../ports.ts';
+import { keys, TABLE_INDEXES } from '../table.ts';
+import { type TicketMessage, TicketMessageSchema } from '../ticket.ts';
+import { isConditionFailure } from './dynamo-outbox.ts';
+
+const FIELDS = Object.keys(TicketMessageSchema.shape);
+
+/**
+ * A ticket's messages live in its partition (`MSG#{sentAt}#{id}`), so reading a ticket with its
+ * conversation is one query. Each Message-ID, received or sent, is findable through the sparse
+ * `lookup` index, which is how replies find their ticket.
+ */
+export class DynamoMessageStore implements MessageStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  constructor(doc: DynamoDBDocumentClient, tableName: string) {
+    this.doc = doc;
+    this.tableName = tableName;
+  }
+
+  async add(tenantId: string, ticketId: string, message: TicketMessage): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.message(tenantId, ticketId, message.receivedAt, message.id),
+            ...message,
+            ticketId,
+            ...(message.messageId
+              ? {
+                  [TABLE_INDEXES.lookup.pk]: keys.messageIdLookup(tenantId, message.messageId),
+                  [TABLE_INDEXES.lookup.sk]: `MSG#${ticketId}`,
+                }
+              : {}),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err; // already stored: a redelivery
+    }
+  }
+
+  async list(tenantId: string, ticketId: string): Promise<TicketMessage[]> {
+    const out: TicketMessage[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
+          ExpressionAttributeValues: { ':pk': keys.ticketPartition(tenantId, ticketId), ':msg': 'MSG#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        out.push(Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as TicketMessage);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  async ticketForMessageId(tenantId: string, messageId: string): Promise<string | null> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TABLE_INDEXES.lookup.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE_INDEXES.lookup.pk },
+        ExpressionAttributeValues: { ':pk': keys.messageIdLookup(tenantId, messageId) },
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? String(item.ticketId) : null;
+  }
+
+  async registerMessageId(tenantId: string, messageId: string, ticketId: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: keys.messageIdLookup(tenantId, messageId),
+          sk: 'MID',
+          ticketId,
+          [TABLE_INDEXES.lookup.pk]: keys.messageIdLookup(tenantId, messageId),
+          [TABLE_INDEXES.lookup.sk]: `SENT#${ticketId}`,
+        },
+      }),
+    );
+  }
+}

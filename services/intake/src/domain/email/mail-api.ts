@@ -1,0 +1,60 @@
+import { assertRole, assertTenant, type Principal } from '@psa/common/auth';
+import { NotFoundError } from '@psa/common/errors';
+import { assertCanRead } from '../access.ts';
+import { attachmentKey, type EmailDeps, receiveForTenant } from './receive-email.ts';
+
+/** An attachment, for anyone who may see its ticket (the same 404 for everyone else). */
+export async function downloadAttachment(
+  cmd: { tenantId: string; ticketId: string; attachmentId: string; principal: Principal },
+  deps: EmailDeps,
+): Promise<{ name: string; contentType: string; content: Uint8Array }> {
+  assertCanRead(cmd.principal, cmd.tenantId, await deps.tickets.get(cmd.tenantId, cmd.ticketId));
+  const messages = await deps.messages.list(cmd.tenantId, cmd.ticketId);
+  const meta = messages.flatMap((m) => m.attachments).find((a) => a.id === cmd.attachmentId);
+  if (!meta) throw new NotFoundError('attachment not found');
+  if (!meta.stored)
+    throw new NotFoundError(
+      `attachment '${meta.name}' was over the size limit and is kept only in the raw message`,
+    );
+  const content = await deps.blobs.get(attachmentKey(cmd.tenantId, cmd.ticketId, cmd.attachmentId));
+  if (!content) throw new NotFoundError('attachment not found');
+  // Never let a browser render mail content inline as HTML from our origin.
+  const contentType = /html|javascript|xml|svg/i.test(meta.contentType)
+    ? 'application/octet-stream'
+    : meta.contentType;
+  return { name: meta.name, contentType, content };
+}
+
+export async function listQuarantine(
+  cmd: { tenantId: string; principal: Principal; limit: number; cursor?: string },
+  deps: EmailDeps,
+) {
+  assertTenant(cmd.principal, cmd.tenantId);
+  assertRole(cmd.principal, ['internal'], 'read the mail quarantine');
+  const page = await deps.mail.listQuarantine(cmd.tenantId, cmd.limit, cmd.cursor);
+  return {
+    items: page.items.map(({ rawKey: _raw, tenantId: _t, ...q }) => q),
+    nextCursor: page.nextCursor,
+  };
+}
+
+/** Run a quarantined mail through intake again, e.g. after raising a limit. */
+export async function reprocessQuarantined(
+  cmd: { tenantId: string; id: string; principal: Principal },
+  deps: EmailDeps,
+) {
+  assertTenant(cmd.principal, cmd.tenantId);
+  assertRole(cmd.principal, ['internal'], 're-process quarantined mail');
+  const entry = await deps.mail.getQuarantined(cmd.tenantId, cmd.id);
+  const dow = await deps.tenants.getDivisionOfWork(cmd.tenantId);
+  if (!entry || !dow) throw new NotFoundError('quarantined mail not found');
+  const raw = await deps.blobs.get(entry.rawKey);
+  if (!raw) throw new NotFoundError('the raw message is gone');
+  const result = await receiveForTenant(raw, entry.rawKey, dow, deps, { reprocess: true });
+  if (result.outcome !== 'quarantined') await deps.mail.markReprocessed(cmd.tenantId, cmd.id);
+  return {
+    outcome: result.outcome,
+    ...('ticketId' in result ? { ticketId: result.ticketId } : {}),
+    ...('reason' in result ? { reason: result.reason } : {}),
+  };
+}
