@@ -14,21 +14,32 @@ export interface PsaConfig {
   jwtIssuer: string;
   /** Audience (`aud`) the JWT authorizer requires. */
   jwtAudience: string;
-  /** Domain that receives support email (the SES receipt rules of a later issue use it). */
+  /**
+   * Domain that receives and sends support email: the SES identity the functions with
+   * `access.mail` may send from, and the domain the receipt rule receives for.
+   */
   emailDomain: string;
+  /**
+   * Recipients the SES receipt rule accepts (context `emailRecipients`: a JSON list or a
+   * comma-separated string), lower-cased; each an address on `emailDomain` or `emailDomain`
+   * itself (every address on it). Default `support@<emailDomain>`: derived here rather than in
+   * cdk.json so that overriding `emailDomain` alone cannot leave a stale recipient behind. Mail
+   * is only sent from these addresses, so every tenant's support address must be one of them.
+   */
+  emailRecipients: string[];
   /** Where alarm notifications go; without it the alarms still exist, with nobody subscribed. */
   alarmEmail?: string;
 }
 
 /** Reads and validates the config from context; an invalid value fails the synth naming its key. */
 export function readConfig(scope: Construct): PsaConfig {
-  const read = (key: keyof PsaConfig): string | undefined => {
+  const read = (key: Exclude<keyof PsaConfig, 'emailRecipients'>): string | undefined => {
     const value: unknown = scope.node.tryGetContext(key);
     if (value === undefined || value === null || value === '') return undefined;
     if (typeof value !== 'string') throw new Error(`invalid context: ${key}: expected a string`);
     return value;
   };
-  const required = (key: keyof PsaConfig): string => {
+  const required = (key: Exclude<keyof PsaConfig, 'emailRecipients'>): string => {
     const value = read(key);
     if (value === undefined)
       throw new Error(`missing context: ${key}: set it in cdk.json or with -c ${key}=...`);
@@ -38,7 +49,8 @@ export function readConfig(scope: Construct): PsaConfig {
     stage: required('stage'),
     jwtIssuer: required('jwtIssuer'),
     jwtAudience: required('jwtAudience'),
-    emailDomain: required('emailDomain'),
+    emailDomain: required('emailDomain').toLowerCase(),
+    emailRecipients: [],
   };
   const alarmEmail = read('alarmEmail');
   if (alarmEmail) config.alarmEmail = alarmEmail;
@@ -54,6 +66,7 @@ export function readConfig(scope: Construct): PsaConfig {
   if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(config.emailDomain)) {
     throw new Error(`invalid context: emailDomain: '${config.emailDomain}' is not a domain name`);
   }
+  config.emailRecipients = readEmailRecipients(scope, config.emailDomain);
   if (config.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+$/.test(config.alarmEmail)) {
     throw new Error(`invalid context: alarmEmail: '${config.alarmEmail}' is not an email address`);
   }
@@ -65,4 +78,54 @@ export function readConfig(scope: Construct): PsaConfig {
     );
   }
   return config;
+}
+
+/** An SES receipt rule takes at most 100 recipients. */
+const MAX_RECIPIENTS = 100;
+
+function readEmailRecipients(scope: Construct, emailDomain: string): string[] {
+  const value: unknown = scope.node.tryGetContext('emailRecipients');
+  let list: unknown[];
+  if (value === undefined || value === null || value === '') list = [`support@${emailDomain}`];
+  else if (Array.isArray(value)) list = value;
+  else if (typeof value === 'string') {
+    // `-c emailRecipients=...` arrives as a string: a JSON list, or addresses separated by commas.
+    const text = value.trim();
+    list = text.startsWith('[') ? parseJsonList(text) : text.split(',');
+  } else throw new Error('invalid context: emailRecipients: expected a list of addresses');
+
+  const recipients = list.map((entry) => {
+    if (typeof entry !== 'string' || entry.trim() === '')
+      throw new Error(`invalid context: emailRecipients: ${JSON.stringify(entry)} is not an address`);
+    return entry.trim().toLowerCase();
+  });
+  if (recipients.length === 0)
+    throw new Error('invalid context: emailRecipients: name at least one recipient');
+  if (recipients.length > MAX_RECIPIENTS)
+    throw new Error(
+      `invalid context: emailRecipients: at most ${MAX_RECIPIENTS} recipients per receipt rule`,
+    );
+  for (const recipient of recipients) {
+    const at = recipient.lastIndexOf('@');
+    const address =
+      at > 0 && /^[a-z0-9._%+-]+$/.test(recipient.slice(0, at)) && recipient.slice(at + 1) === emailDomain;
+    if (!address && recipient !== emailDomain) {
+      throw new Error(
+        `invalid context: emailRecipients: '${recipient}' must be an address on ${emailDomain} (or ${emailDomain} itself)`,
+      );
+    }
+  }
+  if (new Set(recipients).size !== recipients.length)
+    throw new Error('invalid context: emailRecipients: a recipient is listed twice');
+  return recipients;
+}
+
+function parseJsonList(text: string): unknown[] {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (Array.isArray(parsed)) return parsed;
+  } catch {
+    // reported below
+  }
+  throw new Error('invalid context: emailRecipients: not a JSON list of addresses');
 }

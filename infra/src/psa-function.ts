@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { AuthConfig, CoreConfig, QueueConfig } from '@psa/common/runtime';
+import type { AuthConfig, BlobConfig, CoreConfig, MailConfig, QueueConfig } from '@psa/common/runtime';
 import { TABLE_DEFINITION } from '@psa/common/table';
 import type { FunctionSpec, QueueAccess } from '@psa/common/wiring';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { type ITableV2, TableGrants } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -23,7 +23,11 @@ export interface SharedResources {
 }
 
 // The variable names the services' config schemas read; `satisfies` ties each to runtime.ts.
-type EnvName = keyof (typeof CoreConfig)['shape'] | keyof (typeof AuthConfig)['shape'] | 'BLOB_BUCKET';
+type EnvName =
+  | keyof (typeof CoreConfig)['shape']
+  | keyof (typeof AuthConfig)['shape']
+  | keyof (typeof BlobConfig)['shape']
+  | keyof (typeof MailConfig)['shape'];
 const QUEUE_URL_ENV = {
   partner: 'PARTNER_QUEUE_URL',
   internal: 'INTERNAL_QUEUE_URL',
@@ -45,9 +49,9 @@ export interface PsaFunctionProps {
   /** Absolute path of the repository root; `spec.entry` is relative to it. */
   repoRoot: string;
   /**
-   * EventBridge invokes it asynchronously (a subscription or a schedule): it gets a failure queue
-   * that receives the events Lambda gave up on and, as the rule target's DLQ, the events
-   * EventBridge could not deliver.
+   * EventBridge (a subscription or a schedule) or SES (a receipt rule) invokes it asynchronously:
+   * it gets a failure queue that receives the events Lambda gave up on and, as an EventBridge rule
+   * target's DLQ, the events EventBridge could not deliver.
    */
   invokedAsync: boolean;
   /** It serves HTTP API routes: it reads the JWT authorizer's verified claims. */
@@ -98,6 +102,8 @@ export class PsaFunction extends Construct {
       environment[QUEUE_URL_ENV[queue]] = resources.queues[queue].queueUrl;
     }
     if (spec.access.bucket) environment.BLOB_BUCKET = resources.bucket.bucketName;
+    // SES in AWS; `smtp` and `folder` are the local runtime's transports.
+    if (spec.access.mail) environment.MAIL_TRANSPORT = 'ses';
     if (props.servesHttp) {
       environment.AUTH_MODE = 'apigateway';
       environment.JWT_ISSUER = config.jwtIssuer;
@@ -133,7 +139,7 @@ export class PsaFunction extends Construct {
       },
     });
 
-    this.grantAccess(resources);
+    this.grantAccess(resources, config);
 
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -143,7 +149,7 @@ export class PsaFunction extends Construct {
   }
 
   /** Grants exactly what the spec declares, and nothing it does not. */
-  private grantAccess(resources: SharedResources): void {
+  private grantAccess(resources: SharedResources, config: PsaConfig): void {
     const { access } = this.spec;
     const fn = this.function;
     // The table's own ARN only (hasIndex false): `grantReadData` would add `<table>/index/*`.
@@ -160,11 +166,81 @@ export class PsaFunction extends Construct {
     });
     if (access.bus) resources.bus.grantPutEventsTo(fn);
     for (const queue of access.queues ?? []) resources.queues[queue].grantSendMessages(fn);
-    if (access.bucket === 'read') resources.bucket.grantRead(fn);
-    if (access.bucket === 'readwrite') {
-      // Read and put, never delete: what was accepted stays (the bucket is versioned, too).
-      resources.bucket.grantRead(fn);
-      resources.bucket.grantPut(fn);
-    }
+    if (access.bucket) this.grantBucket(resources.bucket, access.bucket);
+    if (access.mail) this.grantSendMail(config);
   }
+
+  /**
+   * The blob store's calls only (S3BlobStore: GetObject, PutObject), instead of `grantRead`'s
+   * `s3:GetObject*`, `s3:GetBucket*`, `s3:List*` and `grantPut`'s `s3:Abort*`. ListBucket on the
+   * bucket itself makes a missing key answer 404 NoSuchKey (which the store reads as "absent")
+   * rather than 403. Never delete: what was accepted stays (the bucket is versioned, too).
+   */
+  private grantBucket(bucket: IBucket, level: 'read' | 'readwrite'): void {
+    // Through the owning stack's export of the ARN: the very reference CDK would create, and
+    // one whose text the acknowledgement below can name.
+    const bucketArn =
+      Stack.of(bucket) === Stack.of(this) ? bucket.bucketArn : Stack.of(bucket).exportValue(bucket.bucketArn);
+    const objectsArn = `${bucketArn}/*`;
+    Grant.addToPrincipal({ grantee: this.function, actions: ['s3:ListBucket'], resourceArns: [bucketArn] });
+    Grant.addToPrincipal({
+      grantee: this.function,
+      actions: level === 'readwrite' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
+      resourceArns: [objectsArn],
+    });
+    const role = this.function.role;
+    if (!role) throw new Error(`${this.spec.id} has no role`);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagResourceText(Stack.of(this).resolve(objectsArn))}]`,
+      reason:
+        'Objects of the blob bucket: keys embed SES message ids, tenants, tickets and attachment ids that are only known at run time; the actions are GetObject/PutObject only.',
+    });
+  }
+
+  /**
+   * SES sending from the configured domain's identity only, and only with a From address the
+   * receipt rule receives for (`ses:FromAddress`; SES supports no narrower resource than the
+   * identity: https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html). SendRawEmail
+   * covers SES v1 raw sends; the mailer uses SES v2 SendEmail with raw content.
+   */
+  private grantSendMail(config: PsaConfig): void {
+    const fromAddresses = config.emailRecipients.map((recipient) =>
+      recipient.includes('@') ? recipient : `*@${recipient}`,
+    );
+    Grant.addToPrincipal({
+      grantee: this.function,
+      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+      resourceArns: [
+        Stack.of(this).formatArn({
+          service: 'ses',
+          resource: 'identity',
+          resourceName: config.emailDomain,
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
+      ],
+      conditions: { StringLike: { 'ses:FromAddress': fromAddresses } },
+    });
+  }
+}
+
+/**
+ * The text cdk-nag's AwsSolutions-IAM5 finding uses for a resolved resource (its
+ * flattenCfnReference): Fn::Join joined, Fn::ImportValue as the export name, GetAtt/Ref in <>.
+ */
+function nagResourceText(value: unknown): string {
+  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  if (value && typeof value === 'object') {
+    const node = value as Record<string, unknown>;
+    if (Array.isArray(node['Fn::Join'])) {
+      const [delimiter, items] = node['Fn::Join'] as [string, unknown[]];
+      return items.map(nagResourceText).join(delimiter);
+    }
+    if ('Fn::ImportValue' in node) return nagResourceText(node['Fn::ImportValue']);
+    if (Array.isArray(node['Fn::GetAtt'])) {
+      const [resource, attribute] = node['Fn::GetAtt'] as [unknown, unknown];
+      return `<${nagResourceText(resource)}.${nagResourceText(attribute)}>`;
+    }
+    if ('Ref' in node) return `<${nagResourceText(node.Ref)}>`;
+  }
+  return JSON.stringify(value);
 }

@@ -22,6 +22,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { alarmWhenQueueNotEmpty } from './alarms.ts';
 import type { PsaConfig } from './config.ts';
+import { INBOUND_MAIL_FUNCTION } from './email-receiving.ts';
 import { PsaFunction, type SharedResources } from './psa-function.ts';
 
 /**
@@ -33,7 +34,11 @@ const EVENT_DELIVERY = { retryAttempts: 20, maxEventAge: Duration.hours(6) };
 /** A schedule tick is superseded by the next one: retry briefly, then dead-letter it (and alarm). */
 const TICK_DELIVERY = { retryAttempts: 2, maxEventAge: Duration.minutes(5) };
 
-const functionsInvokedAsync = new Set<string>([...SUBSCRIPTIONS, ...SCHEDULES].map((s) => s.functionId));
+/** EventBridge rules and the SES receipt rule's Lambda action (invocation type Event) invoke these. */
+const FUNCTIONS_INVOKED_ASYNC: ReadonlySet<string> = new Set<string>([
+  ...[...SUBSCRIPTIONS, ...SCHEDULES].map((s) => s.functionId),
+  INBOUND_MAIL_FUNCTION,
+]);
 const functionsServingHttp = new Set<string>(HTTP_ROUTES.map((r) => r.functionId));
 
 export interface PsaServiceProps {
@@ -64,7 +69,7 @@ export class PsaService extends Construct {
         resources: props.resources,
         config: props.config,
         repoRoot: props.repoRoot,
-        invokedAsync: functionsInvokedAsync.has(spec.id),
+        invokedAsync: FUNCTIONS_INVOKED_ASYNC.has(spec.id),
         servesHttp: functionsServingHttp.has(spec.id),
       });
       if (fn.failureQueue)

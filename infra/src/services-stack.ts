@@ -6,6 +6,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { PsaConfig } from './config.ts';
+import { EmailReceiving, INBOUND_MAIL_FUNCTION } from './email-receiving.ts';
 import { PsaService } from './psa-service.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 
@@ -40,10 +41,18 @@ export interface ServicesStackProps extends StackProps {
   repoRoot: string;
 }
 
-/** The stateless part: every service's functions, rules and schedules, and the one HTTP API. */
+/**
+ * The stateless part: every service's functions, rules and schedules, the one HTTP API, and the
+ * SES receipt rule that delivers support mail. Like the EventBridge rules, the receipt rule only
+ * routes events to a function of this stack; it stores nothing itself. The one grant it needs on
+ * a stateful resource (SES may put under `inbound/` of the blob bucket) is part of the bucket's
+ * policy in the stateful stack, which names the rule by its fixed name, so the stateful stack
+ * still never depends on this one.
+ */
 export class ServicesStack extends Stack {
   readonly api: HttpApi;
   readonly services: ReadonlyMap<ServiceName, PsaService>;
+  readonly emailReceiving: EmailReceiving;
 
   constructor(scope: Construct, id: string, props: ServicesStackProps) {
     super(scope, id, props);
@@ -94,6 +103,16 @@ export class ServicesStack extends Stack {
       );
     }
     this.services = services;
+
+    const inboundMailFunction = [...services.values()]
+      .map((service) => service.functions.get(INBOUND_MAIL_FUNCTION))
+      .find((fn) => fn !== undefined);
+    if (!inboundMailFunction) throw new Error(`the wiring has no ${INBOUND_MAIL_FUNCTION} function`);
+    this.emailReceiving = new EmailReceiving(this, 'EmailReceiving', {
+      config,
+      bucket: stateful.bucket,
+      handler: inboundMailFunction.function,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
   }

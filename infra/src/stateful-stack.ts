@@ -5,13 +5,20 @@ import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } fr
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectOwnership,
+  StorageClass,
+} from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { alarmWhenQueueNotEmpty } from './alarms.ts';
 import type { PsaConfig } from './config.ts';
+import { allowSesToStoreInboundMail, INBOUND_PREFIX } from './email-receiving.ts';
 
 /** Every work queue, in a fixed order; the record type makes the compiler check it names them all. */
 const QUEUE_IDS: Record<QueueAccess, string> = { partner: 'Partner', internal: 'Internal', triage: 'Triage' };
@@ -127,9 +134,21 @@ export class StatefulStack extends Stack {
           noncurrentVersionExpiration: Duration.days(90),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
+        {
+          // Raw mail is read when it arrives and, rarely, when a quarantined mail is reprocessed:
+          // after 30 days it moves to Glacier Instant Retrieval (cheaper storage, still read in
+          // milliseconds). Nothing under inbound/ expires. S3 leaves objects under 128 KB (most
+          // mail) in Standard, where the class's 128 KB billing minimum would cost more than it saves.
+          prefix: INBOUND_PREFIX,
+          transitions: [
+            { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(30) },
+          ],
+        },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // SES stores received mail under inbound/; the receipt rule itself lives in the services stack.
+    allowSesToStoreInboundMail(this.bucket, props.config);
   }
 
   private createAlarmTopic(config: PsaConfig): Topic {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { routes } from '@psa/common/api-contract';
 import { TABLE_INDEXES } from '@psa/common/table';
 import {
   FUNCTIONS,
@@ -9,12 +10,14 @@ import {
   SCHEDULES,
   SUBSCRIPTIONS,
 } from '@psa/common/wiring';
-import { App, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { INBOUND_PREFIX } from '@psa/intake/handlers/email-keys';
+import { App, Aws, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { INBOUND_MAIL_FUNCTION, receiptRuleArn, receiptRuleNames } from '../src/email-receiving.ts';
 import { addPsaStacks, type PsaStacks } from '../src/psa-app.ts';
 import type { PsaFunction } from '../src/psa-function.ts';
 import { MAX_RECEIVE_COUNT, QUEUES } from '../src/stateful-stack.ts';
@@ -100,11 +103,11 @@ function functionResource(id: FunctionId): Resource {
   return resource;
 }
 
-/** Every (action, resource) pair the function's execution role allows, imports resolved. */
-function permissions(id: FunctionId): Array<{ action: string; resource: string }> {
+/** Every statement of the function's execution role's policies, imports resolved. */
+function statements(id: FunctionId): Json[] {
   const role = functionResource(id).Properties.Role as { 'Fn::GetAtt': [string, string] };
   const roleId = role['Fn::GetAtt'][0];
-  const pairs: Array<{ action: string; resource: string }> = [];
+  const found: Json[] = [];
   for (const policy of Object.values(servicesResources)) {
     if (policy.Type !== 'AWS::IAM::Policy') continue;
     const roles = policy.Properties.Roles as Json[];
@@ -112,13 +115,26 @@ function permissions(id: FunctionId): Array<{ action: string; resource: string }
     const doc = policy.Properties.PolicyDocument as { Statement: Json[] };
     for (const statement of doc.Statement) {
       expect(statement.Effect).toBe('Allow');
-      const actions = [statement.Action].flat() as string[];
-      const resources = [statement.Resource].flat().map((r) => JSON.stringify(resolveImports(r)));
-      for (const action of actions) for (const resource of resources) pairs.push({ action, resource });
+      found.push(resolveImports(statement) as Json);
     }
+  }
+  return found;
+}
+
+/** Every (action, resource) pair the function's execution role allows, imports resolved. */
+function permissions(id: FunctionId): Array<{ action: string; resource: string }> {
+  const pairs: Array<{ action: string; resource: string }> = [];
+  for (const statement of statements(id)) {
+    const actions = [statement.Action].flat() as string[];
+    const resources = [statement.Resource].flat().map((r) => JSON.stringify(r));
+    for (const action of actions) for (const resource of resources) pairs.push({ action, resource });
   }
   return pairs;
 }
+
+/** The SES receipt rule's ARN as the given stack renders it (its SourceArn in policies). */
+const ruleArnIn = (stack: Stack) =>
+  JSON.stringify(stack.resolve(receiptRuleArn(stack, receiptRuleNames(stacks.config))));
 
 const statefulQueueArn = (name: QueueAccess) =>
   JSON.stringify(arnOf(logicalId(stacks.stateful.queues[name])));
@@ -174,6 +190,10 @@ describe('functions', () => {
       if (spec.access.bucket)
         expect(env.BLOB_BUCKET, spec.id).toEqual({ Ref: logicalId(stacks.stateful.bucket) });
       else expect(env, spec.id).not.toHaveProperty('BLOB_BUCKET');
+      if (spec.access.mail) expect(env.MAIL_TRANSPORT, spec.id).toBe('ses');
+      else expect(env, spec.id).not.toHaveProperty('MAIL_TRANSPORT');
+      expect(env, spec.id).not.toHaveProperty('MAIL_SMTP_URL');
+      expect(env, spec.id).not.toHaveProperty('MAIL_OUTBOX_DIR');
       if (httpFunctions.has(spec.id)) {
         expect(env, spec.id).toMatchObject({
           AUTH_MODE: 'apigateway',
@@ -186,8 +206,12 @@ describe('functions', () => {
     }
   });
 
-  it('dead-letters failed async invocations of every EventBridge-invoked function, and only those', () => {
-    const invokedAsync = new Set<string>([...SUBSCRIPTIONS, ...SCHEDULES].map((s) => s.functionId));
+  it('dead-letters failed async invocations of every EventBridge- or SES-invoked function, and only those', () => {
+    const invokedAsync = new Set<string>([
+      ...[...SUBSCRIPTIONS, ...SCHEDULES].map((s) => s.functionId),
+      'IntakeEmail',
+    ]);
+    expect(INBOUND_MAIL_FUNCTION).toBe('IntakeEmail');
     for (const spec of FUNCTIONS) {
       const fn = psaFunction(spec.id);
       const deadLetter = functionResource(spec.id).Properties.DeadLetterConfig as
@@ -261,6 +285,74 @@ describe('least privilege', () => {
         puts.map((p) => p.resource),
         spec.id,
       ).toEqual(spec.access.bus ? [busArn] : []);
+    }
+  });
+
+  it('lets only functions with access.mail send mail: from the domain’s SES identity, with a received-for From', () => {
+    const identityArn = JSON.stringify(
+      stacks.services.resolve(
+        `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/${stacks.config.emailDomain}`,
+      ),
+    );
+    const senders: string[] = [];
+    for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
+      const ses = statements(spec.id as FunctionId).filter((s) =>
+        ([s.Action].flat() as string[]).some((a) => a.startsWith('ses:')),
+      );
+      if (!spec.access.mail) {
+        expect(ses, spec.id).toEqual([]);
+        continue;
+      }
+      senders.push(spec.id);
+      expect(ses, spec.id).toHaveLength(1);
+      const [statement] = ses as [Json];
+      expect([statement.Action].flat().sort(), spec.id).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(
+        [statement.Resource].flat().map((r) => JSON.stringify(r)),
+        spec.id,
+      ).toEqual([identityArn]);
+      expect(statement.Condition, spec.id).toEqual({
+        StringLike: { 'ses:FromAddress': ['support@support.example.com'] },
+      });
+    }
+    expect(senders).toEqual(expect.arrayContaining(['IntakeApi', 'IntakeEmail', 'OutboxReconciler']));
+  });
+
+  it('lets a from address be any on the domain only when the whole domain is a recipient', () => {
+    const { services: stack } = addPsaStacks(testApp({ emailRecipients: 'support.example.com' }));
+    const sesStatements = Object.values(
+      Template.fromStack(stack).toJSON().Resources as Record<string, Resource>,
+    )
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Json[] }).Statement)
+      .filter((s) => JSON.stringify(s.Action).includes('ses:'));
+    expect(sesStatements.length).toBeGreaterThan(0);
+    for (const statement of sesStatements)
+      expect(statement.Condition).toEqual({ StringLike: { 'ses:FromAddress': ['*@support.example.com'] } });
+  });
+
+  it('gives bucket functions GetObject (and PutObject if readwrite) on objects and ListBucket, never delete', () => {
+    const bucketArn = arnOf(logicalId(stacks.stateful.bucket));
+    const objectsArn = JSON.stringify({ 'Fn::Join': ['', [bucketArn, '/*']] });
+    for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
+      const s3 = permissions(spec.id as FunctionId)
+        .filter((p) => p.action.startsWith('s3:'))
+        .map((p) => `${p.action} ${p.resource}`)
+        .sort();
+      const expected = !spec.access.bucket
+        ? []
+        : [
+            `s3:GetObject ${objectsArn}`,
+            `s3:ListBucket ${JSON.stringify(bucketArn)}`,
+            ...(spec.access.bucket === 'readwrite' ? [`s3:PutObject ${objectsArn}`] : []),
+          ].sort();
+      expect(s3, spec.id).toEqual(expected);
+    }
+    for (const id of ['IntakeEmail', 'IntakeApi'] as const) {
+      const actions = permissions(id)
+        .filter((p) => p.resource === objectsArn)
+        .map((p) => p.action);
+      expect(actions, id).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject']));
     }
   });
 
@@ -421,11 +513,120 @@ describe('queues', () => {
   });
 });
 
+describe('email receiving', () => {
+  const ofType = (type: string) => Object.entries(servicesResources).filter(([, r]) => r.Type === type);
+  const intakeEmailArn = () => arnOf(logicalId(psaFunction('IntakeEmail').function));
+
+  it('has one rule for the configured recipients: spam/virus scan, TLS required, S3 under inbound/ then IntakeEmail', () => {
+    const names = receiptRuleNames(stacks.config);
+    const ruleSets = ofType('AWS::SES::ReceiptRuleSet');
+    expect(ruleSets).toHaveLength(1);
+    const [ruleSetId, ruleSet] = ruleSets[0]!;
+    expect(ruleSet.Properties.RuleSetName).toBe(names.ruleSetName);
+    const rules = ofType('AWS::SES::ReceiptRule');
+    expect(rules).toHaveLength(1);
+    const { Rule: rule, RuleSetName } = rules[0]![1].Properties as { Rule: Json; RuleSetName: unknown };
+    expect(RuleSetName).toEqual({ Ref: ruleSetId });
+    expect(stacks.config.emailRecipients).toEqual(['support@support.example.com']);
+    expect(rule).toMatchObject({
+      Name: names.ruleName,
+      Enabled: true,
+      Recipients: stacks.config.emailRecipients,
+      ScanEnabled: true,
+      TlsPolicy: 'Require',
+    });
+    const actions = rule.Actions as Json[];
+    expect(actions.map((action) => Object.keys(action))).toEqual([['S3Action'], ['LambdaAction']]);
+    expect(INBOUND_PREFIX).toBe('inbound/');
+    expect(resolveImports(actions[0]!.S3Action)).toEqual({
+      BucketName: { Ref: logicalId(stacks.stateful.bucket) },
+      ObjectKeyPrefix: INBOUND_PREFIX,
+    });
+    expect(actions[1]!.LambdaAction).toEqual({ FunctionArn: intakeEmailArn(), InvocationType: 'Event' });
+  });
+
+  it('lets SES invoke IntakeEmail for this account’s rule only, and creates the rule after that permission', () => {
+    const fromSes = ofType('AWS::Lambda::Permission').filter(
+      ([, r]) => r.Properties.Principal === 'ses.amazonaws.com',
+    );
+    expect(fromSes).toHaveLength(1);
+    const [permissionId, permission] = fromSes[0]!;
+    expect(permission.Properties).toEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: intakeEmailArn(),
+      Principal: 'ses.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: JSON.parse(ruleArnIn(stacks.services)),
+    });
+    const rule = ofType('AWS::SES::ReceiptRule')[0]![1] as Resource & { DependsOn?: string[] };
+    expect(rule.DependsOn).toContain(permissionId);
+  });
+
+  it('lets SES put into the blob bucket only under inbound/, from this account’s rule', () => {
+    const bucketId = logicalId(stacks.stateful.bucket);
+    const policies = Object.values(statefulResources).filter((r) => r.Type === 'AWS::S3::BucketPolicy');
+    const fromSes = policies.flatMap((policy) =>
+      (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement.filter((s) =>
+        JSON.stringify(s.Principal).includes('ses.amazonaws.com'),
+      ).map((statement) => ({ bucket: policy.Properties.Bucket, statement })),
+    );
+    expect(fromSes).toHaveLength(1);
+    const [{ bucket, statement }] = fromSes as [{ bucket: unknown; statement: Json }];
+    expect(bucket).toEqual({ Ref: bucketId });
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'ses.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: { 'Fn::Join': ['', [arnOf(bucketId), `/${INBOUND_PREFIX}*`]] },
+    });
+    expect(statement.Condition).toEqual({
+      StringEquals: {
+        'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+        'aws:SourceArn': JSON.parse(ruleArnIn(stacks.stateful)),
+      },
+    });
+  });
+
+  it('keeps raw mail: inbound/ moves to a cheaper storage class after 30 days and never expires', () => {
+    const bucket = statefulResources[logicalId(stacks.stateful.bucket)]!;
+    const rules = (bucket.Properties.LifecycleConfiguration as { Rules: Json[] }).Rules;
+    const inbound = rules.filter((r) => r.Prefix === INBOUND_PREFIX);
+    expect(inbound).toHaveLength(1);
+    expect(inbound[0]).toMatchObject({
+      Status: 'Enabled',
+      Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
+    });
+    // No rule (for inbound/ or the whole bucket) expires current objects.
+    for (const rule of rules) {
+      expect(rule).not.toHaveProperty('ExpirationInDays');
+      expect(rule).not.toHaveProperty('ExpirationDate');
+    }
+  });
+
+  it('outputs the rule set name and the command that makes it the active one', () => {
+    const outputs = services.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const ruleSetId = ofType('AWS::SES::ReceiptRuleSet')[0]![0];
+    expect(outputs.ReceiptRuleSetName?.Value).toEqual({ Ref: ruleSetId });
+    const { ruleSetName } = receiptRuleNames(stacks.config);
+    expect(outputs.ActivateReceiptRuleSetCommand?.Value).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          `aws ses set-active-receipt-rule-set --rule-set-name ${ruleSetName} --region `,
+          { Ref: 'AWS::Region' },
+        ],
+      ],
+    });
+    expect(JSON.stringify(outputs.MxRecord?.Value)).toContain('inbound-smtp.');
+  });
+});
+
 describe('HTTP API', () => {
-  const routes = () => Object.values(servicesResources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
+  const apiRoutes = () =>
+    Object.values(servicesResources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
 
   it('creates one route per HTTP_ROUTES entry, to the declared function, JWT-authorized unless declared public', () => {
-    expect(routes()).toHaveLength(HTTP_ROUTES.length);
+    expect(apiRoutes()).toHaveLength(HTTP_ROUTES.length);
     const authorizers = Object.entries(servicesResources).filter(
       ([, r]) => r.Type === 'AWS::ApiGatewayV2::Authorizer',
     );
@@ -438,7 +639,7 @@ describe('HTTP API', () => {
     });
     for (const route of HTTP_ROUTES) {
       const key = `${route.method} ${route.path}`;
-      const found = routes().find((r) => r.Properties.RouteKey === key);
+      const found = apiRoutes().find((r) => r.Properties.RouteKey === key);
       expect(found, key).toBeDefined();
       if (route.authorized) {
         expect(found!.Properties.AuthorizationType, key).toBe('JWT');
@@ -451,6 +652,23 @@ describe('HTTP API', () => {
       const integration = servicesResources[target['Fn::Join'][1][1].Ref]!;
       expect(integration.Properties.IntegrationUri, key).toEqual(
         arnOf(logicalId(psaFunction(route.functionId).function)),
+      );
+    }
+  });
+
+  it('serves attachment download, quarantine list and reprocess from IntakeApi behind the JWT authorizer', () => {
+    const [authorizerId] = Object.entries(servicesResources).find(
+      ([, r]) => r.Type === 'AWS::ApiGatewayV2::Authorizer',
+    )!;
+    for (const route of [routes.getAttachment, routes.listQuarantine, routes.reprocessQuarantined]) {
+      const key = `${route.method.toUpperCase()} ${route.path}`;
+      const found = apiRoutes().find((r) => r.Properties.RouteKey === key);
+      expect(found, key).toBeDefined();
+      expect(found!.Properties.AuthorizationType, key).toBe('JWT');
+      expect(found!.Properties.AuthorizerId, key).toEqual({ Ref: authorizerId });
+      const target = found!.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+      expect(servicesResources[target['Fn::Join'][1][1].Ref]!.Properties.IntegrationUri, key).toEqual(
+        arnOf(logicalId(psaFunction('IntakeApi').function)),
       );
     }
   });
@@ -532,9 +750,13 @@ describe('stateful resources', () => {
     stateful.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: id },
       PolicyDocument: {
-        Statement: [
-          { Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-        ],
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
       },
     });
   });
@@ -560,6 +782,24 @@ describe('app', () => {
     expect(() => addPsaStacks(testApp({ jwtIssuer: 'http://insecure.example.org' }))).toThrow(/jwtIssuer/);
     expect(() => addPsaStacks(testApp({ stage: 'Prod_1' }))).toThrow(/stage/);
     expect(() => addPsaStacks(testApp({ alarmEmail: 'not-an-address' }))).toThrow(/alarmEmail/);
+  });
+
+  it('receives for support@<emailDomain> unless emailRecipients says otherwise, and validates the list', () => {
+    expect(addPsaStacks(testApp({ emailDomain: 'help.contoso.org' })).config.emailRecipients).toEqual([
+      'support@help.contoso.org',
+    ]);
+    const list = (emailRecipients: unknown) =>
+      addPsaStacks(testApp({ emailRecipients, stage: 'test' })).config.emailRecipients;
+    expect(list('Support@support.example.com, it@support.example.com')).toEqual([
+      'support@support.example.com',
+      'it@support.example.com',
+    ]);
+    expect(list('["msp@support.example.com"]')).toEqual(['msp@support.example.com']);
+    expect(list(['support.example.com'])).toEqual(['support.example.com']);
+    expect(() => list('support@elsewhere.example.org')).toThrow(/emailRecipients/);
+    expect(() => list('not an address')).toThrow(/emailRecipients/);
+    expect(() => list([42])).toThrow(/emailRecipients/);
+    expect(() => list('a@support.example.com,a@support.example.com')).toThrow(/emailRecipients/);
   });
 
   it('subscribes the alarm email when one is configured', () => {

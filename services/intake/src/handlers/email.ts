@@ -16,7 +16,11 @@ const SesEvent = z.object({
       z.object({
         ses: z.object({
           mail: z.object({ messageId: z.string().min(1) }),
-          receipt: z.object({ recipients: z.array(z.string()).min(1) }),
+          receipt: z.object({
+            recipients: z.array(z.string()).min(1),
+            virusVerdict: z.object({ status: z.string() }).optional(),
+            spamVerdict: z.object({ status: z.string() }).optional(),
+          }),
         }),
       }),
     )
@@ -29,7 +33,11 @@ export const handler = async (event: unknown) => {
   for (const r of Records) {
     results.push(
       ...(await receiveEmail(
-        { rawKey: rawKeyFor(r.ses.mail.messageId), recipients: r.ses.receipt.recipients },
+        {
+          rawKey: rawKeyFor(r.ses.mail.messageId),
+          recipients: r.ses.receipt.recipients,
+          verdicts: { virus: r.ses.receipt.virusVerdict?.status, spam: r.ses.receipt.spamVerdict?.status },
+        },
         deps,
       )),
     );

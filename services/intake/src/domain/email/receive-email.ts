@@ -6,7 +6,7 @@ import { mailEntry, type OutboxDeps } from '@psa/common/outbox';
 import type { BlobStore, MailStore, MessageStore, TenantStore, TicketStore } from '@psa/common/ports';
 import type { Attachment, Ticket, TicketMessage } from '@psa/common/ticket';
 import { transitionTicket } from '../change-status.ts';
-import { classifyMail } from '../mail/classify.ts';
+import { classifyMail, quarantineReason } from '../mail/classify.ts';
 import { type ParsedMail, parseMail } from '../mail/parse.ts';
 import { trimQuotedReply } from '../mail/quote.ts';
 import { findTicketToken } from '../mail/tokens.ts';
@@ -27,6 +27,13 @@ export interface InboundEmail {
   rawKey: string;
   /** Envelope recipients: they, not the headers, decide the tenant. */
   recipients: string[];
+  /** What the receiving server found (SES spam and virus scanning), when it scanned. */
+  verdicts?: Verdicts;
+}
+
+export interface Verdicts {
+  virus?: string | undefined;
+  spam?: string | undefined;
 }
 
 export type EmailOutcome =
@@ -78,7 +85,15 @@ export async function receiveEmail(input: InboundEmail, deps: EmailDeps): Promis
   for (const tenantId of tenants) {
     const dow = await deps.tenants.getDivisionOfWork(tenantId);
     if (!dow) continue;
-    outcomes.push(await receiveForTenant(raw, input.rawKey, dow, deps));
+    outcomes.push(
+      await receiveForTenant(
+        raw,
+        input.rawKey,
+        dow,
+        deps,
+        input.verdicts ? { verdicts: input.verdicts } : {},
+      ),
+    );
   }
   return outcomes;
 }
@@ -88,7 +103,7 @@ export async function receiveForTenant(
   rawKey: string,
   dow: DivisionOfWork,
   deps: EmailDeps,
-  opts: { reprocess?: boolean } = {},
+  opts: { reprocess?: boolean; verdicts?: Verdicts } = {},
 ): Promise<EmailOutcome> {
   const tenantId = dow.tenantId;
   const parsed = await parseMail(raw, {
@@ -103,7 +118,7 @@ export async function receiveForTenant(
     return { tenantId, outcome: 'duplicate', previous: seen.outcome };
   }
 
-  const outcome = await decide(parsed, raw, rawKey, hash, dow, deps);
+  const outcome = await decide(parsed, raw, rawKey, hash, dow, deps, opts.verdicts);
   await deps.mail.recordOutcome(
     tenantId,
     hash,
@@ -119,6 +134,7 @@ async function decide(
   hash: string,
   dow: DivisionOfWork,
   deps: EmailDeps,
+  verdicts?: Verdicts,
 ): Promise<EmailOutcome> {
   const tenantId = dow.tenantId;
   const quarantine = async (reason: string, mail?: ParsedMail): Promise<EmailOutcome> => {
@@ -137,8 +153,9 @@ async function decide(
   };
   if (!parsed.ok) return quarantine(parsed.reason);
   const mail = parsed.mail;
-  if (!mail.from?.address)
-    return quarantine('no sender address (From) to answer or attribute the ticket to', mail);
+  const unusable = quarantineReason(mail);
+  if (unusable || !mail.from) return quarantine(unusable ?? 'no sender address', mail);
+  if (verdicts?.virus === 'FAIL') return quarantine('the receiving mail server found a virus in it', mail);
 
   const verdict = classifyMail(mail, dow.supportAddresses);
   if (verdict.kind === 'own') return { tenantId, outcome: 'ignored', reason: 'sent by this system' };

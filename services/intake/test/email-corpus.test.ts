@@ -1,0 +1,75 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { receiveEmail } from '../src/domain/email/receive-email.ts';
+import { classifyMail, quarantineReason } from '../src/domain/mail/classify.ts';
+import { parseMail } from '../src/domain/mail/parse.ts';
+import { type Intake, startIntake } from './support.ts';
+
+/**
+ * Every real-world message of ../shared/corpus/mail through the email handler's use case, as SES
+ * would deliver it: none may crash it, and each becomes a ticket (whose requester, subject and
+ * body are what the parser read) or a quarantine entry with a reason, or, for a bounce or
+ * auto-reply that matches no ticket, nothing. The parser's own corpus test checks the parsed
+ * values against the expectations of the projects the mail comes from.
+ */
+const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/mail/', import.meta.url));
+const files = [
+  'mailparser',
+  'stalwart-mail-parser/legacy',
+  'stalwart-mail-parser/malformed',
+  'stalwart-mail-parser/rfc',
+  'stalwart-mail-parser/thirdparty',
+]
+  .flatMap((dir) =>
+    readdirSync(join(CORPUS, dir))
+      .filter((f) => f.endsWith('.eml'))
+      .map((f) => `${dir}/${f}`),
+  )
+  .sort();
+
+let intake: Intake;
+beforeAll(async () => {
+  intake = await startIntake();
+});
+afterAll(() => intake.stop());
+
+describe('the real-world mail corpus through email intake', () => {
+  it('has the corpus to run', () => {
+    expect(files.length).toBeGreaterThan(60);
+  });
+
+  it.each(files)('%s becomes a ticket, a quarantine entry, or a note, never a crash', async (file) => {
+    const raw = new Uint8Array(readFileSync(join(CORPUS, file)));
+    const rawKey = `inbound/${file}`;
+    await intake.deps.blobs.put(rawKey, raw);
+    const [outcome] = await receiveEmail({ rawKey, recipients: ['support@acme.example'] }, intake.deps);
+    const parsed = await parseMail(raw);
+    if (!outcome) throw new Error('no outcome');
+    if (outcome.outcome === 'quarantined') {
+      expect(outcome.reason.length).toBeGreaterThan(0);
+      expect(!parsed.ok || quarantineReason(parsed.mail) !== null || !parsed.mail.from?.address).toBe(true);
+      const listed = await intake.deps.mail.listQuarantine('acme', 100);
+      expect(listed.items.some((q) => q.rawKey === rawKey && q.reason === outcome.reason)).toBe(true);
+      return;
+    }
+    if (!parsed.ok) throw new Error(`parsed badly but not quarantined: ${parsed.reason}`);
+    const verdict = classifyMail(parsed.mail, ['support@acme.example']);
+    if (outcome.outcome === 'ignored') {
+      expect(['bounce', 'auto-reply', 'own']).toContain(verdict.kind);
+      return;
+    }
+    expect(['created', 'threaded', 'folded', 'noted', 'duplicate']).toContain(outcome.outcome);
+    if (outcome.outcome !== 'created') return;
+    const ticket = await intake.deps.tickets.get('acme', outcome.ticketId);
+    expect(ticket?.channel).toBe('email');
+    expect(ticket?.requester.email).toBe(parsed.mail.from!.address.toLowerCase());
+    expect(ticket?.subject).toBe(parsed.mail.subject.trim() || '(no subject)');
+    expect(ticket?.body).toBe(parsed.mail.text);
+    const messages = await intake.deps.messages.list('acme', outcome.ticketId);
+    expect(messages[0]?.attachments.map((a) => a.name)).toEqual(
+      parsed.mail.attachments.map((a) => a.filename),
+    );
+  });
+});
