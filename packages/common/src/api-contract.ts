@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { SlaTargetSchema } from './events.ts';
 import {
   OwnerSchema,
   PrioritySchema,
@@ -45,7 +46,7 @@ export const CreateTicketBodySchema = z
 
 export const SlaClockSchema = z
   .object({
-    target: z.enum(['firstResponse', 'resolution']),
+    target: SlaTargetSchema,
     owner: OwnerSchema,
     targetMinutes: z.number(),
     calendar: z.enum(['partner', 'internal']),

@@ -75,7 +75,19 @@ export const TicketStatusChanged = defineEvent(SOURCES.intake, 'TicketStatusChan
   ticketVersion: z.number().int(),
 });
 
-export const SlaTargetSchema = z.enum(['firstResponse', 'resolution']);
+/** A ticket moved between the sides: the partner escalates a decision, internal delegates. */
+export const TicketReassigned = defineEvent(SOURCES.intake, 'TicketReassigned', 1, {
+  ticketId: z.string(),
+  from: OwnerSchema,
+  to: OwnerSchema,
+  reason: z.string(),
+  workload: z.string().nullable(),
+  at: z.iso.datetime(),
+  by: z.object({ role: z.string(), email: z.string().optional() }),
+  ticketVersion: z.number().int(),
+});
+
+export const SlaTargetSchema = z.enum(['firstResponse', 'resolution', 'nextUpdate']);
 export type SlaTarget = z.infer<typeof SlaTargetSchema>;
 
 const slaShape = {
@@ -110,6 +122,7 @@ export const EVENT_CATALOG = [
   TicketReceived,
   TicketRouted,
   TicketStatusChanged,
+  TicketReassigned,
   SlaWarning,
   SlaBreached,
   SlaMet,

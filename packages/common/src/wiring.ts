@@ -66,6 +66,15 @@ export const FUNCTIONS = [
     memoryMb: 512,
   },
   {
+    id: 'RouterApi',
+    service: 'router',
+    entry: 'services/router/src/handlers/api.ts',
+    description: 'Division of work (versions, validation), what-if simulation, coverage and drift',
+    access: { table: 'readwrite' },
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+  },
+  {
     id: 'SlaOnTicketEvent',
     service: 'sla',
     entry: 'services/sla/src/handlers/on-ticket-event.ts',
@@ -133,7 +142,7 @@ export const SUBSCRIPTIONS: readonly Subscription[] = [
     pattern: {
       $or: [
         { source: [SOURCES.router], 'detail-type': ['TicketRouted'] },
-        { source: [SOURCES.intake], 'detail-type': ['TicketStatusChanged'] },
+        { source: [SOURCES.intake], 'detail-type': ['TicketStatusChanged', 'TicketReassigned'] },
       ],
     },
   },
@@ -142,7 +151,14 @@ export const SUBSCRIPTIONS: readonly Subscription[] = [
     functionId: 'ReportingProjector',
     pattern: {
       source: [SOURCES.router, SOURCES.intake, SOURCES.sla],
-      'detail-type': ['TicketRouted', 'TicketStatusChanged', 'SlaWarning', 'SlaBreached', 'SlaMet'],
+      'detail-type': [
+        'TicketRouted',
+        'TicketStatusChanged',
+        'TicketReassigned',
+        'SlaWarning',
+        'SlaBreached',
+        'SlaMet',
+      ],
     },
   },
 ];
