@@ -162,6 +162,31 @@ export const routes = {
       ...errors,
     },
   }),
+  reassignTicket: createRoute({
+    method: 'post',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/reassign',
+    summary: 'Hand a ticket to the other side with a reason (escalate to internal, delegate to partner)',
+    security,
+    request: {
+      params: TicketParams,
+      body: {
+        content: {
+          'application/json': {
+            schema: z
+              .object({ to: z.enum(['partner', 'internal']), reason: z.string().trim().min(1).max(2000) })
+              .strict()
+              .openapi('Reassign'),
+          },
+        },
+        required: true,
+      },
+    },
+    responses: {
+      200: json(TicketViewSchema, 'The ticket, now owned by the other side'),
+      409: json(ErrorSchema, 'Already owned by that side, not routed yet, or closed'),
+      ...errors,
+    },
+  }),
   getAttachment: createRoute({
     method: 'get',
     path: '/v1/tenants/{tenantId}/tickets/{id}/attachments/{attachmentId}',

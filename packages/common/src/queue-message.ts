@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { OwnerSchema, PrioritySchema, RequesterSchema, RoutingDecisionSchema } from './ticket.ts';
+import {
+  OwnerSchema,
+  PrioritySchema,
+  RequesterSchema,
+  RoutingDecisionSchema,
+  type Ticket,
+} from './ticket.ts';
 
 /**
  * The message MSP dispatch (and internal IT's tooling) receives on the partner, internal or
@@ -26,8 +32,51 @@ export const RoutedTicketMessageSchema = z.object({
     afterHours: z.boolean(),
   }),
   decision: RoutingDecisionSchema,
+  /** Present when the ticket came to this queue by a handoff from the other side. */
+  handoff: z.object({ from: OwnerSchema, reason: z.string(), at: z.iso.datetime() }).optional(),
   links: z.object({ self: z.string(), status: z.string() }),
 });
 export type RoutedTicketMessage = z.infer<typeof RoutedTicketMessageSchema>;
 
 export const MAX_BODY_CHARS = 64 * 1024;
+
+/** The message for the queue of the ticket's current owner. */
+export function queueMessage(
+  t: Ticket,
+  handoff?: { from: Ticket['owner']; reason: string; at: string },
+): { body: string; attributes: Record<string, string> } {
+  const message: RoutedTicketMessage = RoutedTicketMessageSchema.parse({
+    schema: 'psa.routed-ticket',
+    version: 1,
+    tenantId: t.tenantId,
+    ticket: {
+      id: t.id,
+      number: t.number,
+      key: t.key,
+      subject: t.subject,
+      body: t.body.slice(0, MAX_BODY_CHARS),
+      requester: t.requester,
+      channel: t.channel,
+      receivedAt: t.receivedAt,
+      owner: t.owner,
+      workload: t.workload,
+      priority: t.priority,
+      afterHours: t.afterHours,
+    },
+    decision: t.routing,
+    ...(handoff ? { handoff } : {}),
+    links: {
+      self: `/v1/tenants/${t.tenantId}/tickets/${t.id}`,
+      status: `/v1/tenants/${t.tenantId}/tickets/${t.id}/status`,
+    },
+  });
+  return {
+    body: JSON.stringify(message),
+    attributes: {
+      tenant: t.tenantId,
+      owner: t.owner!,
+      priority: t.priority!,
+      workload: t.workload ?? 'none',
+    },
+  };
+}

@@ -110,6 +110,16 @@ export const TicketSchema = z.object({
   history: z.array(StatusChangeSchema),
   /** Where answers go when it differs from the requester (an email's Reply-To). */
   replyTo: z.string().nullable(),
+  /** Handoffs between the sides, oldest first (escalations to internal, delegations to partner). */
+  handoffs: z.array(
+    z.object({
+      from: OwnerSchema,
+      to: OwnerSchema,
+      reason: z.string(),
+      at: z.iso.datetime(),
+      by: z.object({ role: z.string(), email: z.string().optional() }),
+    }),
+  ),
   /** Folded repeats of a monitoring alert (1 for an ordinary ticket). */
   occurrences: z.number().int().positive(),
   /** Optimistic-concurrency version; every write increments it. */

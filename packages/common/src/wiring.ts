@@ -34,7 +34,13 @@ export const FUNCTIONS = [
     service: 'intake',
     entry: 'services/intake/src/handlers/api.ts',
     description: 'Ticket API: submit, read, list, lifecycle; OpenAPI document',
-    access: { table: 'readwrite', bus: true, bucket: 'readwrite', mail: true },
+    access: {
+      table: 'readwrite',
+      bus: true,
+      bucket: 'readwrite',
+      mail: true,
+      queues: ['partner', 'internal', 'triage'],
+    },
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -199,6 +205,12 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     method: 'GET',
     path: '/v1/tenants/{tenantId}/reports/{report}',
     functionId: 'ReportingApi',
+    authorized: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/reassign',
+    functionId: 'IntakeApi',
     authorized: true,
   },
   {

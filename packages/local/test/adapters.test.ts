@@ -35,6 +35,7 @@ const ticket = (over: Partial<Ticket> = {}): Ticket => ({
   history: [],
   replyTo: null,
   occurrences: 1,
+  handoffs: [],
   version: 1,
   ...over,
 });

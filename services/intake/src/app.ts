@@ -6,6 +6,7 @@ import { type ChangeStatusDeps, changeStatus } from './domain/change-status.ts';
 import { downloadAttachment, listQuarantine, reprocessQuarantined } from './domain/email/mail-api.ts';
 import type { EmailDeps } from './domain/email/receive-email.ts';
 import { getTicket, listTickets, type ReadDeps, viewTicket } from './domain/read-tickets.ts';
+import { reassignTicket } from './domain/reassign.ts';
 import { type SubmitDeps, submitTicket } from './domain/submit-ticket.ts';
 
 export type IntakeDeps = SubmitDeps &
@@ -56,6 +57,16 @@ export function createIntakeApp(deps: IntakeDeps) {
         status: body.status,
         ...(body.note ? { note: body.note } : {}),
       },
+      deps,
+    );
+    return c.json(await viewTicket(ticket, deps), 200);
+  });
+
+  app.openapi(routes.reassignTicket, async (c) => {
+    const { tenantId, id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const ticket = await reassignTicket(
+      { tenantId, ticketId: id, principal: c.get('principal'), to: body.to, reason: body.reason },
       deps,
     );
     return c.json(await viewTicket(ticket, deps), 200);

@@ -3,7 +3,13 @@ import { DynamoMailStore } from '@psa/common/aws/dynamo-mail-store';
 import { DynamoMessageStore } from '@psa/common/aws/dynamo-message-store';
 import { DynamoSlaStore } from '@psa/common/aws/dynamo-sla-store';
 import { parseConfig } from '@psa/common/config';
-import { createAuthenticator, createBlobStore, createCoreDeps, createMailer } from '@psa/common/runtime';
+import {
+  createAuthenticator,
+  createBlobStore,
+  createCoreDeps,
+  createMailer,
+  createQueue,
+} from '@psa/common/runtime';
 import type { IntakeDeps } from './app.ts';
 import { IntakeConfig } from './config.ts';
 
@@ -19,6 +25,7 @@ export function composeIntake(env: Record<string, string | undefined>): IntakeDe
     mail: new DynamoMailStore(core.doc, config.TABLE_NAME),
     blobs: createBlobStore(config),
     mailer: createMailer(config),
+    queue: createQueue(config),
     authenticate: createAuthenticator(config),
   };
 }

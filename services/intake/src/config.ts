@@ -1,6 +1,7 @@
-import { AuthConfig, BlobConfig, CoreConfig, MailConfig } from '@psa/common/runtime';
+import { AuthConfig, BlobConfig, CoreConfig, MailConfig, QueueConfig } from '@psa/common/runtime';
 
 /** Intake's configuration, parsed once at cold start. */
 export const IntakeConfig = CoreConfig.extend(AuthConfig.shape)
   .extend(BlobConfig.shape)
-  .extend(MailConfig.shape);
+  .extend(MailConfig.shape)
+  .extend(QueueConfig.shape);

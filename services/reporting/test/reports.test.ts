@@ -32,6 +32,7 @@ function open(id: string, owner: Owner, priority: Priority, ageHours: number): T
     history: [],
     replyTo: null,
     occurrences: 1,
+    handoffs: [],
     version: 2,
   };
 }

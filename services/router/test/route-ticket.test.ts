@@ -91,6 +91,7 @@ function received(over: Partial<Ticket> = {}): Ticket {
     history: [],
     replyTo: null,
     occurrences: 1,
+    handoffs: [],
     version: 1,
     ...over,
   };

@@ -38,6 +38,7 @@ export function routedTicket(over: Partial<Ticket> = {}): Ticket {
     history: [],
     replyTo: null,
     occurrences: 1,
+    handoffs: [],
     version: 2,
     ...over,
   };

@@ -46,6 +46,7 @@ function toTicket(item: Record<string, unknown>): Ticket {
   for (const f of TICKET_FIELDS) picked[f] = item[f] ?? null;
   // Fields added after a ticket was written read as their defaults.
   picked.occurrences ??= 1;
+  picked.handoffs ??= [];
   return picked as Ticket;
 }
 

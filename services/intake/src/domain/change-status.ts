@@ -4,7 +4,7 @@ import type { Clock } from '@psa/common/clock';
 import { ConflictError, StaleWriteError } from '@psa/common/errors';
 import { TicketStatusChanged, toBusEvent } from '@psa/common/events';
 import { eventEntry, type OutboxDeps } from '@psa/common/outbox';
-import type { TicketStore } from '@psa/common/ports';
+import type { OutboxEntry, TicketStore } from '@psa/common/ports';
 import { canTransition, RESPONDED_STATUSES, type Ticket, type TicketStatus } from '@psa/common/ticket';
 import { assertCanRead, assertCanUpdate } from './access.ts';
 import { deliverNow } from './submit-ticket.ts';
@@ -51,8 +51,8 @@ export async function transitionTicket(
   check: (ticket: Ticket | null) => Ticket,
 ): Promise<Ticket> {
   const by = cmd.by;
-  for (let attempt = 1; ; attempt++) {
-    const current = check(await deps.tickets.get(cmd.tenantId, cmd.ticketId));
+  return writeWithRetry(cmd.tenantId, cmd.ticketId, deps, (stored) => {
+    const current = check(stored);
     if (!canTransition(current.status, cmd.status)) {
       throw new ConflictError(`cannot move a ticket from '${current.status}' to '${cmd.status}'`);
     }
@@ -73,28 +73,48 @@ export async function transitionTicket(
       version: current.version + 1,
     };
     const eventId = `${current.id}:v${next.version}`;
-    const entry = eventEntry(
-      eventId,
-      toBusEvent(TicketStatusChanged, {
-        eventId,
-        occurredAt: at,
-        tenantId: current.tenantId,
-        ticketId: current.id,
-        from: current.status,
-        to: cmd.status,
-        at,
-        by,
-        owner: current.owner,
-        ticketVersion: next.version,
-      }),
-    );
+    return {
+      next,
+      entries: [
+        eventEntry(
+          eventId,
+          toBusEvent(TicketStatusChanged, {
+            eventId,
+            occurredAt: at,
+            tenantId: current.tenantId,
+            ticketId: current.id,
+            from: current.status,
+            to: cmd.status,
+            at,
+            by,
+            owner: current.owner,
+            ticketVersion: next.version,
+          }),
+        ),
+      ],
+    };
+  });
+}
+
+/**
+ * Read the ticket, compute its next state and side effects, and write them in one conditional
+ * write; a concurrent writer makes it re-read and re-decide, never overwrite. Then deliver.
+ */
+export async function writeWithRetry(
+  tenantId: string,
+  ticketId: string,
+  deps: ChangeStatusDeps,
+  decide: (stored: Ticket | null) => { next: Ticket; entries: OutboxEntry[] },
+): Promise<Ticket> {
+  for (let attempt = 1; ; attempt++) {
+    const { next, entries } = decide(await deps.tickets.get(tenantId, ticketId));
     try {
-      await deps.tickets.update(next, [entry]);
+      await deps.tickets.update(next, entries);
     } catch (err) {
       if (err instanceof StaleWriteError && attempt < MAX_ATTEMPTS) continue;
       throw err;
     }
-    await deliverNow(next, [entry], deps);
+    await deliverNow(next, entries, deps);
     return next;
   }
 }

@@ -129,6 +129,7 @@ export async function createTicket(
     history: [],
     replyTo: spec.replyTo ?? null,
     occurrences: 1,
+    handoffs: [],
     version: 1,
   };
   const entries = [

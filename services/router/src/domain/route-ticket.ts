@@ -4,11 +4,7 @@ import { StaleWriteError } from '@psa/common/errors';
 import { TicketRouted, toBusEvent } from '@psa/common/events';
 import { dispatchOutbox, eventEntry, type OutboxDeps, queueEntry } from '@psa/common/outbox';
 import type { TenantStore, TicketStore } from '@psa/common/ports';
-import {
-  MAX_BODY_CHARS,
-  type RoutedTicketMessage,
-  RoutedTicketMessageSchema,
-} from '@psa/common/queue-message';
+import { queueMessage } from '@psa/common/queue-message';
 import { keys } from '@psa/common/table';
 import type { Ticket } from '@psa/common/ticket';
 import { decideRouting } from './decide.ts';
@@ -98,40 +94,4 @@ export async function routeTicket(
     });
     return { routed: true, ticket: routed };
   }
-}
-
-export function queueMessage(t: Ticket): { body: string; attributes: Record<string, string> } {
-  const message: RoutedTicketMessage = RoutedTicketMessageSchema.parse({
-    schema: 'psa.routed-ticket',
-    version: 1,
-    tenantId: t.tenantId,
-    ticket: {
-      id: t.id,
-      number: t.number,
-      key: t.key,
-      subject: t.subject,
-      body: t.body.slice(0, MAX_BODY_CHARS),
-      requester: t.requester,
-      channel: t.channel,
-      receivedAt: t.receivedAt,
-      owner: t.owner,
-      workload: t.workload,
-      priority: t.priority,
-      afterHours: t.afterHours,
-    },
-    decision: t.routing,
-    links: {
-      self: `/v1/tenants/${t.tenantId}/tickets/${t.id}`,
-      status: `/v1/tenants/${t.tenantId}/tickets/${t.id}/status`,
-    },
-  });
-  return {
-    body: JSON.stringify(message),
-    attributes: {
-      tenant: t.tenantId,
-      owner: t.owner!,
-      priority: t.priority!,
-      workload: t.workload ?? 'none',
-    },
-  };
 }

@@ -1,0 +1,72 @@
+import type { Principal } from '@psa/common/auth';
+import { ConflictError, ForbiddenError, ValidationError } from '@psa/common/errors';
+import { TicketReassigned, toBusEvent } from '@psa/common/events';
+import { eventEntry, queueEntry } from '@psa/common/outbox';
+import { queueMessage } from '@psa/common/queue-message';
+import { isOpenStatus, type Owner, type Ticket } from '@psa/common/ticket';
+import { assertCanRead } from './access.ts';
+import { type ChangeStatusDeps, writeWithRetry } from './change-status.ts';
+
+/**
+ * Hand a ticket to the other side with a reason: the partner escalates a decision to internal IT
+ * (or hands on a ticket it triaged), internal IT delegates to the partner. The new owner's queue
+ * gets the ticket and TicketReassigned is published, in the same write as the change.
+ */
+export async function reassignTicket(
+  cmd: {
+    tenantId: string;
+    ticketId: string;
+    principal: Principal;
+    to: Exclude<Owner, 'triage'>;
+    reason: string;
+  },
+  deps: ChangeStatusDeps,
+): Promise<Ticket> {
+  if (!cmd.reason.trim()) {
+    throw new ValidationError('a handoff needs a reason', [{ path: 'body.reason', message: 'required' }]);
+  }
+  return writeWithRetry(cmd.tenantId, cmd.ticketId, deps, (stored) => {
+    const current = assertCanRead(cmd.principal, cmd.tenantId, stored);
+    const from = current.owner;
+    if (cmd.principal.role !== 'partner' && cmd.principal.role !== 'internal') {
+      throw new ForbiddenError(`role '${cmd.principal.role}' may not hand tickets over`);
+    }
+    if (!from) throw new ConflictError('the ticket is not routed yet');
+    if (from === cmd.to) throw new ConflictError(`the ticket is already ${cmd.to}-owned`);
+    if (!isOpenStatus(current.status))
+      throw new ConflictError(`a ${current.status} ticket cannot be handed over`);
+    const at = deps.clock.now().toISOString();
+    const by = { role: cmd.principal.role, ...(cmd.principal.email ? { email: cmd.principal.email } : {}) };
+    const handoff = { from, to: cmd.to, reason: cmd.reason.trim(), at, by };
+    const next: Ticket = {
+      ...current,
+      owner: cmd.to,
+      handoffs: [...current.handoffs, handoff],
+      updatedAt: at,
+      version: current.version + 1,
+    };
+    const eventId = `${current.id}:v${next.version}`;
+    return {
+      next,
+      entries: [
+        queueEntry(`${eventId}:queued`, cmd.to, queueMessage(next, { from, reason: handoff.reason, at })),
+        eventEntry(
+          eventId,
+          toBusEvent(TicketReassigned, {
+            eventId,
+            occurredAt: at,
+            tenantId: current.tenantId,
+            ticketId: current.id,
+            from,
+            to: cmd.to,
+            reason: handoff.reason,
+            workload: current.workload,
+            at,
+            by,
+            ticketVersion: next.version,
+          }),
+        ),
+      ],
+    };
+  });
+}

@@ -1,0 +1,119 @@
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { RoutedTicketMessageSchema } from '@psa/common/queue-message';
+import { main as token } from '@psa/local/cli/token';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  api,
+  eventually,
+  newDataDir,
+  type RunningSystem,
+  removeDataDir,
+  startSystem,
+} from './support/system.ts';
+
+/** Handoffs between the sides, end to end: the ticket changes queue and the other side loses it. */
+let dataDir: string;
+let system: RunningSystem;
+let internal: string;
+let partner: string;
+
+async function mint(args: string[]) {
+  let printed = '';
+  await token([...args, '--data-dir', dataDir], (l) => (printed = l));
+  return printed;
+}
+
+async function drain(queueUrl: string, want: number) {
+  const sqs = new SQSClient({
+    endpoint: system.endpoints.sqs,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  const got: unknown[] = [];
+  const deadline = Date.now() + 10_000;
+  while (got.length < want && Date.now() < deadline) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    for (const m of out.Messages ?? []) {
+      got.push(RoutedTicketMessageSchema.parse(JSON.parse(m.Body!)));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+    }
+  }
+  return got as ReturnType<typeof RoutedTicketMessageSchema.parse>[];
+}
+
+beforeAll(async () => {
+  dataDir = await newDataDir();
+  internal = await mint(['--tenant', 'acme', '--role', 'internal', '--email', 'it@acme.example']);
+  partner = await mint(['--tenant', 'acme', '--role', 'partner', '--email', 'dispatch@msp.example']);
+  system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z' });
+});
+
+afterAll(async () => {
+  await system?.stop();
+  await removeDataDir(dataDir);
+});
+
+describe('handoffs between partner and internal IT', () => {
+  it('lets the partner escalate a decision to internal IT, with the reason, on the internal queue', async () => {
+    const msp = api(system.endpoints.http, partner);
+    const it_ = api(system.endpoints.http, internal);
+    const created = await it_.post('/v1/tenants/acme/tickets', {
+      subject: 'VPN not connecting',
+      body: 'The VPN client times out when I connect from home since this morning',
+      requester: { email: 'dave@acme.example' },
+    });
+    const id = created.body.id;
+    await eventually(
+      () => it_.get(`/v1/tenants/acme/tickets/${id}`),
+      (r) => r.body.owner === 'partner',
+    );
+    expect(await drain(system.endpoints.queues.partner, 1)).toHaveLength(1);
+
+    expect((await msp.post(`/v1/tenants/acme/tickets/${id}/reassign`, { to: 'internal' })).status).toBe(400);
+    const moved = await msp.post(`/v1/tenants/acme/tickets/${id}/reassign`, {
+      to: 'internal',
+      reason: 'needs a firewall policy exception: an internal decision',
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.owner).toBe('internal');
+    expect(moved.body.handoffs).toEqual([
+      expect.objectContaining({
+        from: 'partner',
+        to: 'internal',
+        reason: 'needs a firewall policy exception: an internal decision',
+      }),
+    ]);
+    const [message] = await drain(system.endpoints.queues.internal, 1);
+    expect(message?.ticket.id).toBe(id);
+    expect(message?.handoff).toMatchObject({ from: 'partner', reason: expect.stringContaining('firewall') });
+    // The partner no longer sees what it handed over, and cannot hand it over twice.
+    expect((await msp.get(`/v1/tenants/acme/tickets/${id}`)).status).toBe(404);
+    expect(
+      (await it_.post(`/v1/tenants/acme/tickets/${id}/reassign`, { to: 'internal', reason: 'again' })).status,
+    ).toBe(409);
+    // Internal IT delegates it back.
+    const back = await it_.post(`/v1/tenants/acme/tickets/${id}/reassign`, {
+      to: 'partner',
+      reason: 'exception approved; please apply',
+    });
+    expect(back.body.owner).toBe('partner');
+    expect((await drain(system.endpoints.queues.partner, 1))[0]?.handoff?.from).toBe('internal');
+    expect((await msp.get(`/v1/tenants/acme/tickets/${id}`)).body.handoffs).toHaveLength(2);
+  });
+
+  it('refuses handoffs by requesters and leadership', async () => {
+    const boss = await mint(['--tenant', 'acme', '--role', 'leadership', '--email', 'coo@acme.example']);
+    const list = await api(system.endpoints.http, internal).get('/v1/tenants/acme/tickets');
+    const id = list.body.items[0].id;
+    expect(
+      (
+        await api(system.endpoints.http, boss).post(`/v1/tenants/acme/tickets/${id}/reassign`, {
+          to: 'internal',
+          reason: 'x',
+        })
+      ).status,
+    ).toBe(403);
+  });
+});
