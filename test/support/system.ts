@@ -22,7 +22,7 @@ export const removeDataDir = (dir: string) => rm(dir, { recursive: true, force: 
 /** Start the local runtime exactly as `npm start` does, on free ports, and wait until ready. */
 export async function startSystem(dataDir: string, env: Record<string, string> = {}): Promise<RunningSystem> {
   await rm(join(dataDir, 'endpoints.json'), { force: true });
-  const child: ChildProcess = spawn(NODE, [join(ROOT, 'packages/local/src/main.ts')], {
+  const child: ChildProcess = spawn(NODE, ['--disable-warning=ExperimentalWarning', join(ROOT, 'packages/local/src/main.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,

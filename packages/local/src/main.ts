@@ -4,10 +4,9 @@ import { startLocalStack } from './stack.ts';
 
 /** `npm start`: the whole system on embedded emulators. Ctrl-C stops it cleanly. */
 const config = parseConfig(LocalConfigSchema, process.env);
-const started = Date.now();
 const stack = await startLocalStack(config);
 const e = stack.endpoints;
-console.log(`co-managed IT ticket routing is running (ready in ${Date.now() - started} ms)
+console.log(`co-managed IT ticket routing is running (ready ${Math.round(process.uptime() * 1000)} ms after start)
   HTTP API     ${e.http}   (OpenAPI: ${e.http}/openapi.json)
   SMTP intake  ${e.smtp}   (send to support@acme.example)
   outgoing mail ${config.PSA_SMTP_RELAY ?? `${config.PSA_DATA_DIR}/outbox/*.eml`}
