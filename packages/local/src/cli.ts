@@ -10,9 +10,17 @@ const COMMANDS: Record<
     load: () => import('./cli/pattern-check.ts'),
     help: 'FILE: evaluate EventBridge pattern cases, one JSON line each',
   },
+  'classifier-eval': {
+    load: () => import('./cli/classifier-eval.ts'),
+    help: '--train A.csv --test B.csv: train the ticket classifier on A, print accuracy and macro-F1 on B',
+  },
   'calendar-check': {
     load: () => import('./cli/calendar-check.ts'),
     help: 'FILE: evaluate business-calendar cases, one JSON line each',
+  },
+  simulate: {
+    load: () => import('./cli/simulate.ts'),
+    help: '--tenant T --month YYYY-MM --proposal FILE: what-if replay of a month, as JSON',
   },
 };
 

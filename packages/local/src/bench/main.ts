@@ -1,11 +1,15 @@
 import { benchCalendar, benchRouting } from './domain.ts';
+import { benchClassifier } from './classifier.ts';
 import { benchEmail } from './email.ts';
+import { benchSimulate } from './simulate.ts';
 import { benchSystem } from './system.ts';
 
 /** `npm run bench`: prints figures; never a pass/fail. */
 console.log(`benchmarks on Node ${process.version}, ${new Date().toISOString()}`);
 benchRouting();
 benchCalendar();
+benchClassifier();
+await benchSimulate();
 await benchSystem();
 await benchEmail();
 process.exit(0);
