@@ -22,18 +22,22 @@ export const removeDataDir = (dir: string) => rm(dir, { recursive: true, force: 
 /** Start the local runtime exactly as `npm start` does, on free ports, and wait until ready. */
 export async function startSystem(dataDir: string, env: Record<string, string> = {}): Promise<RunningSystem> {
   await rm(join(dataDir, 'endpoints.json'), { force: true });
-  const child: ChildProcess = spawn(NODE, ['--disable-warning=ExperimentalWarning', join(ROOT, 'packages/local/src/main.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PSA_HTTP_PORT: '0',
-      PSA_SMTP_PORT: '0',
-      PSA_DATA_DIR: dataDir,
-      PSA_LOG_LEVEL: 'WARN',
-      ...env,
+  const child: ChildProcess = spawn(
+    NODE,
+    ['--disable-warning=ExperimentalWarning', join(ROOT, 'packages/local/src/main.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PSA_HTTP_PORT: '0',
+        PSA_SMTP_PORT: '0',
+        PSA_DATA_DIR: dataDir,
+        PSA_LOG_LEVEL: 'WARN',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let out = '';
   child.stdout?.on('data', (d) => {
     out += d;

@@ -113,12 +113,54 @@ export const SlaTargetSchema = z
     firstResponseMinutes: z.number().int().positive('firstResponseMinutes must be > 0'),
     /** Minutes until resolution is due. */
     resolutionMinutes: z.number().int().positive('resolutionMinutes must be > 0'),
+    /**
+     * Optional: after the first response, the owner updates the ticket at least this often (each
+     * status change by the owner starts a new period). No next-update clock when absent.
+     */
+    nextUpdateMinutes: z.number().int().positive('nextUpdateMinutes must be > 0').optional(),
   })
   .refine((t) => t.firstResponseMinutes <= t.resolutionMinutes, {
     error: 'firstResponseMinutes must not exceed resolutionMinutes',
     path: ['firstResponseMinutes'],
   });
 export type SlaTarget = z.infer<typeof SlaTargetSchema>;
+
+/**
+ * How SLA clocks behave for a tenant (both sides). Every field has a default, so documents
+ * written before the policy existed still parse.
+ */
+export const SlaPolicySchema = z.object({
+  /** Fractions of a target at which a warning goes out (breach is always at 1). */
+  warnAt: z
+    .array(z.number().gt(0, 'warnAt fractions must be > 0').lt(1, 'warnAt fractions must be < 1'))
+    .max(5, 'at most 5 warning fractions')
+    .refine((fs) => fs.every((f, i) => i === 0 || f > fs[i - 1]!), {
+      error: 'warnAt fractions must be in increasing order, without repeats',
+    })
+    .default(() => [0.75, 0.9]),
+  /** Statuses during which every clock of the ticket stops (a change out of them resumes it). */
+  pauseStatuses: z
+    .array(z.enum(['acknowledged', 'in_progress', 'waiting_on_customer', 'reopened']))
+    .default(() => ['waiting_on_customer' as const]),
+  /**
+   * A reopened ticket's resolution clock: `resume` goes on from the business time already used
+   * (the time it spent resolved does not count); `restart` starts a new period with the full target.
+   */
+  reopen: z.enum(['resume', 'restart']).default('resume'),
+  /**
+   * Minutes (on the receiving side's calendar) from a handoff to its acceptance by the new owner;
+   * when absent, the receiving side's first-response target for the priority.
+   */
+  handoffAcceptanceMinutes: z.number().int().positive('handoffAcceptanceMinutes must be > 0').optional(),
+  /** Dispatch address of each side: a breach of that side's clock is mailed there. */
+  breachNotify: z
+    .object({
+      partner: z.email({ error: 'breachNotify.partner must be an email address' }).toLowerCase().optional(),
+      internal: z.email({ error: 'breachNotify.internal must be an email address' }).toLowerCase().optional(),
+    })
+    .default(() => ({})),
+});
+export type SlaPolicy = z.infer<typeof SlaPolicySchema>;
 
 /** SLA targets for each priority. */
 export const SlaTargetsByPrioritySchema = z.object({
@@ -242,6 +284,8 @@ export const DivisionOfWorkSchema = z
       partner: SlaTargetsByPrioritySchema,
       internal: SlaTargetsByPrioritySchema,
     }),
+    /** Warnings, pauses, reopen, handoff acceptance and breach notification (defaults apply). */
+    slaPolicy: SlaPolicySchema.default(() => SlaPolicySchema.parse({})),
     /** Email intake settings: size limits, acknowledgement rate, alert folding. */
     emailIntake: EmailIntakeSchema.default(EmailIntakeSchema.parse({})),
   })

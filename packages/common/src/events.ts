@@ -87,7 +87,11 @@ export const TicketReassigned = defineEvent(SOURCES.intake, 'TicketReassigned', 
   ticketVersion: z.number().int(),
 });
 
-export const SlaTargetSchema = z.enum(['firstResponse', 'resolution', 'nextUpdate']);
+/**
+ * What a clock measures: the first response, resolution, the owner's next update, or a handoff's
+ * acceptance by the side that received the ticket.
+ */
+export const SlaTargetSchema = z.enum(['firstResponse', 'resolution', 'nextUpdate', 'handoff']);
 export type SlaTarget = z.infer<typeof SlaTargetSchema>;
 
 const slaShape = {
@@ -98,6 +102,10 @@ const slaShape = {
   dueAt: z.iso.datetime(),
   targetMinutes: z.number(),
   elapsedBusinessMinutes: z.number(),
+  /** Which clock of the ticket (e.g. `internal.resolution`, `internal.handoff.1`). */
+  clock: z.string().optional(),
+  /** Period of the clock: a next-update period, or a resolution period restarted by a reopen. */
+  cycle: z.number().int().nonnegative().optional(),
 };
 
 export const SlaWarning = defineEvent(SOURCES.sla, 'SlaWarning', 1, {

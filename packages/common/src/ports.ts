@@ -101,9 +101,41 @@ export interface BlobStore {
 export interface TenantStore {
   /** The tenant's current division of work, or null for an unknown tenant. */
   getDivisionOfWork(tenantId: string): Promise<import('./division-of-work.ts').DivisionOfWork | null>;
-  /** Store a new version (and make it current); ConflictError if that version exists. */
-  putDivisionOfWork(dow: import('./division-of-work.ts').DivisionOfWork): Promise<void>;
+  /**
+   * Store a new version (and make it current); ConflictError if that version exists, or if one of
+   * its support addresses is registered to another tenant. `change` records who published it.
+   */
+  putDivisionOfWork(
+    dow: import('./division-of-work.ts').DivisionOfWork,
+    change?: DivisionOfWorkChange,
+  ): Promise<void>;
   listTenants(): Promise<string[]>;
+  /** Every stored version's history entry, newest first (documents are not read into memory). */
+  listVersions(tenantId: string): Promise<DivisionOfWorkVersionInfo[]>;
+  /** One stored version with its history entry, or null when the tenant has no such version. */
+  getVersion(
+    tenantId: string,
+    version: number,
+  ): Promise<{
+    info: DivisionOfWorkVersionInfo;
+    document: import('./division-of-work.ts').DivisionOfWork;
+  } | null>;
+}
+
+/** Who published a division-of-work version, when, and what changed from the one before. */
+export interface DivisionOfWorkChange {
+  changedBy: string;
+  changedAt: string;
+  summary: string[];
+}
+
+/** A division-of-work version's history entry. Versions seeded without a change read as nulls. */
+export interface DivisionOfWorkVersionInfo {
+  version: number;
+  effectiveFrom: string;
+  changedBy: string | null;
+  changedAt: string | null;
+  summary: string[];
 }
 
 export interface SlaStore {
@@ -177,4 +209,24 @@ export interface MailStore {
   putAlert(tenantId: string, hash: string, ticketId: string, lastAt: string): Promise<void>;
   /** Count one auto-reply to `sender` in `hour`; false when the limit is already reached. */
   takeAutoReply(tenantId: string, sender: string, hour: string, limit: number): Promise<boolean>;
+}
+
+/** A tenant's learned classifier: trained on its labelled ticket history. */
+export interface ModelRecord {
+  tenantId: string;
+  version: number;
+  trainedAt: string;
+  examples: number;
+  /** History label -> workload id (labels mapping to no workload are learned but never route). */
+  labelMap: Record<string, string | null>;
+  /** Cross-validated quality on the imported history. */
+  metrics: { accuracy: number; macroF1: number; folds: number };
+  /** The serialised model (the router's classifier format). */
+  model: string;
+}
+
+export interface ModelStore {
+  current(tenantId: string): Promise<Omit<ModelRecord, 'model'> | null>;
+  load(tenantId: string, version: number): Promise<string | null>;
+  save(record: ModelRecord): Promise<void>;
 }

@@ -14,6 +14,10 @@ const COMMANDS: Record<
     load: () => import('./cli/classifier-eval.ts'),
     help: '--train A.csv --test B.csv: train the ticket classifier on A, print accuracy and macro-F1 on B',
   },
+  'import-history': {
+    load: () => import('./cli/import-history.ts'),
+    help: '--tenant acme --file history.csv [--map Label=workload,...]: train routing on past tickets',
+  },
   'calendar-check': {
     load: () => import('./cli/calendar-check.ts'),
     help: 'FILE: evaluate business-calendar cases, one JSON line each',

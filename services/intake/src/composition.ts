@@ -25,7 +25,16 @@ export function composeIntake(env: Record<string, string | undefined>): IntakeDe
     mail: new DynamoMailStore(core.doc, config.TABLE_NAME),
     blobs: createBlobStore(config),
     mailer: createMailer(config),
-    queue: createQueue(config),
+    // Only functions that hand tickets over between queues are given the queue URLs.
+    ...(config.PARTNER_QUEUE_URL && config.INTERNAL_QUEUE_URL && config.TRIAGE_QUEUE_URL
+      ? {
+          queue: createQueue({
+            PARTNER_QUEUE_URL: config.PARTNER_QUEUE_URL,
+            INTERNAL_QUEUE_URL: config.INTERNAL_QUEUE_URL,
+            TRIAGE_QUEUE_URL: config.TRIAGE_QUEUE_URL,
+          }),
+        }
+      : {}),
     authenticate: createAuthenticator(config),
   };
 }

@@ -4,4 +4,4 @@ import { AuthConfig, BlobConfig, CoreConfig, MailConfig, QueueConfig } from '@ps
 export const IntakeConfig = CoreConfig.extend(AuthConfig.shape)
   .extend(BlobConfig.shape)
   .extend(MailConfig.shape)
-  .extend(QueueConfig.shape);
+  .extend(QueueConfig.partial().shape);

@@ -33,12 +33,16 @@ function clock(over: Partial<SlaClockRecord>): SlaClockRecord {
   return {
     tenantId: 'acme',
     ticketId: 'x',
+    clockId: 'partner.firstResponse',
     target: 'firstResponse',
     owner: 'partner',
     priority: 'P3',
     calendar: 'partner',
     targetMinutes: 60,
+    cycle: 0,
     startedAt: '2026-11-10T15:00:00.000Z',
+    pauses: [],
+    pausedFor: null,
     dueAt: '2026-11-10T16:00:00.000Z',
     warnAt: {},
     warned: [],
@@ -46,6 +50,8 @@ function clock(over: Partial<SlaClockRecord>): SlaClockRecord {
     met: null,
     breached: false,
     breachedAt: null,
+    priorBreaches: 0,
+    deferredUntil: null,
     ticketVersion: 2,
     rev: 1,
     ...over,
@@ -120,6 +126,73 @@ describe('projecting tickets into month facts', () => {
     staleSla.listClocks = async () => [clock({ ticketId: t.id, rev: 1 })];
     expect(await project(t.id, { ...r.deps, sla: staleSla })).toBe(false);
     expect((await r.deps.reports.listFacts('acme', '2026-11'))[0]?.sla.firstResponse?.breached).toBe(true);
+  });
+
+  it('measures a handed-off ticket on the side that holds it, never on the other side’s clocks', async () => {
+    const t = routedTicket({
+      owner: 'internal',
+      handoffs: [
+        {
+          from: 'partner',
+          to: 'internal',
+          reason: 'needs a firewall exception',
+          at: '2026-11-10T15:10:00.000Z',
+          by: { role: 'partner' },
+        },
+      ],
+    });
+    await r.deps.tickets.create(t, []);
+    const done = { completedAt: '2026-11-10T15:20:00.000Z', met: true };
+    for (const c of [
+      // The partner breached its first response before it escalated: not internal's doing.
+      clock({ clockId: 'partner.firstResponse', breached: true, met: null }),
+      clock({ clockId: 'partner.resolution', target: 'resolution', breached: true }),
+      clock({
+        clockId: 'internal.handoff.1',
+        target: 'handoff',
+        calendar: 'internal',
+        owner: 'internal',
+        startedAt: '2026-11-10T15:10:00.000Z',
+        ...done,
+      }),
+      clock({
+        clockId: 'internal.resolution',
+        target: 'resolution',
+        calendar: 'internal',
+        owner: 'internal',
+        ...done,
+      }),
+    ]) {
+      await r.deps.sla.saveClock({ ...c, ticketId: t.id }, []);
+    }
+    await project(t.id);
+    const [fact] = await r.deps.reports.listFacts('acme', '2026-11');
+    expect(fact).toMatchObject({
+      owner: 'internal',
+      sla: { firstResponse: { met: true, breached: false }, resolution: { met: true, breached: false } },
+    });
+  });
+
+  it('counts a resolution breached before a reopen restarted it as breached', async () => {
+    const t = routedTicket();
+    await r.deps.tickets.create(t, []);
+    await r.deps.sla.saveClock(
+      clock({
+        ticketId: t.id,
+        clockId: 'partner.resolution',
+        target: 'resolution',
+        cycle: 1,
+        completedAt: '2026-11-12T15:00:00.000Z',
+        met: true,
+        priorBreaches: 1,
+      }),
+      [],
+    );
+    await project(t.id);
+    expect((await r.deps.reports.listFacts('acme', '2026-11'))[0]?.sla.resolution).toEqual({
+      met: true,
+      breached: true,
+    });
   });
 
   it("files a ticket under the month it was received in the tenant's time zone", async () => {

@@ -52,6 +52,7 @@ function fact(
     afterHours?: boolean;
     handleMinutes?: number;
     resolved?: boolean;
+    priority?: Priority;
     firstResponse?: Outcome;
     resolution?: Outcome;
   } = {},
@@ -63,7 +64,7 @@ function fact(
     month: '2026-11',
     owner,
     workload: over.workload === undefined ? 'general-request' : over.workload,
-    priority: 'P3',
+    priority: over.priority ?? 'P3',
     afterHours: over.afterHours ?? false,
     handleMinutes: over.handleMinutes ?? 30,
     status: over.resolved ? 'resolved' : 'new',
@@ -173,6 +174,7 @@ describe('relief report', () => {
     fact('p1', 'partner', { handleMinutes: 15, resolved: true, firstResponse: MET, resolution: MET }),
     fact('p2', 'partner', {
       handleMinutes: 30,
+      priority: 'P2',
       afterHours: true,
       resolved: true,
       firstResponse: MET,
@@ -182,6 +184,7 @@ describe('relief report', () => {
     fact('i1', 'internal', { handleMinutes: 45, resolved: true, firstResponse: MET, resolution: MET }),
     fact('i2', 'internal', {
       handleMinutes: 45,
+      priority: 'P1',
       afterHours: true,
       firstResponse: BREACHED,
       resolution: RUNNING,
@@ -215,7 +218,13 @@ describe('relief report', () => {
   });
 
   it('measures SLA attainment by owner and target, ignoring clocks still running', () => {
-    expect(report.slaAttainment).toEqual({
+    const byOwner = Object.fromEntries(
+      Object.entries(report.slaAttainment).map(([owner, a]) => [
+        owner,
+        { firstResponse: a.firstResponse, resolution: a.resolution },
+      ]),
+    );
+    expect(byOwner).toEqual({
       partner: {
         firstResponse: { measured: 2, met: 2, breached: 0, attainment: 1 },
         resolution: { measured: 2, met: 1, breached: 1, attainment: 0.5 },
@@ -229,6 +238,37 @@ describe('relief report', () => {
         resolution: { measured: 0, met: 0, breached: 0, attainment: null },
       },
     });
+  });
+
+  it('breaks each owner’s SLA attainment down by priority', () => {
+    const none = { measured: 0, met: 0, breached: 0, attainment: null };
+    expect(report.slaAttainment.partner.byPriority).toEqual({
+      P1: { firstResponse: none, resolution: none },
+      P2: {
+        firstResponse: { measured: 1, met: 1, breached: 0, attainment: 1 },
+        resolution: { measured: 1, met: 0, breached: 1, attainment: 0 },
+      },
+      P3: {
+        firstResponse: { measured: 1, met: 1, breached: 0, attainment: 1 },
+        resolution: { measured: 1, met: 1, breached: 0, attainment: 1 },
+      },
+      P4: { firstResponse: none, resolution: none },
+    });
+    expect(report.slaAttainment.internal.byPriority.P1).toEqual({
+      firstResponse: { measured: 1, met: 0, breached: 1, attainment: 0 },
+      resolution: none,
+    });
+    expect(report.slaAttainment.internal.byPriority.P3.firstResponse).toEqual({
+      measured: 2,
+      met: 1,
+      breached: 1,
+      attainment: 0.5,
+    });
+    // Each priority's counts add up to the owner's.
+    for (const a of Object.values(report.slaAttainment)) {
+      const sum = Object.values(a.byPriority).reduce((n, p) => n + p.resolution.measured, 0);
+      expect(sum).toBe(a.resolution.measured);
+    }
   });
 
   it('reports a month without tickets as zeroes and no shares', () => {

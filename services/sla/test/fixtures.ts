@@ -43,3 +43,41 @@ export function routedTicket(over: Partial<Ticket> = {}): Ticket {
     ...over,
   };
 }
+
+/** The acme default with its SLA policy (and optionally its targets) changed. */
+export function dowWith(
+  policy: Record<string, unknown>,
+  change: (doc: ReturnType<typeof defaultDivisionOfWork>) => void = () => {},
+): DivisionOfWork {
+  const doc = defaultDivisionOfWork();
+  change(doc);
+  return DivisionOfWorkSchema.parse({ ...doc, slaPolicy: policy });
+}
+
+type Role = 'partner' | 'internal' | 'requester';
+
+/** The ticket after a status change, as intake's lifecycle writes it. */
+export function changeStatus(t: Ticket, to: Ticket['status'], at: string, role: Role): Ticket {
+  const responded = ['acknowledged', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'];
+  return {
+    ...t,
+    status: to,
+    updatedAt: at,
+    firstRespondedAt: t.firstRespondedAt ?? (responded.includes(to) ? at : null),
+    resolvedAt:
+      to === 'reopened' ? null : (t.resolvedAt ?? (to === 'resolved' || to === 'closed' ? at : null)),
+    history: [...t.history, { from: t.status, to, at, by: { role } }],
+    version: t.version + 1,
+  };
+}
+
+/** The ticket after a handoff to the other side, as intake's reassign writes it. */
+export function handOff(t: Ticket, to: 'partner' | 'internal', at: string, role: Role): Ticket {
+  return {
+    ...t,
+    owner: to,
+    updatedAt: at,
+    handoffs: [...t.handoffs, { from: t.owner!, to, reason: 'needs the other side', at, by: { role } }],
+    version: t.version + 1,
+  };
+}

@@ -1,3 +1,4 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoOutboxStore } from '@psa/common/aws/dynamo-outbox';
 import { DynamoSlaStore } from '@psa/common/aws/dynamo-sla-store';
 import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
@@ -6,14 +7,16 @@ import { ManualClock } from '@psa/common/clock';
 import { StaleWriteError } from '@psa/common/errors';
 import type { BusEvent } from '@psa/common/events';
 import { reconcileOutbox } from '@psa/common/outbox';
-import type { EventBus, SlaStore, TicketStore } from '@psa/common/ports';
+import type { EventBus, Mailer, OutgoingMail, TicketStore } from '@psa/common/ports';
+import type { SlaClockStore } from '@psa/common/sla-clock';
+import { keys } from '@psa/common/table';
 import type { Ticket } from '@psa/common/ticket';
 import { startTestTable } from '@psa/local/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startClock } from '../src/domain/clocks.ts';
+import { initialClocks } from '../src/domain/clocks.ts';
 import { sweepDueClocks } from '../src/domain/sweep.ts';
 import { type SlaDeps, syncTicketClocks } from '../src/domain/sync-clocks.ts';
-import { acmeDivisionOfWork, routedTicket } from './fixtures.ts';
+import { acmeDivisionOfWork, changeStatus, dowWith, handOff, routedTicket } from './fixtures.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -37,23 +40,27 @@ class RecordingBus implements EventBus {
   }
 }
 
+class RecordingMailer implements Mailer {
+  readonly sent: OutgoingMail[] = [];
+  down = false;
+  async send(mail: OutgoingMail): Promise<void> {
+    if (this.down) throw new Error('SES unavailable');
+    this.sent.push(mail);
+  }
+}
+
 let table: Awaited<ReturnType<typeof startTestTable>>;
 let clock: ManualClock;
 let bus: RecordingBus;
+let mailer: RecordingMailer;
 let deps: SlaDeps;
 let warnings: unknown[][];
-
-/**
- * Tests that sweep many times read a 3-hour window instead of the default 48 hours: exactly-once
- * does not depend on the window, and each sweep then costs 4 bucket queries instead of 49. The
- * catch-up and read-cost tests use the default window.
- */
-const SHORT = { lookbackHours: 3 };
 
 beforeEach(async () => {
   table = await startTestTable();
   clock = new ManualClock('2026-11-20T21:00:00.000Z');
   bus = new RecordingBus();
+  mailer = new RecordingMailer();
   warnings = [];
   const now = () => clock.now();
   deps = {
@@ -62,6 +69,7 @@ beforeEach(async () => {
     sla: new DynamoSlaStore(table.doc, table.tableName, now),
     outbox: new DynamoOutboxStore(table.doc, table.tableName),
     bus,
+    mailer,
     clock,
     logger: { warn: (...args: unknown[]) => warnings.push(args), info: () => {} },
   };
@@ -75,14 +83,27 @@ async function receive(over: Partial<Ticket> = {}): Promise<Ticket> {
   await deps.tickets.create(ticket, []);
   return ticket;
 }
+const partnerP1 = { owner: 'partner', workload: 'connectivity', priority: 'P1' } as const;
 
 const ref = (t: Ticket) => ({ tenantId: t.tenantId, ticketId: t.id });
 
-/** A ticket change as the intake lifecycle writes it (version + 1). */
-async function updateTicket(t: Ticket, change: Partial<Ticket>): Promise<Ticket> {
-  const next = { ...t, ...change, version: t.version + 1 };
+/** Store the ticket's next state, as intake writes it. */
+async function store(next: Ticket): Promise<Ticket> {
   await deps.tickets.update(next, []);
   return next;
+}
+
+/** An SlaClockStore whose due-index reads are counted. */
+function countingDueReads(sla: SlaClockStore) {
+  const reads = { queries: 0, rows: 0 };
+  const counted: SlaClockStore = Object.create(sla);
+  counted.listDuePage = async (bucket, until, limit, cursor) => {
+    reads.queries++;
+    const page = await sla.listDuePage(bucket, until, limit, cursor);
+    reads.rows += page.clocks.length;
+    return page;
+  };
+  return { sla: counted, reads };
 }
 
 describe('syncTicketClocks', () => {
@@ -90,13 +111,9 @@ describe('syncTicketClocks', () => {
     const ticket = await receive(); // internal P3, Friday 16:00 New York
     expect(await syncTicketClocks(ref(ticket), deps)).toBe(2);
     const clocks = await deps.sla.listClocks('acme', ticket.id);
-    expect(
-      clocks
-        .map((c) => [c.target, c.calendar, c.dueAt, c.rev])
-        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
-    ).toEqual([
-      ['firstResponse', 'internal', '2026-11-23T16:00:00.000Z', 1],
-      ['resolution', 'internal', '2026-11-25T21:00:00.000Z', 1],
+    expect(clocks.map((c) => [c.clockId, c.calendar, c.dueAt, c.rev])).toEqual([
+      ['internal.firstResponse', 'internal', '2026-11-23T16:00:00.000Z', 1],
+      ['internal.resolution', 'internal', '2026-11-25T21:00:00.000Z', 1],
     ]);
     expect(bus.events).toEqual([]);
   });
@@ -105,18 +122,15 @@ describe('syncTicketClocks', () => {
     const ticket = await receive({ owner: null, priority: null, workload: null, version: 1 });
     expect(await syncTicketClocks(ref(ticket), deps)).toBe(0);
     expect(await deps.sla.listClocks('acme', ticket.id)).toEqual([]);
-    expect(bus.events).toEqual([]);
   });
 
-  it('writes and publishes nothing new when the same event is delivered again', async () => {
-    const ticket = await receive({ owner: 'partner', workload: 'connectivity', priority: 'P1' });
+  it('writes and publishes nothing new when the same event is delivered again, even twice at once', async () => {
+    const ticket = await receive(partnerP1);
     expect(await syncTicketClocks(ref(ticket), deps)).toBe(2);
     const before = await deps.sla.listClocks('acme', ticket.id);
-
     expect(await syncTicketClocks(ref(ticket), deps)).toBe(0);
     expect(await deps.sla.listClocks('acme', ticket.id)).toEqual(before);
 
-    // A redelivery that lands after the first warning fell due sends it once, even twice at once.
     clock.advance(12 * MINUTE); // partner P1: 0.75 of 15 minutes is 11m15s
     const writes = await Promise.all([
       syncTicketClocks(ref(ticket), deps),
@@ -124,29 +138,65 @@ describe('syncTicketClocks', () => {
     ]);
     expect(writes.sort()).toEqual([0, 1]);
     expect(await syncTicketClocks(ref(ticket), deps)).toBe(0);
-    expect(bus.ids()).toEqual([`${ticket.id}:firstResponse:warn:0.75`]);
+    expect(bus.ids()).toEqual([`${ticket.id}:partner.firstResponse:warn:0.75`]);
   });
 
   it('records an in-time first response as met and publishes SlaMet once across redeliveries', async () => {
-    const ticket = await receive({ owner: 'partner', workload: 'connectivity', priority: 'P1' });
+    const ticket = await receive(partnerP1);
     await syncTicketClocks(ref(ticket), deps);
     clock.advance(5 * MINUTE);
-    const responded = await updateTicket(ticket, {
-      status: 'acknowledged',
-      firstRespondedAt: clock.now().toISOString(),
+    const responded = await store(changeStatus(ticket, 'acknowledged', clock.now().toISOString(), 'partner'));
+    await syncTicketClocks(ref(responded), deps);
+    await syncTicketClocks(ref(responded), deps);
+    const [first] = await deps.sla.listClocks('acme', ticket.id);
+    expect(first).toMatchObject({
+      clockId: 'partner.firstResponse',
+      met: true,
+      completedAt: responded.firstRespondedAt,
     });
-    await syncTicketClocks(ref(responded), deps);
-    await syncTicketClocks(ref(responded), deps);
-    const first = (await deps.sla.listClocks('acme', ticket.id)).find((c) => c.target === 'firstResponse');
-    expect(first).toMatchObject({ met: true, breached: false, completedAt: responded.firstRespondedAt });
     expect(bus.events.map((e) => e.detailType)).toEqual(['SlaMet']);
 
-    // The sweep, long after the due instant, finds nothing to breach.
     clock.advance(HOUR);
     await sweepDueClocks(deps);
     expect(bus.events.filter((e) => e.detail.target === 'firstResponse').map((e) => e.detailType)).toEqual([
       'SlaMet',
     ]);
+  });
+
+  it('follows a handoff: the receiving side’s acceptance clock starts and a redelivery changes nothing', async () => {
+    const ticket = await receive({ ...partnerP1, priority: 'P2' });
+    await syncTicketClocks(ref(ticket), deps);
+    clock.advance(20 * MINUTE);
+    const moved = await store(handOff(ticket, 'internal', clock.now().toISOString(), 'partner'));
+    expect(await syncTicketClocks(ref(moved), deps)).toBe(3);
+    expect(await syncTicketClocks(ref(moved), deps)).toBe(0);
+    const clocks = await deps.sla.listClocks('acme', ticket.id);
+    expect(clocks.map((c) => [c.clockId, c.pausedFor])).toEqual([
+      // Friday 16:20 New York: internal hours close at 17:00, so the acceptance clock runs.
+      ['internal.handoff.1', null],
+      ['partner.firstResponse', 'handedOff'],
+      ['partner.resolution', 'handedOff'],
+    ]);
+  });
+});
+
+describe('clocks stored before they were kept per side', () => {
+  it('leaves them out of what the API shows and writes the per-side clocks on the next sync', async () => {
+    const ticket = await receive(partnerP1);
+    const legacy = {
+      ...keys.sla('acme', ticket.id, 'firstResponse'),
+      target: 'firstResponse',
+      calendar: 'partner',
+      rev: 3,
+    };
+    await table.doc.send(new PutCommand({ TableName: table.tableName, Item: legacy }));
+    expect(await deps.sla.listClocks('acme', ticket.id)).toEqual([]);
+    expect(await syncTicketClocks(ref(ticket), deps)).toBe(2);
+    expect((await deps.sla.listClocks('acme', ticket.id)).map((c) => c.clockId)).toEqual([
+      'partner.firstResponse',
+      'partner.resolution',
+    ]);
+    expect(await syncTicketClocks(ref(ticket), deps)).toBe(0);
   });
 });
 
@@ -155,25 +205,14 @@ describe('sweepDueClocks', () => {
     const ticket = await receive(); // internal P3 first response: warn Mon 15:00Z, 15:36Z, due 16:00Z
     await syncTicketClocks(ref(ticket), deps);
     const fired: number[] = [];
-    // Ticks before, at and between the due instants; every tick runs the sweep twice in a row.
     for (const at of ['14:50', '15:00', '15:36', '16:00', '16:10']) {
       clock.set(`2026-11-23T${at}:00.000Z`);
-      fired.push((await sweepDueClocks(deps, SHORT)).fired, (await sweepDueClocks(deps, SHORT)).fired);
+      fired.push((await sweepDueClocks(deps)).fired, (await sweepDueClocks(deps)).fired);
     }
     expect(fired).toEqual([0, 0, 1, 0, 1, 0, 1, 0, 0, 0]);
-    expect(bus.counts()).toEqual({
-      [`${ticket.id}:firstResponse:warn:0.75`]: 1,
-      [`${ticket.id}:firstResponse:warn:0.9`]: 1,
-      [`${ticket.id}:firstResponse:breach`]: 1,
-    });
-    expect(bus.events.map((e) => [e.detailType, e.detail.threshold])).toEqual([
-      ['SlaWarning', 0.75],
-      ['SlaWarning', 0.9],
-      ['SlaBreached', undefined],
-    ]);
-    const [first] = (await deps.sla.listClocks('acme', ticket.id)).filter(
-      (c) => c.target === 'firstResponse',
-    );
+    const id = `${ticket.id}:internal.firstResponse`;
+    expect(bus.counts()).toEqual({ [`${id}:warn:0.75`]: 1, [`${id}:warn:0.9`]: 1, [`${id}:breach`]: 1 });
+    const [first] = await deps.sla.listClocks('acme', ticket.id);
     expect(first).toMatchObject({
       warned: [0.75, 0.9],
       breached: true,
@@ -182,10 +221,9 @@ describe('sweepDueClocks', () => {
   });
 
   it('publishes each event exactly once when sweeps run at the same time', async () => {
-    // Partner P1 (15 min / 4 h) and P2 (30 min / 8 h), received Friday 21:00Z.
     const tickets: Ticket[] = [];
     for (const priority of ['P1', 'P2'] as const) {
-      const t = await receive({ owner: 'partner', workload: 'connectivity', priority });
+      const t = await receive({ ...partnerP1, priority });
       await syncTicketClocks(ref(t), deps);
       tickets.push(t);
     }
@@ -200,77 +238,123 @@ describe('sweepDueClocks', () => {
       }
     };
     let fired = 0;
-    // Minutes after receipt; several ticks make more than one event due at once.
     for (const minutes of [14, 25, 30, 200, 240, 480]) {
       clock.set(new Date(Date.parse('2026-11-20T21:00:00.000Z') + minutes * MINUTE));
-      const results = await Promise.all([
-        sweepDueClocks(deps, SHORT),
-        sweepDueClocks(deps, SHORT),
-        sweepDueClocks(deps, SHORT),
-      ]);
+      const results = await Promise.all([sweepDueClocks(deps), sweepDueClocks(deps), sweepDueClocks(deps)]);
       fired += results.reduce((sum, r) => sum + r.fired, 0);
     }
-    // 2 tickets x 2 targets x (2 warnings + breach), each published once.
+    // 2 tickets x 2 clocks x (2 warnings + breach), each published once.
     const counts = bus.counts();
     expect(Object.keys(counts)).toHaveLength(12);
     expect(Object.values(counts).every((n) => n === 1)).toBe(true);
-    expect(bus.events).toHaveLength(12);
     expect(fired).toBe(12);
     for (const t of tickets) {
-      for (const target of ['firstResponse', 'resolution']) {
-        expect(counts[`${t.id}:${target}:breach`]).toBe(1);
-      }
+      for (const c of ['partner.firstResponse', 'partner.resolution'])
+        expect(counts[`${t.id}:${c}:breach`]).toBe(1);
     }
     expect(lostRaces).toBeGreaterThan(0); // the sweeps really did race for the same clocks
   });
 
   it('catches up on every warning and breach it missed when it runs 30 hours late', async () => {
     clock.set('2026-11-22T08:00:00.000Z'); // Sunday 03:00 New York
-    const ticket = await receive({ owner: 'partner', workload: 'connectivity', priority: 'P1' });
+    const ticket = await receive(partnerP1);
     await syncTicketClocks(ref(ticket), deps);
-    // First response: 08:11:15, 08:13:30, 08:15. Resolution: 11:00, 11:36, 12:00. All long past:
     clock.advance(30 * HOUR);
-    const result = await sweepDueClocks(deps);
-    expect(result.fired).toBe(6);
-    expect(bus.events.map((e) => [e.detail.target, e.detailType, e.detail.threshold ?? 'breach'])).toEqual([
-      ['firstResponse', 'SlaWarning', 0.75],
-      ['firstResponse', 'SlaWarning', 0.9],
-      ['firstResponse', 'SlaBreached', 'breach'],
-      ['resolution', 'SlaWarning', 0.75],
-      ['resolution', 'SlaWarning', 0.9],
-      ['resolution', 'SlaBreached', 'breach'],
+    expect((await sweepDueClocks(deps)).fired).toBe(6);
+    expect(bus.events.map((e) => [e.detail.clock, e.detailType, e.detail.threshold ?? 'breach'])).toEqual([
+      ['partner.firstResponse', 'SlaWarning', 0.75],
+      ['partner.firstResponse', 'SlaWarning', 0.9],
+      ['partner.firstResponse', 'SlaBreached', 'breach'],
+      ['partner.resolution', 'SlaWarning', 0.75],
+      ['partner.resolution', 'SlaWarning', 0.9],
+      ['partner.resolution', 'SlaBreached', 'breach'],
     ]);
     expect(await sweepDueClocks(deps)).toMatchObject({ fired: 0 });
     expect(bus.events).toHaveLength(6);
   });
 
+  it('fires a clock due longer ago than the lookback when the sweeps stopped for three days', async () => {
+    clock.set('2026-11-23T10:00:00.000Z');
+    await sweepDueClocks(deps); // an ordinary sweep: the watermark is now
+    clock.set('2026-11-23T10:30:00.000Z');
+    const ticket = await receive(partnerP1); // due 10:45Z, warnings from 10:41:15Z
+    await syncTicketClocks(ref(ticket), deps);
+
+    clock.set('2026-11-26T10:30:00.000Z'); // 72 hours without a sweep: beyond a 48-hour lookback
+    const late = await sweepDueClocks(deps, { lookbackHours: 48 });
+    expect(late.fired).toBe(6);
+    expect(late.buckets).toBeGreaterThan(72);
+    expect(bus.counts()[`${ticket.id}:partner.firstResponse:breach`]).toBe(1);
+    // Caught up: the next sweep starts from the new watermark and reads an hour or two.
+    expect(await sweepDueClocks(deps)).toMatchObject({ fired: 0, buckets: expect.any(Number) });
+    expect((await sweepDueClocks(deps)).buckets).toBeLessThanOrEqual(2);
+  });
+
+  it('fires a clock written with a fire time long past: it is indexed in the current bucket', async () => {
+    clock.set('2026-11-26T10:00:00.000Z');
+    await sweepDueClocks(deps);
+    // A ticket received three days ago whose clocks are written only now (a backfill, a writer
+    // that fell far behind): both its clocks were due days ago.
+    const old = routedTicket({ ...partnerP1, receivedAt: '2026-11-23T10:00:00.000Z' });
+    await deps.tickets.create(old, []);
+    for (const c of initialClocks(old, acmeDivisionOfWork(), new Date(old.receivedAt))) {
+      await deps.sla.saveClock(c, []);
+    }
+    const current = await deps.sla.listDuePage(keys.dueBucket(clock.now()), clock.now(), 10);
+    expect(current.clocks.map((c) => c.clockId)).toEqual(['partner.firstResponse', 'partner.resolution']);
+    expect((await sweepDueClocks(deps)).fired).toBe(6);
+    expect(Object.keys(bus.counts())).toHaveLength(6);
+  });
+
+  it('does not let a page of clocks that cannot progress stall the due clock behind them', async () => {
+    clock.set('2026-11-23T15:00:00.000Z');
+    await sweepDueClocks(deps);
+    // Three clocks whose tickets are gone (written, tickets never stored), due first...
+    for (let i = 0; i < 3; i++) {
+      const ghost = routedTicket({ ...partnerP1, receivedAt: '2026-11-23T14:50:00.000Z' });
+      for (const c of initialClocks(ghost, acmeDivisionOfWork(), new Date(ghost.receivedAt))) {
+        await deps.sla.saveClock(c, []);
+      }
+    }
+    // ...and one real ticket due two minutes after them, in the same bucket.
+    clock.set('2026-11-23T14:52:00.000Z');
+    const real = await receive(partnerP1);
+    await syncTicketClocks(ref(real), deps);
+
+    clock.set('2026-11-23T15:05:00.000Z');
+    const { sla, reads } = countingDueReads(deps.sla);
+    const result = await sweepDueClocks({ ...deps, sla }, { pageSize: 2 });
+    expect(bus.ids()).toEqual([`${real.id}:partner.firstResponse:warn:0.75`]);
+    expect(result).toMatchObject({ fired: 1, deferred: 3 });
+    expect(reads.rows).toBe(4);
+
+    // The stuck ones were put off: the next sweep does not read them again (the real ticket's
+    // 0.9 warning is not due before 15:05:30)...
+    clock.set('2026-11-23T15:05:20.000Z');
+    const again = countingDueReads(deps.sla);
+    await sweepDueClocks({ ...deps, sla: again.sla }, { pageSize: 2 });
+    expect(again.reads.rows).toBe(0);
+    // ...until their deferral is over.
+    clock.set('2026-11-23T15:21:00.000Z');
+    expect(await sweepDueClocks(deps, { pageSize: 2 })).toMatchObject({ deferred: 3 });
+  });
+
   it('fires exactly the 5 due clocks among 200 that are not due, reading only their tickets', async () => {
-    const at = (iso: string) => ({ receivedAt: iso, updatedAt: iso });
-    // 5 partner P1 tickets received at 15:08: their 0.75 warning falls due at 15:19:15.
     clock.set('2026-11-23T15:08:00.000Z');
     const due: Ticket[] = [];
     for (let i = 0; i < 5; i++) {
-      const t = await receive({ owner: 'partner', workload: 'connectivity', priority: 'P1' });
+      const t = await receive(partnerP1); // 0.75 warning at 15:19:15
       await syncTicketClocks(ref(t), deps);
       due.push(t);
     }
     // 200 not due: 100 partner P1 whose first warning is 15:26:15, later in the same hour bucket,
     // and 100 internal P3 whose first warning is 18:15, a later bucket.
     const dow = acmeDivisionOfWork();
+    const at = '2026-11-23T15:15:00.000Z';
     const notDue = Array.from({ length: 200 }, (_, i) =>
-      i < 100
-        ? routedTicket({
-            owner: 'partner',
-            workload: 'connectivity',
-            priority: 'P1',
-            ...at('2026-11-23T15:15:00.000Z'),
-          })
-        : routedTicket({
-            owner: 'internal',
-            workload: 'hardware',
-            priority: 'P3',
-            ...at('2026-11-23T15:15:00.000Z'),
-          }),
+      routedTicket(
+        i < 100 ? { ...partnerP1, receivedAt: at, updatedAt: at } : { receivedAt: at, updatedAt: at },
+      ),
     );
     for (let i = 0; i < notDue.length; i += 50) {
       await Promise.all(
@@ -278,90 +362,109 @@ describe('sweepDueClocks', () => {
           .slice(i, i + 50)
           .flatMap((t) => [
             deps.tickets.create(t, []),
-            ...(['firstResponse', 'resolution'] as const).map((target) =>
-              deps.sla.saveClock({ ...startClock(t, target, dow), rev: 1 }, []),
-            ),
+            ...initialClocks(t, dow, new Date(at)).map((c) => deps.sla.saveClock(c, [])),
           ]),
       );
     }
 
     clock.set('2026-11-23T15:20:00.000Z');
-    const reads = { ticketGets: 0, dueRows: 0, dueQueries: 0 };
+    let ticketGets = 0;
     const tickets: TicketStore = Object.create(deps.tickets);
     tickets.get = (tenantId, id) => {
-      reads.ticketGets++;
+      ticketGets++;
       return deps.tickets.get(tenantId, id);
     };
-    const sla: SlaStore = Object.create(deps.sla);
-    sla.listDue = async (bucket, until, limit) => {
-      reads.dueQueries++;
-      const rows = await deps.sla.listDue(bucket, until, limit);
-      reads.dueRows += rows.length;
-      return rows;
-    };
-
+    const { sla, reads } = countingDueReads(deps.sla);
     const result = await sweepDueClocks({ ...deps, tickets, sla });
     expect(result.fired).toBe(5);
-    expect(bus.counts()).toEqual(Object.fromEntries(due.map((t) => [`${t.id}:firstResponse:warn:0.75`, 1])));
-    expect(reads.ticketGets).toBe(5);
-    expect(reads.dueRows).toBe(5);
-    // One query per hour bucket of the 48-hour lookback and the current hour, plus one re-read of
-    // the bucket that progressed.
-    expect(reads.dueQueries).toBe(result.buckets + 1);
+    expect(bus.counts()).toEqual(
+      Object.fromEntries(due.map((t) => [`${t.id}:partner.firstResponse:warn:0.75`, 1])),
+    );
+    expect(ticketGets).toBe(5);
+    expect(reads.rows).toBe(5);
+    // One query per hour bucket of the first sweep's 48-hour lookback and the current hour.
+    expect(reads.queries).toBe(result.buckets);
+    expect(result.buckets).toBe(49);
   });
 
   it('keeps a breach in the outbox through a bus outage and the reconciler delivers it once', async () => {
-    const ticket = await receive({ owner: 'partner', workload: 'connectivity', priority: 'P1' });
+    const ticket = await receive(partnerP1);
     await syncTicketClocks(ref(ticket), deps);
     clock.advance(11 * MINUTE + 30_000); // past the 0.75 warning
     await sweepDueClocks(deps);
-    expect(bus.ids()).toEqual([`${ticket.id}:firstResponse:warn:0.75`]);
+    const id = `${ticket.id}:partner.firstResponse`;
+    expect(bus.ids()).toEqual([`${id}:warn:0.75`]);
 
     bus.down = true;
     clock.advance(4 * MINUTE); // past 0.9 and the 15-minute due instant
-    const during = await sweepDueClocks(deps);
-    expect(during.fired).toBe(2); // written to the outbox, not delivered
-    expect(warnings).toHaveLength(1);
+    expect((await sweepDueClocks(deps)).fired).toBe(2); // written to the outbox, not delivered
+    expect(warnings.filter((w) => String(w[0]).includes('deferred to the reconciler'))).toHaveLength(1);
     expect(bus.events).toHaveLength(1);
-    const stored = (await deps.sla.listClocks('acme', ticket.id)).find((c) => c.target === 'firstResponse');
-    expect(stored).toMatchObject({ breached: true, warned: [0.75, 0.9] });
 
-    // The clock moved on, so later sweeps do not publish it again; only the outbox holds it.
-    await sweepDueClocks(deps);
-    const breachId = `${ticket.id}:firstResponse:breach`;
+    await sweepDueClocks(deps); // the clock moved on: nothing published again
     const pending = await deps.outbox.listPending(new Date(clock.now().getTime() + 1), 100);
     expect(pending).toHaveLength(1);
-    expect(pending[0]!.key).toEqual({ pk: `T#acme#K#${ticket.id}`, sk: 'SLA#firstResponse' });
-    expect(pending[0]!.entries.map((e) => e.id).sort()).toEqual([
-      breachId,
-      `${ticket.id}:firstResponse:warn:0.9`,
-    ]);
+    expect(pending[0]!.key).toEqual({ pk: `T#acme#K#${ticket.id}`, sk: 'SLA#partner.firstResponse' });
+    expect(pending[0]!.entries.map((e) => e.id).sort()).toEqual([`${id}:breach`, `${id}:warn:0.9`]);
 
-    // Still down: the reconciler keeps the entries.
     clock.advance(MINUTE);
     const reconciler = { ...deps, now: () => clock.now() };
     expect(await reconcileOutbox(reconciler)).toEqual({ records: 1, failures: 1 });
-    expect(bus.events).toHaveLength(1);
-
     bus.down = false;
     expect(await reconcileOutbox(reconciler)).toEqual({ records: 1, failures: 0 });
     expect(await reconcileOutbox(reconciler)).toEqual({ records: 0, failures: 0 });
     await sweepDueClocks(deps);
-    expect(bus.counts()).toEqual({
-      [`${ticket.id}:firstResponse:warn:0.75`]: 1,
-      [`${ticket.id}:firstResponse:warn:0.9`]: 1,
-      [breachId]: 1,
-    });
-    expect(bus.events.find((e) => e.detail.eventId === breachId)).toMatchObject({
+    expect(bus.counts()).toEqual({ [`${id}:warn:0.75`]: 1, [`${id}:warn:0.9`]: 1, [`${id}:breach`]: 1 });
+    expect(bus.events.find((e) => e.detail.eventId === `${id}:breach`)).toMatchObject({
       source: 'psa.sla',
       detailType: 'SlaBreached',
       detail: {
         tenantId: 'acme',
         ticketId: ticket.id,
         target: 'firstResponse',
+        owner: 'partner',
         dueAt: '2026-11-20T21:15:00.000Z',
       },
     });
-    expect(await deps.outbox.listPending(new Date(clock.now().getTime() + HOUR), 100)).toEqual([]);
+  });
+});
+
+describe('breach notification', () => {
+  beforeEach(async () => {
+    await deps.tenants.putDivisionOfWork(
+      dowWith({ breachNotify: { partner: 'dispatch@msp.example' } }, (doc) => {
+        doc.version = 2;
+      }),
+    );
+  });
+
+  it('mails the partner’s dispatch address once, however many sweeps and redeliveries see the breach', async () => {
+    const ticket = await receive(partnerP1);
+    await syncTicketClocks(ref(ticket), deps);
+    clock.advance(16 * MINUTE);
+    await Promise.all([sweepDueClocks(deps), sweepDueClocks(deps), syncTicketClocks(ref(ticket), deps)]);
+    await sweepDueClocks(deps);
+    await syncTicketClocks(ref(ticket), deps);
+    expect(mailer.sent.map((m) => [m.to, m.subject])).toEqual([
+      ['dispatch@msp.example', `[${ticket.key}] SLA breached: first response (P1, partner)`],
+    ]);
+  });
+
+  it('keeps the notice in the outbox while mail is down, and the reconciler sends it once', async () => {
+    const ticket = await receive(partnerP1);
+    await syncTicketClocks(ref(ticket), deps);
+    mailer.down = true;
+    clock.advance(16 * MINUTE);
+    await sweepDueClocks(deps);
+    expect(mailer.sent).toEqual([]);
+    expect(bus.counts()[`${ticket.id}:partner.firstResponse:breach`]).toBe(1);
+
+    mailer.down = false;
+    clock.advance(MINUTE);
+    const reconciler = { ...deps, now: () => clock.now() };
+    expect(await reconcileOutbox(reconciler)).toEqual({ records: 1, failures: 0 });
+    expect(await reconcileOutbox(reconciler)).toEqual({ records: 0, failures: 0 });
+    expect(mailer.sent.map((m) => m.to)).toEqual(['dispatch@msp.example']);
+    expect(bus.counts()[`${ticket.id}:partner.firstResponse:breach`]).toBe(1);
   });
 });

@@ -1,20 +1,74 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { StaleWriteError } from '../errors.ts';
-import type { OutboxEntry, SlaStore } from '../ports.ts';
-import { nextFireAt, type SlaClockRecord, SlaClockRecordSchema } from '../sla-clock.ts';
+import type { OutboxEntry } from '../ports.ts';
+import { nextFireAt, type SlaClockRecord, SlaClockRecordSchema, type SlaClockStore } from '../sla-clock.ts';
 import { keys, TABLE_INDEXES } from '../table.ts';
 import { isConditionFailure, outboxItemAttributes, outboxUpdateParts } from './dynamo-outbox.ts';
 
 const FIELDS = Object.keys(SlaClockRecordSchema.shape);
-const pick = (item: Record<string, unknown>): SlaClockRecord =>
-  Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as SlaClockRecord;
+function pick(item: Record<string, unknown>): SlaClockRecord {
+  const clock = Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as SlaClockRecord;
+  if (clock.clockId) return clock;
+  // Written before clocks were kept per side (`SLA#firstResponse`): no longer maintained. It reads
+  // as withdrawn, so the API and reports leave it out; the next sync writes the per-side clocks.
+  return {
+    ...clock,
+    clockId: String(item.sk).slice('SLA#'.length),
+    pausedFor: 'withdrawn',
+    pauses: [],
+    cycle: 0,
+    priorBreaches: 0,
+  };
+}
+
+const SWEEP_MARK = { pk: 'SLASWEEP', sk: 'MARK' };
+
+const encodeCursor = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+const decodeCursor = (cursor: string | null | undefined) =>
+  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>) : undefined;
 
 /**
- * SLA clocks live in their ticket's partition (`SLA#firstResponse`, `SLA#resolution`). A clock
- * that still has a warning or a breach ahead is in the sparse `due` index under the hour bucket
- * of its next fire time, so a sweep reads what is due and nothing else.
+ * The due-index attributes of a clock written at `now`. A clock whose next fire is already past
+ * (it could not be brought forward, or a writer fell behind) goes into the bucket of `now`, never
+ * an older one: the sweep's watermark only ever passes buckets that were drained, so no clock can
+ * land behind it and be forgotten.
  */
-export class DynamoSlaStore implements SlaStore {
+function dueAttributes(clock: SlaClockRecord, now: Date): Record<string, string> {
+  const fire = nextFireAt(clock);
+  if (!fire) return {};
+  const key = keys.sla(clock.tenantId, clock.ticketId, clock.clockId);
+  return {
+    [TABLE_INDEXES.due.pk]: keys.dueBucket(fire > now ? fire : now),
+    [TABLE_INDEXES.due.sk]: `${fire.toISOString()}#${key.pk}#${key.sk}`,
+  };
+}
+
+/**
+ * The item a new clock (rev 1, empty outbox) is stored as: for bulk loads (the benchmark), which
+ * write many such items at once instead of one conditional put each.
+ */
+export function slaClockItem(clock: SlaClockRecord, now: Date): Record<string, unknown> {
+  return {
+    ...keys.sla(clock.tenantId, clock.ticketId, clock.clockId),
+    ...clock,
+    ...dueAttributes(clock, now),
+    outbox: {},
+  };
+}
+
+/**
+ * SLA clocks live in their ticket's partition (`SLA#{clockId}`). A clock that still has a warning or a breach ahead is in
+ * the sparse `due` index under the hour bucket of its next fire time, so a sweep reads what is due
+ * and nothing else; the sweep's watermark (`SLASWEEP`) says which buckets are drained.
+ */
+export class DynamoSlaStore implements SlaClockStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly now: () => Date;
@@ -24,33 +78,45 @@ export class DynamoSlaStore implements SlaStore {
     this.now = now;
   }
 
+  private async queryClocks(tenantId: string, ticketId: string): Promise<SlaClockRecord[]> {
+    const clocks: SlaClockRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sla)',
+          ExpressionAttributeValues: { ':pk': keys.ticketPartition(tenantId, ticketId), ':sla': 'SLA#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      clocks.push(...(out.Items ?? []).map(pick));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return clocks;
+  }
+
+  /** The ticket's clocks as the API and reporting see them (withdrawn clocks left out). */
   async listClocks(tenantId: string, ticketId: string): Promise<SlaClockRecord[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sla)',
-        ExpressionAttributeValues: { ':pk': keys.ticketPartition(tenantId, ticketId), ':sla': 'SLA#' },
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []).map(pick);
+    return (await this.queryClocks(tenantId, ticketId)).filter((c) => c.pausedFor !== 'withdrawn');
+  }
+
+  async listAllClocks(tenantId: string, ticketId: string): Promise<SlaClockRecord[]> {
+    return this.queryClocks(tenantId, ticketId);
   }
 
   async saveClock(clock: SlaClockRecord, outbox: OutboxEntry[]): Promise<void> {
-    const key = keys.sla(clock.tenantId, clock.ticketId, clock.target);
-    const fire = nextFireAt(clock);
-    const due = fire
-      ? {
-          [TABLE_INDEXES.due.pk]: keys.dueBucket(fire),
-          [TABLE_INDEXES.due.sk]: `${fire.toISOString()}#${key.pk}#${key.sk}`,
-        }
-      : {};
+    const key = keys.sla(clock.tenantId, clock.ticketId, clock.clockId);
+    const now = this.now();
+    const due = dueAttributes(clock, now);
+    const indexed = TABLE_INDEXES.due.pk in due;
     try {
       if (clock.rev === 1) {
         await this.doc.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...key, ...clock, ...due, ...outboxItemAttributes(outbox, this.now(), key) },
+            Item: { ...key, ...clock, ...due, ...outboxItemAttributes(outbox, now, key) },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -65,15 +131,15 @@ export class DynamoSlaStore implements SlaStore {
         values[`:a${i}`] = v;
         sets.push(`#a${i} = :a${i}`);
       });
-      const ob = outboxUpdateParts(outbox, this.now(), key);
+      const ob = outboxUpdateParts(outbox, now, key);
       Object.assign(names, ob.names, { '#rev': 'rev' });
-      if (!fire) Object.assign(names, { '#dpk': TABLE_INDEXES.due.pk, '#dsk': TABLE_INDEXES.due.sk });
+      if (!indexed) Object.assign(names, { '#dpk': TABLE_INDEXES.due.pk, '#dsk': TABLE_INDEXES.due.sk });
       Object.assign(values, ob.values);
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: `SET ${[...sets, ...ob.set].join(', ')}${fire ? '' : ' REMOVE #dpk, #dsk'}`,
+          UpdateExpression: `SET ${[...sets, ...ob.set].join(', ')}${indexed ? '' : ' REMOVE #dpk, #dsk'}`,
           ConditionExpression: '#rev = :prev',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -88,6 +154,15 @@ export class DynamoSlaStore implements SlaStore {
   }
 
   async listDue(bucket: string, until: Date, limit: number): Promise<SlaClockRecord[]> {
+    return (await this.listDuePage(bucket, until, limit)).clocks;
+  }
+
+  async listDuePage(
+    bucket: string,
+    until: Date,
+    limit: number,
+    cursor?: string | null,
+  ): Promise<{ clocks: SlaClockRecord[]; cursor: string | null }> {
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -96,8 +171,32 @@ export class DynamoSlaStore implements SlaStore {
         ExpressionAttributeNames: { '#pk': TABLE_INDEXES.due.pk, '#sk': TABLE_INDEXES.due.sk },
         ExpressionAttributeValues: { ':pk': bucket, ':until': `${until.toISOString()}#~` },
         Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
       }),
     );
-    return (out.Items ?? []).map(pick);
+    return { clocks: (out.Items ?? []).map(pick), cursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  async getSweepMark(): Promise<string | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: SWEEP_MARK, ConsistentRead: true }),
+    );
+    return typeof out.Item?.mark === 'string' ? out.Item.mark : null;
+  }
+
+  async advanceSweepMark(bucket: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: SWEEP_MARK,
+          UpdateExpression: 'SET mark = :m',
+          ConditionExpression: 'attribute_not_exists(mark) OR mark < :m',
+          ExpressionAttributeValues: { ':m': bucket },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err; // a later sweep already moved it further
+    }
   }
 }

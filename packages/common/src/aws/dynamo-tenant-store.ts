@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type DivisionOfWork, DivisionOfWorkSchema } from '../division-of-work.ts';
 import { ConflictError } from '../errors.ts';
-import type { TenantStore } from '../ports.ts';
+import type { DivisionOfWorkChange, DivisionOfWorkVersionInfo, TenantStore } from '../ports.ts';
 import { keys } from '../table.ts';
 import { isConditionFailure } from './dynamo-outbox.ts';
 
@@ -34,12 +34,29 @@ export class DynamoTenantStore implements TenantStore {
     return doc;
   }
 
-  async putDivisionOfWork(dow: DivisionOfWork): Promise<void> {
+  async putDivisionOfWork(dow: DivisionOfWork, change?: DivisionOfWorkChange): Promise<void> {
+    // A support address decides which tenant mail belongs to: it must never move to another tenant.
+    for (const address of dow.supportAddresses) {
+      const owner = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.supportAddress(address) }),
+      );
+      if (owner.Item && owner.Item.tenantId !== dow.tenantId) {
+        throw new ConflictError(`support address ${address} is registered to another tenant`);
+      }
+    }
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: keys.tenant(dow.tenantId), sk: versionSk(dow.version), document: dow },
+          // History fields sit beside the document so listing versions never reads documents.
+          Item: {
+            pk: keys.tenant(dow.tenantId),
+            sk: versionSk(dow.version),
+            version: dow.version,
+            effectiveFrom: dow.effectiveFrom,
+            ...(change ?? {}),
+            document: dow,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -68,13 +85,60 @@ export class DynamoTenantStore implements TenantStore {
     );
     // Mail to a support address finds its tenant through these (never by guessing).
     for (const address of dow.supportAddresses) {
-      await this.doc.send(
-        new PutCommand({
+      await this.doc
+        .send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.supportAddress(address), tenantId: dow.tenantId },
+            ConditionExpression: 'attribute_not_exists(pk) OR tenantId = :t',
+            ExpressionAttributeValues: { ':t': dow.tenantId },
+          }),
+        )
+        .catch((err) => {
+          // Only a race with another tenant claiming it in the same instant gets here.
+          if (isConditionFailure(err))
+            throw new ConflictError(`support address ${address} is registered to another tenant`, {
+              cause: err,
+            });
+          throw err;
+        });
+    }
+  }
+
+  async listVersions(tenantId: string): Promise<DivisionOfWorkVersionInfo[]> {
+    const out: DivisionOfWorkVersionInfo[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
           TableName: this.tableName,
-          Item: { ...keys.supportAddress(address), tenantId: dow.tenantId },
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+          ExpressionAttributeValues: { ':pk': keys.tenant(tenantId), ':v': 'DOW#V#' },
+          // Versions written before history fields existed carry effectiveFrom only in the document.
+          ProjectionExpression: 'sk, effectiveFrom, changedBy, changedAt, summary, #doc.effectiveFrom',
+          ExpressionAttributeNames: { '#doc': 'document' },
+          ScanIndexForward: false,
+          ExclusiveStartKey: start,
         }),
       );
-    }
+      for (const item of page.Items ?? []) out.push(versionInfo(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  async getVersion(
+    tenantId: string,
+    version: number,
+  ): Promise<{ info: DivisionOfWorkVersionInfo; document: DivisionOfWork } | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.tenant(tenantId), sk: versionSk(version) },
+      }),
+    );
+    if (!out.Item) return null;
+    return { info: versionInfo(out.Item), document: DivisionOfWorkSchema.parse(out.Item.document) };
   }
 
   async listTenants(): Promise<string[]> {
@@ -94,4 +158,15 @@ export class DynamoTenantStore implements TenantStore {
     } while (start);
     return out;
   }
+}
+
+function versionInfo(item: Record<string, unknown>): DivisionOfWorkVersionInfo {
+  const document = item.document as { effectiveFrom?: string } | undefined;
+  return {
+    version: Number((item.sk as string).slice('DOW#V#'.length)),
+    effectiveFrom: (item.effectiveFrom as string | undefined) ?? document?.effectiveFrom ?? '',
+    changedBy: (item.changedBy as string | undefined) ?? null,
+    changedAt: (item.changedAt as string | undefined) ?? null,
+    summary: (item.summary as string[] | undefined) ?? [],
+  };
 }

@@ -1,7 +1,8 @@
-import { benchCalendar, benchRouting } from './domain.ts';
 import { benchClassifier } from './classifier.ts';
+import { benchCalendar, benchRouting } from './domain.ts';
 import { benchEmail } from './email.ts';
 import { benchSimulate } from './simulate.ts';
+import { benchSla } from './sla.ts';
 import { benchSystem } from './system.ts';
 
 /** `npm run bench`: prints figures; never a pass/fail. */
@@ -12,4 +13,5 @@ benchClassifier();
 await benchSimulate();
 await benchSystem();
 await benchEmail();
+await benchSla();
 process.exit(0);

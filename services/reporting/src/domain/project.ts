@@ -12,12 +12,34 @@ export interface ProjectDeps {
   reports: ReportStore;
 }
 
-const outcome = (c: SlaClockRecord | undefined) => (c ? { met: c.met, breached: c.breached } : null);
+/** A clock's outcome; a breach in an earlier period (restarted by a reopen) still counts. */
+const outcome = (c: SlaClockRecord | undefined) =>
+  c ? { met: c.met, breached: c.breached || (c.priorBreaches ?? 0) > 0 } : null;
+
+const sideOf = (owner: Ticket['owner']) => (owner === 'internal' ? 'internal' : 'partner');
+
+/**
+ * The clocks a fact reports, of the side that holds the ticket now (the fact's owner): its
+ * resolution clock, and its response: the first response when the ticket was routed to it, the
+ * acceptance of the latest handoff when it was handed the ticket. So each side is measured on
+ * what it did, never on the other side's time.
+ */
+export function reportedClocks(ticket: Ticket, clocks: SlaClockRecord[]) {
+  const side = sideOf(ticket.owner);
+  const mine = clocks.filter((c) => c.calendar === side);
+  const handoffs = mine
+    .filter((c) => c.target === 'handoff')
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  return {
+    response: handoffs.at(-1) ?? mine.find((c) => c.target === 'firstResponse'),
+    resolution: mine.find((c) => c.target === 'resolution'),
+  };
+}
 
 /** The fact reporting keeps of a routed ticket, from its current state and SLA clocks. */
 export function toFact(ticket: Ticket, clocks: SlaClockRecord[], dow: DivisionOfWork): TicketFact | null {
   if (!ticket.owner || !ticket.priority) return null;
-  const byTarget = new Map(clocks.map((c) => [c.target, c]));
+  const reported = reportedClocks(ticket, clocks);
   // Both parts only ever grow, so their combination orders any two reads of the same ticket.
   const clockRevs = clocks.reduce((n, c) => n + c.rev, 0);
   return {
@@ -35,8 +57,8 @@ export function toFact(ticket: Ticket, clocks: SlaClockRecord[], dow: DivisionOf
     firstRespondedAt: ticket.firstRespondedAt,
     resolvedAt: ticket.resolvedAt,
     sla: {
-      firstResponse: outcome(byTarget.get('firstResponse')),
-      resolution: outcome(byTarget.get('resolution')),
+      firstResponse: outcome(reported.response),
+      resolution: outcome(reported.resolution),
     },
     factVersion: ticket.version * 100_000 + clockRevs,
   };

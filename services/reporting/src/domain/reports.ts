@@ -105,15 +105,24 @@ export function reliefReport(month: string, timeZone: string, facts: TicketFact[
     if (f.afterHours) afterHoursByOwner[f.owner]++;
     if (f.owner === 'partner') partnerHandleMinutes += f.handleMinutes;
   }
+  const targets = (some: TicketFact[]) => ({
+    firstResponse: attainment(some, 'firstResponse'),
+    resolution: attainment(some, 'resolution'),
+  });
+  // By owner (the side holding the ticket; see project.ts for which clocks a fact reports), and
+  // within each owner by priority.
   const slaAttainment = Object.fromEntries(
     OWNERS.map((o) => {
       const mine = facts.filter((f) => f.owner === o);
-      return [
-        o,
-        { firstResponse: attainment(mine, 'firstResponse'), resolution: attainment(mine, 'resolution') },
-      ];
+      const byPriority = Object.fromEntries(
+        PRIORITIES.map((p) => [p, targets(mine.filter((f) => f.priority === p))]),
+      ) as Record<Priority, ReturnType<typeof targets>>;
+      return [o, { ...targets(mine), byPriority }];
     }),
-  );
+  ) as Record<
+    Owner,
+    ReturnType<typeof targets> & { byPriority: Record<Priority, ReturnType<typeof targets>> }
+  >;
   const afterHours = afterHoursByOwner.partner + afterHoursByOwner.internal + afterHoursByOwner.triage;
   return {
     month,

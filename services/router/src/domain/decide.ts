@@ -1,6 +1,7 @@
 import { instantToWallClock, isBusinessTime, isHoliday } from '@psa/common/calendar';
 import type { DivisionOfWork, Workload } from '@psa/common/division-of-work';
 import type { Channel, Owner, Priority, RoutingDecision, RoutingRule } from '@psa/common/ticket';
+import type { LearnedPrediction } from './learned.ts';
 import { type Recognition, recognise, type WorkloadEvidence } from './recognise.ts';
 
 /**
@@ -48,7 +49,16 @@ export interface RouteInput {
   /** Internal open tickets when this one arrived (excluding it). */
   internalOpenBacklog: number;
   dow: DivisionOfWork;
+  /** The tenant's model learned from labelled history, when it has one. */
+  learned?: LearnedPrediction | null;
 }
+
+/**
+ * The history model alone makes a ticket a guardrail matter only when it is this sure: a
+ * statistical guess should not take a ticket away from the partner lightly, but it may add
+ * caution the rules missed.
+ */
+export const LEARNED_GUARDRAIL_CONFIDENCE = 0.75;
 
 export interface RouteOutcome {
   owner: Owner;
@@ -110,10 +120,27 @@ export function decideRouting(input: RouteInput): RouteOutcome {
   const top = recognition.candidates[0];
   const recognised = top && recognition.confidence >= threshold ? top : undefined;
 
+  // The history model, in workload terms (a label that maps to no workload says nothing here).
+  const learned = input.learned?.workload && byId.has(input.learned.workload) ? input.learned : null;
+  const learnedStrong = learned !== null && learned.confidence >= threshold;
+  const learnedGuardrail =
+    !guardrailHit &&
+    learned !== null &&
+    Boolean(byId.get(learned.workload!)?.guardrail) &&
+    learned.confidence >= Math.max(threshold, LEARNED_GUARDRAIL_CONFIDENCE);
+  const learnedEvidence = (l: LearnedPrediction): WorkloadEvidence => ({
+    workload: l.workload!,
+    score: 0,
+    strength: l.confidence,
+    confidence: l.confidence,
+    matched: [],
+  });
+
   // The workload the decision is about, and its confidence and runner-up.
   let evidence: WorkloadEvidence | undefined;
   let confidence: number;
   let runnerUp: RouteOutcome['routing']['runnerUp'];
+  let source: 'rules' | 'history' | 'both' = 'rules';
   if (guardrailHit) {
     evidence = guardrailHit;
     confidence = guardrailHit === top ? recognition.confidence : guardrailHit.strength;
@@ -121,9 +148,40 @@ export function decideRouting(input: RouteInput): RouteOutcome {
     runnerUp = other
       ? { workload: other.workload, confidence: other === top ? recognition.confidence : other.confidence }
       : null;
-  } else {
+  } else if (learnedGuardrail && learned) {
+    evidence = learnedEvidence(learned);
+    confidence = learned.confidence;
+    source = 'history';
+    runnerUp =
+      top && top.workload !== learned.workload
+        ? { workload: top.workload, confidence: recognition.confidence }
+        : null;
+  } else if (recognised) {
     evidence = recognised;
     confidence = recognition.confidence;
+    runnerUp = recognition.runnerUp;
+    if (learnedStrong && learned.workload === recognised.workload) {
+      // Two independent sources agreeing: the chance both are wrong is the product of their errors.
+      confidence = 1 - (1 - confidence) * (1 - learned.confidence);
+      source = 'both';
+    } else if (
+      learned &&
+      learned.workload !== recognised.workload &&
+      (!runnerUp || learned.confidence > runnerUp.confidence)
+    ) {
+      runnerUp = { workload: learned.workload!, confidence: learned.confidence };
+    }
+  } else if (learnedStrong && learned) {
+    evidence = learnedEvidence(learned);
+    confidence = learned.confidence;
+    source = 'history';
+    runnerUp =
+      top && top.workload !== learned.workload
+        ? { workload: top.workload, confidence: recognition.confidence }
+        : null;
+  } else {
+    evidence = undefined;
+    confidence = Math.max(recognition.confidence, learned?.confidence ?? 0);
     runnerUp = recognition.runnerUp;
   }
   const workload = evidence ? byId.get(evidence.workload) : undefined;
@@ -144,7 +202,13 @@ export function decideRouting(input: RouteInput): RouteOutcome {
   const when = describeLocalTime(dow.internalCalendar.timeZone, input.receivedAt);
   const holiday = afterHours && isHoliday(dow.internalCalendar, input.receivedAt) ? ', a holiday' : '';
   const outside = `received ${when}${holiday}, outside internal hours`;
+  const historySentence = (l: LearnedPrediction) =>
+    `learned from ticket history: label '${l.label}' maps to '${l.workload}' (confidence ${pct(l.confidence)}, model v${l.modelVersion})`;
   const recognitionSentence = (): string => {
+    if (evidence && source === 'history' && learned) return historySentence(learned);
+    if (evidence && source === 'both' && learned) {
+      return `${recognitionReason(evidence, recognition.confidence)}; the history model agrees (label '${learned.label}', ${pct(learned.confidence)}), combined confidence ${pct(confidence)}`;
+    }
     if (evidence) return recognitionReason(evidence, confidence);
     if (!top) return 'no workload recognised: no known terms, senders or channels matched';
     const close = recognition.runnerUp
@@ -157,7 +221,7 @@ export function decideRouting(input: RouteInput): RouteOutcome {
   let rule: RoutingRule;
   const reasons: string[] = [];
 
-  if (guardrailHit && workload) {
+  if ((guardrailHit || learnedGuardrail) && workload) {
     owner = 'internal';
     rule = 'guardrail';
     reasons.push(`'${workload.id}' is a decision-rights guardrail: internal owns it at any hour (${v})`);
@@ -247,7 +311,7 @@ export function decideRouting(input: RouteInput): RouteOutcome {
       divisionOfWorkVersion: dow.version,
       runnerUp,
       flags: {
-        guardrail: Boolean(guardrailHit),
+        guardrail: Boolean(guardrailHit || learnedGuardrail),
         vip,
         afterHours,
         overflow: overflowInForce,

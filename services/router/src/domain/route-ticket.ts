@@ -8,12 +8,15 @@ import { queueMessage } from '@psa/common/queue-message';
 import { keys } from '@psa/common/table';
 import type { Ticket } from '@psa/common/ticket';
 import { decideRouting } from './decide.ts';
+import type { LearnedRecogniser } from './learned.ts';
 
 export interface RouteDeps extends OutboxDeps {
   tickets: TicketStore;
   tenants: TenantStore;
   clock: Clock;
   logger: Pick<Logger, 'warn' | 'info'>;
+  /** The tenant's model learned from history; routing uses it beside the rules when present. */
+  learned?: Pick<LearnedRecogniser, 'predict'>;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -43,6 +46,7 @@ export async function routeTicket(
       // Counting one past the limit is enough to know the backlog exceeds it.
       internalOpenBacklog: await deps.tickets.countOpen(ref.tenantId, 'internal', dow.overflowLimit + 1),
       dow,
+      learned: (await deps.learned?.predict(ref.tenantId, ticket.subject, ticket.body)) ?? null,
     });
     const now = deps.clock.now().toISOString();
     const routed: Ticket = {

@@ -1,10 +1,18 @@
+import { DynamoMailStore } from '@psa/common/aws/dynamo-mail-store';
+import { DynamoModelStore } from '@psa/common/aws/dynamo-model-store';
 import { parseConfig } from '@psa/common/config';
 import { AuthConfig, CoreConfig, createAuthenticator, createCoreDeps } from '@psa/common/runtime';
 import { handle } from 'hono/aws-lambda';
 import { createRouterApp } from '../app.ts';
 
 const config = parseConfig(CoreConfig.extend(AuthConfig.shape), process.env);
+const core = createCoreDeps(config);
 
 /** API Gateway HTTP API (payload v2) -> the router's Hono app. */
-export const app = createRouterApp({ ...createCoreDeps(config), authenticate: createAuthenticator(config) });
+export const app = createRouterApp({
+  ...core,
+  mail: new DynamoMailStore(core.doc, config.TABLE_NAME),
+  models: new DynamoModelStore(core.doc, config.TABLE_NAME),
+  authenticate: createAuthenticator(config),
+});
 export const handler = handle(app);

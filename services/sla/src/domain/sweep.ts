@@ -1,51 +1,145 @@
 import { StaleWriteError } from '@psa/common/errors';
+import { nextFireAt, type SlaClockRecord } from '@psa/common/sla-clock';
 import { keys } from '@psa/common/table';
-import { advanceClock, calendarOf } from './clocks.ts';
-import type { SlaDeps } from './sync-clocks.ts';
-import { saveAndPublish } from './sync-clocks.ts';
+import { type DivisionOfWorkCache, type SlaDeps, type SyncResult, syncTicket } from './sync-clocks.ts';
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export interface SweepOptions {
+  /** How far back the very first sweep (no watermark yet) looks. Default 48 hours. */
+  lookbackHours?: number;
+  /** Due-index rows per query. Default 100. */
+  pageSize?: number;
+  /** A clock that cannot be brought forward is looked at again after this long. Default 15 minutes. */
+  deferMinutes?: number;
+  /**
+   * The watermark stays this far behind now, so a writer that computed a fire time a moment ago
+   * and writes it late still lands in a bucket the next sweep reads. Default 10 minutes (well
+   * over the SLA functions' 30 s timeout).
+   */
+  settleMinutes?: number;
+  /** Tickets synced at once. Default 10. */
+  concurrency?: number;
+}
+
+export interface SweepResult {
+  /** SLA events written (warnings, breaches, met). */
+  fired: number;
+  /** Due buckets read. */
+  buckets: number;
+  /** Tickets whose clocks were brought up to date. */
+  tickets: number;
+  /** Clocks that could not be brought forward and were put back for later. */
+  deferred: number;
+}
+
+const bucketStart = (bucket: string) => Date.parse(`${bucket.slice('DUE#'.length)}:00:00.000Z`);
 
 /**
- * Publish every warning and breach that has fallen due. It reads only the due-index buckets
- * from `since` to now (one hour each), so its cost follows what is due, not how many tickets are
- * open. A late or missed run catches up by reading the older buckets; overlapping runs race on
- * the clock's revision and only one publishes.
+ * Publish every warning and breach that has fallen due. It reads the due-index buckets (one hour
+ * each) from its watermark, the first bucket not yet drained, to now, so its cost follows what is
+ * due, not how many clocks are open, and a sweep that runs late, even days late, reads every
+ * bucket it missed. Each due clock's ticket is synced, which fires what fell due. Overlapping
+ * sweeps race on the clocks' revisions and only one publishes each event.
+ *
+ * A clock that cannot be brought forward (its ticket or tenant is gone, or syncing it fails) is
+ * deferred, re-indexed a little later, so it neither holds back the rows behind it in its bucket
+ * (the sweep pages on) nor pins the watermark.
  */
-export async function sweepDueClocks(
-  deps: SlaDeps,
-  opts: { lookbackHours?: number; pageSize?: number } = {},
-): Promise<{ fired: number; buckets: number }> {
+export async function sweepDueClocks(deps: SlaDeps, opts: SweepOptions = {}): Promise<SweepResult> {
   const now = deps.clock.now();
-  const lookback = opts.lookbackHours ?? 48;
-  let fired = 0;
-  let buckets = 0;
-  const dows = new Map<string, Awaited<ReturnType<SlaDeps['tenants']['getDivisionOfWork']>>>();
-  for (let t = now.getTime() - lookback * HOUR; t <= now.getTime() + HOUR - 1; t += HOUR) {
-    const bucket = keys.dueBucket(new Date(Math.min(t, now.getTime())));
-    buckets++;
-    for (;;) {
-      const due = await deps.sla.listDue(bucket, now, opts.pageSize ?? 100);
-      if (due.length === 0) break;
-      let progressed = 0;
-      for (const clock of due) {
-        const ticket = await deps.tickets.get(clock.tenantId, clock.ticketId);
-        if (!dows.has(clock.tenantId))
-          dows.set(clock.tenantId, await deps.tenants.getDivisionOfWork(clock.tenantId));
-        const dow = dows.get(clock.tenantId);
-        if (!ticket || !dow) continue;
-        const advanced = advanceClock(clock, ticket, calendarOf(clock.calendar, dow), now);
-        if (!advanced) continue;
-        try {
-          await saveAndPublish(advanced.clock, advanced.events, deps);
-          fired += advanced.events.length;
-          progressed++;
-        } catch (err) {
-          if (!(err instanceof StaleWriteError)) throw err; // another sweep got there first
-        }
-      }
-      if (progressed === 0) break;
+  const t = now.getTime();
+  const pageSize = opts.pageSize ?? 100;
+  const mark = await deps.sla.getSweepMark();
+  const first = mark ?? keys.dueBucket(new Date(t - (opts.lookbackHours ?? 48) * HOUR));
+  const last = keys.dueBucket(now);
+  const synced = new Map<string, Promise<SyncResult | null>>();
+  const dows: DivisionOfWorkCache = new Map();
+  const result: SweepResult = { fired: 0, buckets: 0, tickets: 0, deferred: 0 };
+  let undrained: string | null = null;
+
+  const sync = (clock: SlaClockRecord) => {
+    const key = `${clock.tenantId}/${clock.ticketId}`;
+    let pending = synced.get(key);
+    if (!pending) {
+      pending = syncTicket({ tenantId: clock.tenantId, ticketId: clock.ticketId }, deps, dows).then(
+        (r) => {
+          result.tickets++;
+          result.fired += r.fired;
+          return r;
+        },
+        (error: unknown) => {
+          deps.logger.warn('SLA sweep could not sync a ticket', { ticketId: clock.ticketId, error });
+          return null;
+        },
+      );
+      synced.set(key, pending);
     }
+    return pending;
+  };
+
+  /** True when the row no longer needs this bucket: it progressed, or it was put off for later. */
+  const settle = async (row: SlaClockRecord): Promise<boolean> => {
+    const after = (await sync(row))?.clocks.get(row.clockId);
+    const fire = after ? nextFireAt(after) : null;
+    if (after && (!fire || fire > now)) return true;
+    const base = after ?? row;
+    try {
+      await deps.sla.saveClock(
+        {
+          ...base,
+          deferredUntil: new Date(t + (opts.deferMinutes ?? 15) * MINUTE).toISOString(),
+          rev: base.rev + 1,
+        },
+        [],
+      );
+      result.deferred++;
+      deps.logger.warn('SLA clock deferred: it could not be brought forward', {
+        ticketId: row.ticketId,
+        clock: row.clockId,
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof StaleWriteError) return true; // someone else moved it on
+      deps.logger.warn('SLA clock could not be deferred', {
+        ticketId: row.ticketId,
+        clock: row.clockId,
+        error,
+      });
+      return false;
+    }
+  };
+
+  for (let b = bucketStart(first); b <= bucketStart(last); b += HOUR) {
+    const bucket = keys.dueBucket(new Date(b));
+    result.buckets++;
+    let cursor: string | null = null;
+    do {
+      const page = await deps.sla.listDuePage(bucket, now, pageSize, cursor);
+      const settled = await mapLimit(page.clocks, opts.concurrency ?? 10, settle);
+      if (settled.includes(false)) undrained ??= bucket;
+      cursor = page.cursor;
+    } while (cursor);
   }
-  return { fired, buckets };
+
+  // Every bucket before the settle margin is drained now (deferred clocks were re-indexed ahead).
+  const drained = keys.dueBucket(new Date(t - (opts.settleMinutes ?? 10) * MINUTE));
+  const to = undrained && undrained < drained ? undrained : drained;
+  if (!mark || to > mark) await deps.sla.advanceSweepMark(to);
+  return result;
+}
+
+/** `items.map(fn)` with at most `limit` calls in flight, results in order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

@@ -1,11 +1,16 @@
-import { EventBridgeEnvelopeSchema, TicketRouted, TicketStatusChanged } from '@psa/common/events';
+import {
+  EventBridgeEnvelopeSchema,
+  TicketReassigned,
+  TicketRouted,
+  TicketStatusChanged,
+} from '@psa/common/events';
 import { composeSla } from '../composition.ts';
 import { syncTicketClocks } from '../domain/sync-clocks.ts';
 
 const deps = composeSla(process.env);
-const contracts = { TicketRouted, TicketStatusChanged } as const;
+const contracts = { TicketRouted, TicketStatusChanged, TicketReassigned } as const;
 
-/** EventBridge rule target: TicketRouted / TicketStatusChanged -> the ticket's SLA clocks. */
+/** EventBridge rule target: TicketRouted / TicketStatusChanged / TicketReassigned -> the ticket's SLA clocks. */
 export const handler = async (event: unknown): Promise<void> => {
   const envelope = EventBridgeEnvelopeSchema.parse(event);
   const contract = contracts[envelope['detail-type'] as keyof typeof contracts];
