@@ -101,6 +101,18 @@ describe('handoffs between partner and internal IT', () => {
     expect(back.body.owner).toBe('partner');
     expect((await drain(system.endpoints.queues.partner, 1))[0]?.handoff?.from).toBe('internal');
     expect((await msp.get(`/v1/tenants/acme/tickets/${id}`)).body.handoffs).toHaveLength(2);
+    // Leadership sees the handoff per workload in the month's relief report.
+    const boss = await mint(['--tenant', 'acme', '--role', 'leadership', '--email', 'coo@acme.example']);
+    const relief = await eventually(
+      () => api(system.endpoints.http, boss).get('/v1/tenants/acme/reports/relief?month=2026-11'),
+      (r) => r.body.handoffs?.delegationsToPartner === 1,
+    );
+    expect(relief.body.handoffs).toMatchObject({
+      escalationsToInternal: 1,
+      delegationsToPartner: 1,
+      byWorkload: { connectivity: { toInternal: 1, toPartner: 1 } },
+    });
+    expect(relief.body.monthOverMonth.previousMonth).toBe('2026-10');
   });
 
   it('refuses handoffs by requesters and leadership', async () => {

@@ -23,6 +23,15 @@ export const TicketFactSchema = z.object({
   firstRespondedAt: z.string().nullable(),
   resolvedAt: z.string().nullable(),
   sla: z.object({ firstResponse: TargetOutcome.nullable(), resolution: TargetOutcome.nullable() }),
+  /** Handoffs between the sides; a partner-to-internal one is an escalation (or a misroute). */
+  handoffs: z
+    .object({
+      toInternal: z.number().int().nonnegative(),
+      toPartner: z.number().int().nonnegative(),
+      /** The handoff clocks: how fast the receiving side accepted each handoff. */
+      acceptance: z.array(TargetOutcome),
+    })
+    .default({ toInternal: 0, toPartner: 0, acceptance: [] }),
   factVersion: z.number().int(),
 });
 export type TicketFact = z.infer<typeof TicketFactSchema>;

@@ -1,7 +1,7 @@
 import type { TicketFact } from '@psa/common/report-facts';
 import type { Owner, Priority, Ticket } from '@psa/common/ticket';
 import { describe, expect, it } from 'vitest';
-import { afterHoursReport, backlogReport, reliefReport } from '../src/domain/reports.ts';
+import { afterHoursReport, backlogReport, monthOverMonth, reliefReport } from '../src/domain/reports.ts';
 
 const NOW = new Date('2026-06-20T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -55,6 +55,7 @@ function fact(
     priority?: Priority;
     firstResponse?: Outcome;
     resolution?: Outcome;
+    handoffs?: TicketFact['handoffs'];
   } = {},
 ): TicketFact {
   return {
@@ -72,6 +73,7 @@ function fact(
     firstRespondedAt: null,
     resolvedAt: over.resolved ? '2026-11-11T15:00:00.000Z' : null,
     sla: { firstResponse: over.firstResponse ?? null, resolution: over.resolution ?? null },
+    handoffs: over.handoffs ?? { toInternal: 0, toPartner: 0, acceptance: [] },
     factVersion: 200_000,
   };
 }
@@ -280,6 +282,52 @@ describe('relief report', () => {
       afterHoursPartnerShare: null,
       internalHoursFreed: 0,
       openAtReport: { internal: 0, partner: 0 },
+    });
+  });
+});
+
+describe('handoffs and the trend in the relief report', () => {
+  it('counts escalations and delegations per workload and how fast handoffs were accepted', () => {
+    const r = reliefReport('2026-11', 'America/New_York', [
+      fact('1', 'internal', {
+        workload: 'connectivity',
+        handoffs: { toInternal: 1, toPartner: 0, acceptance: [MET] },
+      }),
+      fact('2', 'internal', {
+        workload: 'connectivity',
+        handoffs: { toInternal: 1, toPartner: 0, acceptance: [BREACHED] },
+      }),
+      fact('3', 'partner', {
+        workload: 'hardware',
+        handoffs: { toInternal: 1, toPartner: 1, acceptance: [MET, RUNNING] },
+      }),
+      fact('4', 'partner', { workload: 'password-reset' }),
+    ]);
+    expect(r.handoffs).toEqual({
+      escalationsToInternal: 3,
+      delegationsToPartner: 1,
+      byWorkload: {
+        connectivity: { toInternal: 2, toPartner: 0 },
+        hardware: { toInternal: 1, toPartner: 1 },
+      },
+      acceptance: { measured: 3, met: 2, breached: 1, attainment: 0.667 },
+    });
+  });
+
+  it('compares a month with the one before', () => {
+    const nov = reliefReport('2026-11', 'UTC', [
+      fact('1', 'partner'),
+      fact('2', 'partner'),
+      fact('3', 'internal'),
+    ]);
+    const oct = reliefReport('2026-10', 'UTC', [fact('4', 'partner'), fact('5', 'internal')]);
+    expect(monthOverMonth(nov, oct)).toEqual({
+      previousMonth: '2026-10',
+      totalTickets: 1,
+      partnerShare: 0.167,
+      afterHoursTickets: 0,
+      internalHoursFreed: 0.5,
+      escalationsToInternal: 0,
     });
   });
 });

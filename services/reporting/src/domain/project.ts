@@ -60,6 +60,14 @@ export function toFact(ticket: Ticket, clocks: SlaClockRecord[], dow: DivisionOf
       firstResponse: outcome(reported.response),
       resolution: outcome(reported.resolution),
     },
+    handoffs: {
+      toInternal: ticket.handoffs.filter((h) => h.to === 'internal').length,
+      toPartner: ticket.handoffs.filter((h) => h.to === 'partner').length,
+      acceptance: clocks
+        .filter((c) => c.target === 'handoff')
+        .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
+        .map((c) => ({ met: c.met, breached: c.breached })),
+    },
     factVersion: ticket.version * 100_000 + clockRevs,
   };
 }

@@ -8,7 +8,7 @@ import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/common/outbox'
 import type { TenantStore, TicketStore } from '@psa/common/ports';
 import type { ReportStore } from '@psa/common/report-facts';
 import { keys } from '@psa/common/table';
-import { afterHoursReport, backlogReport, reliefReport } from './reports.ts';
+import { afterHoursReport, backlogReport, monthOverMonth, reliefReport } from './reports.ts';
 
 export interface ReportDeps {
   tickets: TicketStore;
@@ -43,9 +43,21 @@ export async function getMonthly(
   const dow = await tenantDoc(cmd.principal, cmd.tenantId, deps);
   const month = cmd.month ?? monthOf(deps.clock.now(), dow.timeZone);
   const facts = await deps.reports.listFacts(cmd.tenantId, month);
-  return kind === 'relief'
-    ? reliefReport(month, dow.timeZone, facts)
-    : afterHoursReport(month, dow.timeZone, facts);
+  if (kind === 'after-hours') return afterHoursReport(month, dow.timeZone, facts);
+  return reliefWithTrend(cmd.tenantId, month, dow.timeZone, facts, deps);
+}
+
+async function reliefWithTrend(
+  tenantId: string,
+  month: string,
+  timeZone: string,
+  facts: Awaited<ReturnType<ReportDeps['reports']['listFacts']>>,
+  deps: ReportDeps,
+) {
+  const current = reliefReport(month, timeZone, facts);
+  const before = previousMonth(month);
+  const previous = reliefReport(before, timeZone, await deps.reports.listFacts(tenantId, before));
+  return { ...current, monthOverMonth: monthOverMonth(current, previous) };
 }
 
 /**

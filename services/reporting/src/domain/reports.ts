@@ -124,6 +124,26 @@ export function reliefReport(month: string, timeZone: string, facts: TicketFact[
     ReturnType<typeof targets> & { byPriority: Record<Priority, ReturnType<typeof targets>> }
   >;
   const afterHours = afterHoursByOwner.partner + afterHoursByOwner.internal + afterHoursByOwner.triage;
+  // Handoffs per workload: escalations to internal show misroutes and decisions the partner may
+  // not take; delegations show work internal IT gave away.
+  const handoffsByWorkload: Record<string, { toInternal: number; toPartner: number }> = {};
+  let acceptanceMeasured = 0;
+  let acceptanceMet = 0;
+  for (const f of facts) {
+    const h = f.handoffs ?? { toInternal: 0, toPartner: 0, acceptance: [] };
+    if (h.toInternal + h.toPartner > 0) {
+      const w = f.workload ?? 'unrecognised';
+      handoffsByWorkload[w] ??= { toInternal: 0, toPartner: 0 };
+      handoffsByWorkload[w].toInternal += h.toInternal;
+      handoffsByWorkload[w].toPartner += h.toPartner;
+    }
+    for (const a of h.acceptance) {
+      if (a.breached || a.met !== null) acceptanceMeasured++;
+      if (a.met === true && !a.breached) acceptanceMet++;
+    }
+  }
+  const sum = (k: 'toInternal' | 'toPartner') =>
+    Object.values(handoffsByWorkload).reduce((n, h) => n + h[k], 0);
   return {
     month,
     timeZone,
@@ -139,5 +159,36 @@ export function reliefReport(month: string, timeZone: string, facts: TicketFact[
       partner: facts.filter((f) => f.owner === 'partner' && !f.resolvedAt).length,
     },
     slaAttainment,
+    handoffs: {
+      escalationsToInternal: sum('toInternal'),
+      delegationsToPartner: sum('toPartner'),
+      byWorkload: handoffsByWorkload,
+      acceptance: {
+        measured: acceptanceMeasured,
+        met: acceptanceMet,
+        breached: acceptanceMeasured - acceptanceMet,
+        attainment: ratio(acceptanceMet, acceptanceMeasured),
+      },
+    },
+  };
+}
+
+/** This month beside the previous one: the trend leadership asks about first. */
+export function monthOverMonth(
+  current: ReturnType<typeof reliefReport>,
+  previous: ReturnType<typeof reliefReport>,
+) {
+  const delta = (a: number | null, b: number | null) =>
+    a === null || b === null ? null : Math.round((a - b) * 1000) / 1000;
+  return {
+    previousMonth: previous.month,
+    totalTickets: delta(current.totalTickets, previous.totalTickets),
+    partnerShare: delta(current.partnerShare, previous.partnerShare),
+    afterHoursTickets: delta(current.afterHoursTickets, previous.afterHoursTickets),
+    internalHoursFreed: delta(current.internalHoursFreed, previous.internalHoursFreed),
+    escalationsToInternal: delta(
+      current.handoffs.escalationsToInternal,
+      previous.handoffs.escalationsToInternal,
+    ),
   };
 }
