@@ -3,6 +3,7 @@ import type { MessageStore } from '../ports.ts';
 import { keys, TABLE_INDEXES } from '../table.ts';
 import { type TicketMessage, TicketMessageSchema } from '../ticket.ts';
 import { isConditionFailure } from './dynamo-outbox.ts';
+import { queryAll } from './query-all.ts';
 
 const FIELDS = Object.keys(TicketMessageSchema.shape);
 
@@ -44,23 +45,12 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async list(tenantId: string, ticketId: string): Promise<TicketMessage[]> {
-    const out: TicketMessage[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
-          ExpressionAttributeValues: { ':pk': keys.ticketPartition(tenantId, ticketId), ':msg': 'MSG#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        out.push(Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as TicketMessage);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
+      ExpressionAttributeValues: { ':pk': keys.ticketPartition(tenantId, ticketId), ':msg': 'MSG#' },
+    });
+    return items.map((item) => Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as TicketMessage);
   }
 
   async ticketForMessageId(tenantId: string, messageId: string): Promise<string | null> {

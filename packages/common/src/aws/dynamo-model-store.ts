@@ -1,6 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ModelRecord, ModelStore } from '../ports.ts';
 import { keys } from '../table.ts';
+import { queryAll } from './query-all.ts';
 
 /** Under DynamoDB's 400 KB item limit with room for the keys. */
 const CHUNK_CHARS = 300_000;
@@ -26,21 +27,12 @@ export class DynamoModelStore implements ModelStore {
   }
 
   async load(tenantId: string, version: number): Promise<string | null> {
-    const chunks: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.tenant(tenantId), ':prefix': `${versionSk(version)}#C#` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) chunks.push(item.data as string);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return chunks.length ? chunks.join('') : null;
+    const chunks = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.tenant(tenantId), ':prefix': `${versionSk(version)}#C#` },
+    });
+    return chunks.length ? chunks.map((c) => c.data as string).join('') : null;
   }
 
   async save(record: ModelRecord): Promise<void> {

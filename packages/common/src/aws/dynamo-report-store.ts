@@ -1,8 +1,9 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxEntry } from '../ports.ts';
 import { type ReportStore, type TicketFact, TicketFactSchema } from '../report-facts.ts';
 import { keys } from '../table.ts';
 import { isConditionFailure, outboxItemAttributes } from './dynamo-outbox.ts';
+import { queryAll } from './query-all.ts';
 
 const FIELDS = Object.keys(TicketFactSchema.shape);
 
@@ -34,23 +35,12 @@ export class DynamoReportStore implements ReportStore {
   }
 
   async listFacts(tenantId: string, month: string): Promise<TicketFact[]> {
-    const facts: TicketFact[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :f)',
-          ExpressionAttributeValues: { ':pk': keys.monthFacts(tenantId, month), ':f': 'F#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        facts.push(Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as TicketFact);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return facts;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :f)',
+      ExpressionAttributeValues: { ':pk': keys.monthFacts(tenantId, month), ':f': 'F#' },
+    });
+    return items.map((item) => Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as TicketFact);
   }
 
   async recordRelief(tenantId: string, month: string, outbox: OutboxEntry[]): Promise<boolean> {

@@ -10,6 +10,7 @@ import type { OutboxEntry } from '../ports.ts';
 import { nextFireAt, type SlaClockRecord, SlaClockRecordSchema, type SlaClockStore } from '../sla-clock.ts';
 import { keys, TABLE_INDEXES } from '../table.ts';
 import { isConditionFailure, outboxItemAttributes, outboxUpdateParts } from './dynamo-outbox.ts';
+import { queryAll } from './query-all.ts';
 
 const FIELDS = Object.keys(SlaClockRecordSchema.shape);
 function pick(item: Record<string, unknown>): SlaClockRecord {
@@ -79,22 +80,13 @@ export class DynamoSlaStore implements SlaClockStore {
   }
 
   private async queryClocks(tenantId: string, ticketId: string): Promise<SlaClockRecord[]> {
-    const clocks: SlaClockRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sla)',
-          ExpressionAttributeValues: { ':pk': keys.ticketPartition(tenantId, ticketId), ':sla': 'SLA#' },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      clocks.push(...(out.Items ?? []).map(pick));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return clocks;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sla)',
+      ExpressionAttributeValues: { ':pk': keys.ticketPartition(tenantId, ticketId), ':sla': 'SLA#' },
+      ConsistentRead: true,
+    });
+    return items.map(pick);
   }
 
   /** The ticket's clocks as the API and reporting see them (withdrawn clocks left out). */

@@ -4,6 +4,7 @@ import { ConflictError } from '../errors.ts';
 import type { DivisionOfWorkChange, DivisionOfWorkVersionInfo, TenantStore } from '../ports.ts';
 import { keys } from '../table.ts';
 import { isConditionFailure } from './dynamo-outbox.ts';
+import { queryAll } from './query-all.ts';
 
 const versionSk = (v: number) => `DOW#V#${String(v).padStart(6, '0')}`;
 
@@ -142,21 +143,12 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async listTenants(): Promise<string[]> {
-    const out: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'TENANTS' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(item.sk as string);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'TENANTS' },
+    });
+    return items.map((item) => item.sk as string);
   }
 }
 

@@ -11,6 +11,7 @@ import type { OutboxEntry, TicketListQuery, TicketPage, TicketStore } from '../p
 import { keys, TABLE_INDEXES } from '../table.ts';
 import { isOpenStatus, type Owner, type Ticket, TicketSchema } from '../ticket.ts';
 import { isConditionFailure, outboxItemAttributes, outboxUpdateParts } from './dynamo-outbox.ts';
+import { queryAll } from './query-all.ts';
 
 const TICKET_FIELDS = Object.keys(TicketSchema.shape) as (keyof Ticket)[];
 
@@ -238,23 +239,14 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async listOpen(tenantId: string, owner: Owner): Promise<Ticket[]> {
-    const items: Ticket[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE_INDEXES.open.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE_INDEXES.open.pk },
-          ExpressionAttributeValues: { ':pk': keys.openIndex(tenantId, owner) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) items.push(toTicket(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: TABLE_INDEXES.open.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_INDEXES.open.pk },
+      ExpressionAttributeValues: { ':pk': keys.openIndex(tenantId, owner) },
+    });
+    return items.map(toTicket);
   }
 
   async countOpen(tenantId: string, owner: Owner, atMost?: number): Promise<number> {
