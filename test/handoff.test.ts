@@ -115,6 +115,40 @@ describe('handoffs between partner and internal IT', () => {
     expect(relief.body.monthOverMonth.previousMonth).toBe('2026-10');
   });
 
+  it('recomputes SLA dues when the priority changes', async () => {
+    const it_ = api(system.endpoints.http, internal);
+    const created = await it_.post('/v1/tenants/acme/tickets', {
+      subject: 'Wifi drops in the warehouse',
+      body: 'The wifi keeps dropping on the scanners',
+      requester: { email: 'erin@acme.example' },
+    });
+    const id = created.body.id;
+    const firstResponse = (t: { sla: { target: string; targetMinutes: number; dueAt: string | null }[] }) =>
+      t.sla.find((c) => c.target === 'firstResponse');
+    const before = await eventually(
+      () => it_.get(`/v1/tenants/acme/tickets/${id}`),
+      (r) => firstResponse(r.body) !== undefined,
+    );
+    expect([before.body.owner, before.body.priority, firstResponse(before.body)?.targetMinutes]).toEqual([
+      'partner',
+      'P2',
+      30,
+    ]);
+    expect((await it_.post(`/v1/tenants/acme/tickets/${id}/priority`, { priority: 'P2' })).status).toBe(409);
+    const changed = await it_.post(`/v1/tenants/acme/tickets/${id}/priority`, {
+      priority: 'P1',
+      reason: 'whole warehouse down',
+    });
+    expect(changed.body.priority).toBe('P1');
+    const after = await eventually(
+      () => it_.get(`/v1/tenants/acme/tickets/${id}`),
+      (r) => firstResponse(r.body)?.targetMinutes === 15,
+    );
+    const due = (t: typeof after) => Date.parse(firstResponse(t.body)!.dueAt!);
+    expect(due(before) - due(after)).toBe(15 * 60_000);
+    await drain(system.endpoints.queues.partner, 1);
+  });
+
   it('refuses handoffs by requesters and leadership', async () => {
     const boss = await mint(['--tenant', 'acme', '--role', 'leadership', '--email', 'coo@acme.example']);
     const list = await api(system.endpoints.http, internal).get('/v1/tenants/acme/tickets');

@@ -365,6 +365,31 @@ export const routes = {
       ...errors,
     },
   }),
+  changePriority: createRoute({
+    method: 'post',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/priority',
+    summary: 'Change a routed ticket’s priority; its SLA dues are recomputed',
+    security,
+    request: {
+      params: TicketParams,
+      body: {
+        content: {
+          'application/json': {
+            schema: z
+              .object({ priority: PrioritySchema, reason: z.string().trim().max(2000).optional() })
+              .strict()
+              .openapi('PriorityChange'),
+          },
+        },
+        required: true,
+      },
+    },
+    responses: {
+      200: json(TicketViewSchema, 'The ticket with its new priority'),
+      409: json(ErrorSchema, 'Not routed yet, closed, or already that priority'),
+      ...errors,
+    },
+  }),
   reassignTicket: createRoute({
     method: 'post',
     path: '/v1/tenants/{tenantId}/tickets/{id}/reassign',

@@ -91,6 +91,17 @@ export const TicketReassigned = defineEvent(SOURCES.intake, 'TicketReassigned', 
  * What a clock measures: the first response, resolution, the owner's next update, or a handoff's
  * acceptance by the side that received the ticket.
  */
+/** Someone changed a ticket's priority after routing; SLA dues are recomputed from it. */
+export const TicketPriorityChanged = defineEvent(SOURCES.intake, 'TicketPriorityChanged', 1, {
+  ticketId: z.string(),
+  from: PrioritySchema,
+  to: PrioritySchema,
+  reason: z.string().optional(),
+  at: z.iso.datetime(),
+  by: z.object({ role: z.string(), email: z.string().optional() }),
+  ticketVersion: z.number().int(),
+});
+
 export const SlaTargetSchema = z.enum(['firstResponse', 'resolution', 'nextUpdate', 'handoff']);
 export type SlaTarget = z.infer<typeof SlaTargetSchema>;
 
@@ -131,6 +142,7 @@ export const EVENT_CATALOG = [
   TicketRouted,
   TicketStatusChanged,
   TicketReassigned,
+  TicketPriorityChanged,
   SlaWarning,
   SlaBreached,
   SlaMet,

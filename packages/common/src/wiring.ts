@@ -148,7 +148,10 @@ export const SUBSCRIPTIONS: readonly Subscription[] = [
     pattern: {
       $or: [
         { source: [SOURCES.router], 'detail-type': ['TicketRouted'] },
-        { source: [SOURCES.intake], 'detail-type': ['TicketStatusChanged', 'TicketReassigned'] },
+        {
+          source: [SOURCES.intake],
+          'detail-type': ['TicketStatusChanged', 'TicketReassigned', 'TicketPriorityChanged'],
+        },
       ],
     },
   },
@@ -161,6 +164,7 @@ export const SUBSCRIPTIONS: readonly Subscription[] = [
         'TicketRouted',
         'TicketStatusChanged',
         'TicketReassigned',
+        'TicketPriorityChanged',
         'SlaWarning',
         'SlaBreached',
         'SlaMet',
@@ -248,6 +252,12 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     method: 'POST',
     path: '/v1/tenants/{tenantId}/division-of-work/simulate',
     functionId: 'RouterApi',
+    authorized: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/priority',
+    functionId: 'IntakeApi',
     authorized: true,
   },
   {

@@ -6,7 +6,7 @@ import { type ChangeStatusDeps, changeStatus } from './domain/change-status.ts';
 import { downloadAttachment, listQuarantine, reprocessQuarantined } from './domain/email/mail-api.ts';
 import type { EmailDeps } from './domain/email/receive-email.ts';
 import { getTicket, listTickets, type ReadDeps, viewTicket } from './domain/read-tickets.ts';
-import { reassignTicket } from './domain/reassign.ts';
+import { changePriority, reassignTicket } from './domain/reassign.ts';
 import { type SubmitDeps, submitTicket } from './domain/submit-ticket.ts';
 
 export type IntakeDeps = SubmitDeps &
@@ -56,6 +56,22 @@ export function createIntakeApp(deps: IntakeDeps) {
         principal: c.get('principal'),
         status: body.status,
         ...(body.note ? { note: body.note } : {}),
+      },
+      deps,
+    );
+    return c.json(await viewTicket(ticket, deps), 200);
+  });
+
+  app.openapi(routes.changePriority, async (c) => {
+    const { tenantId, id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const ticket = await changePriority(
+      {
+        tenantId,
+        ticketId: id,
+        principal: c.get('principal'),
+        priority: body.priority,
+        ...(body.reason ? { reason: body.reason } : {}),
       },
       deps,
     );

@@ -1,9 +1,9 @@
 import type { Principal } from '@psa/common/auth';
 import { ConflictError, ForbiddenError, ValidationError } from '@psa/common/errors';
-import { TicketReassigned, toBusEvent } from '@psa/common/events';
+import { TicketPriorityChanged, TicketReassigned, toBusEvent } from '@psa/common/events';
 import { eventEntry, queueEntry } from '@psa/common/outbox';
 import { queueMessage } from '@psa/common/queue-message';
-import { isOpenStatus, type Owner, type Ticket } from '@psa/common/ticket';
+import { isOpenStatus, type Owner, type Priority, type Ticket } from '@psa/common/ticket';
 import { assertCanRead } from './access.ts';
 import { type ChangeStatusDeps, writeWithRetry } from './change-status.ts';
 
@@ -61,6 +61,47 @@ export async function reassignTicket(
             to: cmd.to,
             reason: handoff.reason,
             workload: current.workload,
+            at,
+            by,
+            ticketVersion: next.version,
+          }),
+        ),
+      ],
+    };
+  });
+}
+
+/** Change a routed ticket's priority (the owner's people or internal IT); SLA dues follow. */
+export async function changePriority(
+  cmd: { tenantId: string; ticketId: string; principal: Principal; priority: Priority; reason?: string },
+  deps: ChangeStatusDeps,
+): Promise<Ticket> {
+  return writeWithRetry(cmd.tenantId, cmd.ticketId, deps, (stored) => {
+    const current = assertCanRead(cmd.principal, cmd.tenantId, stored);
+    if (cmd.principal.role !== 'partner' && cmd.principal.role !== 'internal') {
+      throw new ForbiddenError(`role '${cmd.principal.role}' may not change a ticket's priority`);
+    }
+    if (!current.priority) throw new ConflictError('the ticket is not routed yet');
+    if (!isOpenStatus(current.status))
+      throw new ConflictError(`a ${current.status} ticket's priority is final`);
+    if (current.priority === cmd.priority) throw new ConflictError(`the ticket is already ${cmd.priority}`);
+    const at = deps.clock.now().toISOString();
+    const by = { role: cmd.principal.role, ...(cmd.principal.email ? { email: cmd.principal.email } : {}) };
+    const next: Ticket = { ...current, priority: cmd.priority, updatedAt: at, version: current.version + 1 };
+    const eventId = `${current.id}:v${next.version}`;
+    return {
+      next,
+      entries: [
+        eventEntry(
+          eventId,
+          toBusEvent(TicketPriorityChanged, {
+            eventId,
+            occurredAt: at,
+            tenantId: current.tenantId,
+            ticketId: current.id,
+            from: current.priority,
+            to: cmd.priority,
+            ...(cmd.reason ? { reason: cmd.reason } : {}),
             at,
             by,
             ticketVersion: next.version,

@@ -1,5 +1,6 @@
 import {
   EventBridgeEnvelopeSchema,
+  TicketPriorityChanged,
   TicketReassigned,
   TicketRouted,
   TicketStatusChanged,
@@ -8,7 +9,7 @@ import { composeSla } from '../composition.ts';
 import { syncTicketClocks } from '../domain/sync-clocks.ts';
 
 const deps = composeSla(process.env);
-const contracts = { TicketRouted, TicketStatusChanged, TicketReassigned } as const;
+const contracts = { TicketRouted, TicketStatusChanged, TicketReassigned, TicketPriorityChanged } as const;
 
 /** EventBridge rule target: TicketRouted / TicketStatusChanged / TicketReassigned -> the ticket's SLA clocks. */
 export const handler = async (event: unknown): Promise<void> => {
