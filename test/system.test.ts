@@ -161,11 +161,14 @@ describe('a Tuesday morning in business hours', () => {
     const parsed = messages.map((m) => RoutedTicketMessageSchema.parse(m.body));
     expect(parsed.map((m) => m.ticket.id).sort()).toEqual([ids.A, ids.D].sort());
     const d = messages.find((m) => (m.body as { ticket: { id: string } }).ticket.id === ids.D)!;
-    expect(d.attributes).toEqual({
-      tenant: 'acme',
-      owner: 'partner',
-      priority: 'P2',
-      workload: 'connectivity',
+        expect(d.attributes).toEqual({ tenant: 'acme', owner: 'partner', priority: 'P2', workload: 'connectivity' });
+    // The partner's P2 dues on its 24x7 calendar: first response in 30 minutes, resolution in 8 hours.
+    const dTicket = (await ticketOf('internal', 'D')).body;
+    const dMessage = RoutedTicketMessageSchema.parse(d.body);
+    expect(dMessage.sla).toEqual({
+      calendar: 'partner',
+      responseDue: new Date(Date.parse(dTicket.receivedAt) + 30 * 60_000).toISOString(),
+      resolutionDue: new Date(Date.parse(dTicket.receivedAt) + 8 * 3_600_000).toISOString(),
     });
     const internal = await receiveAll(system.endpoints.queues.internal, 3);
     expect(internal.map((m) => RoutedTicketMessageSchema.parse(m.body).ticket.id).sort()).toEqual(

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ALWAYS_OPEN } from './calendar.ts';
+import type { DivisionOfWork } from './division-of-work.ts';
+import { dueAfter } from './sla-clock.ts';
 import {
   OwnerSchema,
   PrioritySchema,
@@ -32,6 +35,16 @@ export const RoutedTicketMessageSchema = z.object({
     afterHours: z.boolean(),
   }),
   decision: RoutingDecisionSchema,
+  /**
+   * SLA due instants as of this message, on the receiving side's calendar (the SLA service keeps
+   * them current afterwards: pauses and priority changes move them; GET the ticket for the latest).
+   */
+  sla: z.object({
+    calendar: z.enum(['partner', 'internal']),
+    /** First response (a routed ticket) or acceptance (a handoff) is due by this instant. */
+    responseDue: z.iso.datetime(),
+    resolutionDue: z.iso.datetime(),
+  }),
   /** Present when the ticket came to this queue by a handoff from the other side. */
   handoff: z.object({ from: OwnerSchema, reason: z.string(), at: z.iso.datetime() }).optional(),
   links: z.object({ self: z.string(), status: z.string() }),
@@ -43,6 +56,7 @@ export const MAX_BODY_CHARS = 64 * 1024;
 /** The message for the queue of the ticket's current owner. */
 export function queueMessage(
   t: Ticket,
+  dow: DivisionOfWork,
   handoff?: { from: Ticket['owner']; reason: string; at: string },
 ): { body: string; attributes: Record<string, string> } {
   const message: RoutedTicketMessage = RoutedTicketMessageSchema.parse({
@@ -64,6 +78,7 @@ export function queueMessage(
       afterHours: t.afterHours,
     },
     decision: t.routing,
+    sla: slaDues(t, dow, handoff?.at),
     ...(handoff ? { handoff } : {}),
     links: {
       self: `/v1/tenants/${t.tenantId}/tickets/${t.id}`,
@@ -79,4 +94,24 @@ export function queueMessage(
       workload: t.workload ?? 'none',
     },
   };
+}
+
+/**
+ * The dues a queue message announces: from receipt for a routed ticket, from the handoff for a
+ * handed-over one (acceptance within the policy's handoff target, else the side's first response).
+ */
+export function slaDues(t: Ticket, dow: DivisionOfWork, handoffAt?: string) {
+  const side = t.owner === 'internal' ? 'internal' : 'partner';
+  const cal = side === 'internal' ? dow.internalCalendar : (dow.partnerCoverage.calendar ?? ALWAYS_OPEN);
+  const targets = dow.slaTargets[side][t.priority ?? 'P3'];
+  const start = new Date(handoffAt ?? t.receivedAt);
+  const response =
+    handoffAt && dow.slaPolicy?.handoffAcceptanceMinutes
+      ? dow.slaPolicy.handoffAcceptanceMinutes
+      : targets.firstResponseMinutes;
+  return {
+    calendar: side,
+    responseDue: dueAfter(cal, start, response).toISOString(),
+    resolutionDue: dueAfter(cal, start, targets.resolutionMinutes).toISOString(),
+  } as const;
 }

@@ -1,7 +1,8 @@
 import type { Principal } from '@psa/common/auth';
-import { ConflictError, ForbiddenError, ValidationError } from '@psa/common/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@psa/common/errors';
 import { TicketPriorityChanged, TicketReassigned, toBusEvent } from '@psa/common/events';
 import { eventEntry, queueEntry } from '@psa/common/outbox';
+import type { TenantStore } from '@psa/common/ports';
 import { queueMessage } from '@psa/common/queue-message';
 import { isOpenStatus, type Owner, type Priority, type Ticket } from '@psa/common/ticket';
 import { assertCanRead } from './access.ts';
@@ -20,11 +21,13 @@ export async function reassignTicket(
     to: Exclude<Owner, 'triage'>;
     reason: string;
   },
-  deps: ChangeStatusDeps,
+  deps: ChangeStatusDeps & { tenants: TenantStore },
 ): Promise<Ticket> {
   if (!cmd.reason.trim()) {
     throw new ValidationError('a handoff needs a reason', [{ path: 'body.reason', message: 'required' }]);
   }
+  const dow = await deps.tenants.getDivisionOfWork(cmd.tenantId);
+  if (!dow) throw new NotFoundError(`tenant ${cmd.tenantId} not found`);
   return writeWithRetry(cmd.tenantId, cmd.ticketId, deps, (stored) => {
     const current = assertCanRead(cmd.principal, cmd.tenantId, stored);
     const from = current.owner;
@@ -49,7 +52,11 @@ export async function reassignTicket(
     return {
       next,
       entries: [
-        queueEntry(`${eventId}:queued`, cmd.to, queueMessage(next, { from, reason: handoff.reason, at })),
+        queueEntry(
+          `${eventId}:queued`,
+          cmd.to,
+          queueMessage(next, dow, { from, reason: handoff.reason, at }),
+        ),
         eventEntry(
           eventId,
           toBusEvent(TicketReassigned, {

@@ -61,7 +61,7 @@ export async function routeTicket(
       version: ticket.version + 1,
     };
     const entries = [
-      queueEntry(`${ticket.id}:queued`, outcome.owner, queueMessage(routed)),
+      queueEntry(`${ticket.id}:queued`, outcome.owner, queueMessage(routed, dow)),
       eventEntry(
         `${ticket.id}:routed`,
         toBusEvent(TicketRouted, {
