@@ -161,7 +161,12 @@ describe('a Tuesday morning in business hours', () => {
     const parsed = messages.map((m) => RoutedTicketMessageSchema.parse(m.body));
     expect(parsed.map((m) => m.ticket.id).sort()).toEqual([ids.A, ids.D].sort());
     const d = messages.find((m) => (m.body as { ticket: { id: string } }).ticket.id === ids.D)!;
-        expect(d.attributes).toEqual({ tenant: 'acme', owner: 'partner', priority: 'P2', workload: 'connectivity' });
+    expect(d.attributes).toEqual({
+      tenant: 'acme',
+      owner: 'partner',
+      priority: 'P2',
+      workload: 'connectivity',
+    });
     // The partner's P2 dues on its 24x7 calendar: first response in 30 minutes, resolution in 8 hours.
     const dTicket = (await ticketOf('internal', 'D')).body;
     const dMessage = RoutedTicketMessageSchema.parse(d.body);
