@@ -49,17 +49,17 @@ describe('the real-world mail corpus through email intake', () => {
     if (!outcome) throw new Error('no outcome');
     if (outcome.outcome === 'quarantined') {
       expect(outcome.reason.length).toBeGreaterThan(0);
-      expect(!parsed.ok || quarantineReason(parsed.mail) !== null || !parsed.mail.from?.address).toBe(true);
+      // Unusable mail, or a bounce/auto-reply that matches no ticket (kept and flagged, never a ticket).
+      expect(
+        !parsed.ok ||
+          quarantineReason(parsed.mail) !== null ||
+          ['bounce', 'auto-reply', 'own'].includes(classifyMail(parsed.mail, ['support@acme.example']).kind),
+      ).toBe(true);
       const listed = await intake.deps.mail.listQuarantine('acme', 100);
       expect(listed.items.some((q) => q.rawKey === rawKey && q.reason === outcome.reason)).toBe(true);
       return;
     }
     if (!parsed.ok) throw new Error(`parsed badly but not quarantined: ${parsed.reason}`);
-    const verdict = classifyMail(parsed.mail, ['support@acme.example']);
-    if (outcome.outcome === 'ignored') {
-      expect(['bounce', 'auto-reply', 'own']).toContain(verdict.kind);
-      return;
-    }
     expect(['created', 'threaded', 'folded', 'noted', 'duplicate']).toContain(outcome.outcome);
     if (outcome.outcome !== 'created') return;
     const ticket = await intake.deps.tickets.get('acme', outcome.ticketId);

@@ -1,6 +1,7 @@
 import { benchClassifier } from './classifier.ts';
 import { benchCalendar, benchRouting } from './domain.ts';
 import { benchEmail } from './email.ts';
+import { startBenchStack } from './local.ts';
 import { benchSimulate } from './simulate.ts';
 import { benchSla } from './sla.ts';
 import { benchSystem } from './system.ts';
@@ -11,7 +12,12 @@ benchRouting();
 benchCalendar();
 benchClassifier();
 await benchSimulate();
-await benchSystem();
-await benchEmail();
+const local = await startBenchStack();
+try {
+  await benchSystem(local);
+  await benchEmail(local);
+} finally {
+  await local.stop();
+}
 await benchSla();
 process.exit(0);

@@ -1,24 +1,20 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signToken } from '@psa/common/auth';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../cli/token.ts';
-import { startLocalStack } from '../stack.ts';
+import type { LocalStack } from '../stack.ts';
 import { percentile, report } from './stats.ts';
 
 /**
  * End to end on the local runtime: tickets submitted over HTTP until each is routed (decision
  * stored, queue message sent, TicketRouted projected). Measures accept latency and throughput.
  */
-export async function benchSystem(tickets = 300, concurrency = 8): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'psa-bench-'));
-  const stack = await startLocalStack({
-    PSA_HTTP_PORT: 0,
-    PSA_SMTP_PORT: 0,
-    PSA_DATA_DIR: dataDir,
-    PSA_LOG_LEVEL: 'SILENT',
-  });
-  try {
+export async function benchSystem(
+  { stack, dataDir }: { stack: LocalStack; dataDir: string },
+  tickets = 300,
+  concurrency = 8,
+): Promise<void> {
+  {
     const secret = new Uint8Array(await readFile(join(dataDir, 'auth.key')));
     const token = await signToken(
       secret,
@@ -71,8 +67,5 @@ export async function benchSystem(tickets = 300, concurrency = 8): Promise<void>
         .filter(([, n]) => (n as number) > 0),
     );
     report('DynamoDB calls per ticket', perTicket as Record<string, number>);
-  } finally {
-    await stack.stop();
-    await rm(dataDir, { recursive: true, force: true });
   }
 }

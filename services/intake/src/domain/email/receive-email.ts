@@ -40,8 +40,7 @@ export type EmailOutcome =
   | { tenantId: string; outcome: 'created'; ticketId: string; acknowledged: boolean }
   | { tenantId: string; outcome: 'threaded' | 'folded' | 'noted'; ticketId: string }
   | { tenantId: string; outcome: 'duplicate'; previous: string | null }
-  | { tenantId: string; outcome: 'quarantined'; reason: string }
-  | { tenantId: string; outcome: 'ignored'; reason: string };
+  | { tenantId: string; outcome: 'quarantined'; reason: string };
 
 /** `support+billing@acme.example` is `support@acme.example`. */
 export function baseAddress(address: string): string {
@@ -158,11 +157,18 @@ async function decide(
   if (verdicts?.virus === 'FAIL') return quarantine('the receiving mail server found a virus in it', mail);
 
   const verdict = classifyMail(mail, dow.supportAddresses);
-  if (verdict.kind === 'own') return { tenantId, outcome: 'ignored', reason: 'sent by this system' };
+  // Kept and flagged, never a ticket and never answered: that is how a mail loop ends.
+  if (verdict.kind === 'own')
+    return quarantine('sent from this system’s own support address (mail loop guard)', mail);
 
   const threadTicket = await findThread(mail, verdict.originalMessageId ?? null, dow, deps);
   if (verdict.kind === 'bounce' || verdict.kind === 'auto-reply') {
-    if (!threadTicket) return { tenantId, outcome: 'ignored', reason: `${verdict.kind} matching no ticket` };
+    if (!threadTicket) {
+      return quarantine(
+        `${verdict.kind} that matches no ticket (${verdict.reasons[0] ?? verdict.kind}); never opens one`,
+        mail,
+      );
+    }
     await addMessage(threadTicket, mail, raw, rawKey, hash, verdict.kind, deps, verdict.reasons);
     return { tenantId, outcome: 'noted', ticketId: threadTicket.id };
   }
