@@ -162,4 +162,29 @@ describe('handoffs between partner and internal IT', () => {
       ).status,
     ).toBe(403);
   });
+
+  it('routes overflow to the partner once the internal backlog passes the limit, even for tickets submitted back to back', async () => {
+    const it_ = api(system.endpoints.http, internal);
+    const ids: string[] = [];
+    for (let i = 0; i < 27; i++) {
+      const res = await it_.post('/v1/tenants/acme/tickets', {
+        subject: `Laptop screen cracked (${i})`,
+        body: 'My laptop screen is broken and I need a replacement laptop.',
+        requester: { email: `user${i}@acme.example` },
+      });
+      ids.push(res.body.id);
+    }
+    const owners = await eventually(
+      () => Promise.all(ids.map(async (id) => (await it_.get(`/v1/tenants/acme/tickets/${id}`)).body)),
+      (tickets) => tickets.every((t) => t.owner !== null),
+    );
+    expect(
+      owners.slice(0, 26).every((t) => t.owner === 'internal' && t.routing.rule === 'workload-owner'),
+    ).toBe(true);
+    expect([owners[26].owner, owners[26].routing.rule, owners[26].routing.flags.overflow]).toEqual([
+      'partner',
+      'overflow',
+      true,
+    ]);
+  });
 });

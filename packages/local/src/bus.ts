@@ -29,6 +29,7 @@ export class LocalEventBus {
   private readonly retryDelaysMs: number[];
   private readonly log: (msg: string, extra?: unknown) => void;
   private inFlight = 0;
+  private readonly lanes = new Map<string, Promise<void>>();
   private waiters: (() => void)[] = [];
   private server: Server | undefined;
   readonly published: { 'detail-type': string; source: string; detail: unknown; time: string }[] = [];
@@ -112,12 +113,17 @@ export class LocalEventBus {
     for (const { sub, matches } of this.subscriptions) {
       if (!matches(envelope)) continue;
       this.inFlight++;
-      setImmediate(() => {
-        this.deliver(sub, envelope).finally(() => {
+      // One delivery at a time per target, in publish order: the local runtime behaves the same on
+      // every run (the router sees every earlier ticket's decision, as an operator expects),
+      // which AWS does not promise but which every consumer here tolerates either way.
+      const previous = this.lanes.get(sub.id) ?? Promise.resolve();
+      const next = previous
+        .then(() => this.deliver(sub, envelope))
+        .finally(() => {
           this.inFlight--;
           if (this.inFlight === 0) for (const w of this.waiters.splice(0)) w();
         });
-      });
+      this.lanes.set(sub.id, next);
     }
   }
 
