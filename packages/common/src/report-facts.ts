@@ -36,6 +36,13 @@ export const TicketFactSchema = z.object({
 });
 export type TicketFact = z.infer<typeof TicketFactSchema>;
 
+/** The open backlog at a moment: at a month's close it is that month's end and the next one's start. */
+export interface BacklogSnapshot {
+  takenAt: string;
+  open: { partner: number; internal: number; triage: number };
+  oldestInternal: { id: string; key: string; receivedAt: string } | null;
+}
+
 export interface ReportStore {
   /** Upsert unless a fact with a higher factVersion is stored. Returns whether it wrote. */
   putFact(fact: TicketFact): Promise<boolean>;
@@ -45,4 +52,9 @@ export interface ReportStore {
    * once. Returns false if it already was.
    */
   recordRelief(tenantId: string, month: string, outbox: import('./ports.ts').OutboxEntry[]): Promise<boolean>;
+  /** Whether a month's relief report was already published. */
+  hasRelief(tenantId: string, month: string): Promise<boolean>;
+  /** Keep the open backlog as a month closed; the first snapshot of a month stands. */
+  saveBacklogSnapshot(tenantId: string, month: string, snapshot: BacklogSnapshot): Promise<void>;
+  getBacklogSnapshot(tenantId: string, month: string): Promise<BacklogSnapshot | null>;
 }

@@ -255,6 +255,36 @@ describe('publishing the monthly relief report', () => {
     expect(reliefEvents()).toHaveLength(2);
   });
 
+  it('keeps the internal backlog as each month closes: its end, the next one’s start, and the trend', async () => {
+    // Two internal tickets open through November, one more from December.
+    for (const receivedAt of ['2026-11-03T15:00:00.000Z', '2026-11-20T15:00:00.000Z']) {
+      await r.deps.tickets.create(routedTicket({ receivedAt, owner: 'internal' }), []);
+    }
+    r.clock.set('2026-12-01T05:30:00.000Z');
+    await publishMonthlyRelief(r.deps);
+    await r.deps.tickets.create(
+      routedTicket({ receivedAt: '2026-12-02T15:00:00.000Z', owner: 'internal' }),
+      [],
+    );
+
+    const principal = { sub: 'coo', tenant: 'acme', role: 'leadership' as const };
+    const november = await getMonthly('relief', { tenantId: 'acme', principal, month: '2026-11' }, r.deps);
+    expect('internalBacklog' in november && november.internalBacklog).toMatchObject({
+      atStart: null,
+      atEnd: 2,
+      endAsOf: '2026-12-01T05:30:00.000Z',
+      trend: null,
+      oldestOpen: { receivedAt: '2026-11-03T15:00:00.000Z' },
+    });
+    r.clock.set('2026-12-10T15:00:00.000Z');
+    const december = await getMonthly('relief', { tenantId: 'acme', principal, month: '2026-12' }, r.deps);
+    expect('internalBacklog' in december && december.internalBacklog).toMatchObject({
+      atStart: 2,
+      atEnd: 3,
+      trend: 1,
+    });
+  });
+
   it("publishes each tenant's previous month by that tenant's own time zone", async () => {
     const london = defaultDivisionOfWork('london', 'London Ltd');
     london.timeZone = 'Europe/London';

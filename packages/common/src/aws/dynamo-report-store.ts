@@ -1,6 +1,11 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxEntry } from '../ports.ts';
-import { type ReportStore, type TicketFact, TicketFactSchema } from '../report-facts.ts';
+import {
+  type BacklogSnapshot,
+  type ReportStore,
+  type TicketFact,
+  TicketFactSchema,
+} from '../report-facts.ts';
 import { keys } from '../table.ts';
 import { isConditionFailure, outboxItemAttributes } from './dynamo-outbox.ts';
 import { queryAll } from './query-all.ts';
@@ -62,5 +67,40 @@ export class DynamoReportStore implements ReportStore {
       if (isConditionFailure(err)) return false;
       throw err;
     }
+  }
+
+  async hasRelief(tenantId: string, month: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.tenant(tenantId), sk: `RELIEF#${month}` },
+        ProjectionExpression: 'pk',
+      }),
+    );
+    return Boolean(out.Item);
+  }
+
+  async saveBacklogSnapshot(tenantId: string, month: string, snapshot: BacklogSnapshot): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: keys.tenant(tenantId), sk: `BACKLOG#${month}`, snapshot },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  async getBacklogSnapshot(tenantId: string, month: string): Promise<BacklogSnapshot | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.tenant(tenantId), sk: `BACKLOG#${month}` },
+      }),
+    );
+    return (out.Item?.snapshot as BacklogSnapshot | undefined) ?? null;
   }
 }

@@ -6,7 +6,7 @@ import { MonthlyReliefReport, toBusEvent } from '@psa/common/events';
 import { monthOf, previousMonth } from '@psa/common/month';
 import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/common/outbox';
 import type { TenantStore, TicketStore } from '@psa/common/ports';
-import type { ReportStore } from '@psa/common/report-facts';
+import type { BacklogSnapshot, ReportStore } from '@psa/common/report-facts';
 import { keys } from '@psa/common/table';
 import { afterHoursReport, backlogReport, monthOverMonth, reliefReport } from './reports.ts';
 
@@ -57,7 +57,39 @@ async function reliefWithTrend(
   const current = reliefReport(month, timeZone, facts);
   const before = previousMonth(month);
   const previous = reliefReport(before, timeZone, await deps.reports.listFacts(tenantId, before));
-  return { ...current, monthOverMonth: monthOverMonth(current, previous) };
+  // Start: the snapshot taken as the previous month closed. End: this month's own snapshot, or,
+  // for the month still running, the backlog now.
+  const start = await deps.reports.getBacklogSnapshot(tenantId, before);
+  const end =
+    (await deps.reports.getBacklogSnapshot(tenantId, month)) ??
+    (monthOf(deps.clock.now(), timeZone) === month ? await backlogSnapshot(tenantId, deps) : null);
+  return {
+    ...current,
+    internalBacklog: {
+      atStart: start?.open.internal ?? null,
+      atEnd: end?.open.internal ?? null,
+      endAsOf: end?.takenAt ?? null,
+      trend: start && end ? end.open.internal - start.open.internal : null,
+      oldestOpen: end?.oldestInternal ?? null,
+    },
+    monthOverMonth: monthOverMonth(current, previous),
+  };
+}
+
+/** The open backlog now, from the open-ticket index. */
+export async function backlogSnapshot(
+  tenantId: string,
+  deps: Pick<ReportDeps, 'tickets' | 'clock'>,
+): Promise<BacklogSnapshot> {
+  const [partner, internal, triage] = await Promise.all(
+    (['partner', 'internal', 'triage'] as const).map((o) => deps.tickets.listOpen(tenantId, o)),
+  );
+  const oldest = [...internal!].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))[0];
+  return {
+    takenAt: deps.clock.now().toISOString(),
+    open: { partner: partner!.length, internal: internal!.length, triage: triage!.length },
+    oldestInternal: oldest ? { id: oldest.id, key: oldest.key, receivedAt: oldest.receivedAt } : null,
+  };
 }
 
 /**
@@ -74,7 +106,17 @@ export async function publishMonthlyRelief(
     if (!dow) continue;
     const now = deps.clock.now();
     const month = previousMonth(monthOf(now, dow.timeZone));
-    const report = reliefReport(month, dow.timeZone, await deps.reports.listFacts(tenantId, month));
+    // Published already: the usual case on every hourly run but the first after a month closes.
+    if (await deps.reports.hasRelief(tenantId, month)) continue;
+    // The backlog as the month closed (within the hour): its end, and the next month's start.
+    await deps.reports.saveBacklogSnapshot(tenantId, month, await backlogSnapshot(tenantId, deps));
+    const report = await reliefWithTrend(
+      tenantId,
+      month,
+      dow.timeZone,
+      await deps.reports.listFacts(tenantId, month),
+      deps,
+    );
     const eventId = `${tenantId}:relief:${month}`;
     const entry = eventEntry(
       eventId,
