@@ -368,6 +368,33 @@ describe('monitoring alerts', () => {
       (l) => l.length === 2,
     );
   });
+
+  it('takes the priority from the alert’s own severity', async () => {
+    await send({
+      from: 'nagios@monitoring.acme.example',
+      subject: 'PROBLEM: SQL02 is DOWN',
+      text: 'Host unreachable',
+    });
+    await send({
+      from: 'zabbix@monitoring.acme.example',
+      subject: 'Warning: disk 80% full on FS01',
+      text: 'disk',
+    });
+    const nagios = await eventually(
+      () => ticketsBy('nagios@monitoring.acme.example'),
+      (l) => l[0]?.priority != null,
+    );
+    const zabbix = await eventually(
+      () => ticketsBy('zabbix@monitoring.acme.example'),
+      (l) => l[0]?.priority != null,
+    );
+    expect([nagios[0].requestedPriority, nagios[0].priority, nagios[0].workload]).toEqual([
+      'P1',
+      'P1',
+      'monitoring-alert',
+    ]);
+    expect([zabbix[0].requestedPriority, zabbix[0].priority]).toEqual(['P3', 'P3']);
+  });
 });
 
 describe('limits and quarantine', () => {

@@ -4,7 +4,7 @@ import type { Clock } from '@psa/common/clock';
 import { type DivisionOfWork, senderPatternToRegExp } from '@psa/common/division-of-work';
 import { mailEntry, type OutboxDeps } from '@psa/common/outbox';
 import type { BlobStore, MailStore, MessageStore, TenantStore, TicketStore } from '@psa/common/ports';
-import type { Attachment, Ticket, TicketMessage } from '@psa/common/ticket';
+import type { Attachment, Priority, Ticket, TicketMessage } from '@psa/common/ticket';
 import { transitionTicket } from '../change-status.ts';
 import { classifyMail, quarantineReason } from '../mail/classify.ts';
 import { type ParsedMail, parseMail } from '../mail/parse.ts';
@@ -325,7 +325,7 @@ async function foldAlert(
         return { tenantId: dow.tenantId, outcome: 'folded', ticketId: ticket.id };
       }
     }
-    const opened = await openTicket(mail, raw, rawKey, hash, dow, true, deps);
+    const opened = await openTicket(mail, raw, rawKey, hash, dow, true, deps, alertSeverity(mail.subject));
     if ('ticketId' in opened)
       await deps.mail.putAlert(dow.tenantId, alertHash, opened.ticketId, now.toISOString());
     return opened;
@@ -362,6 +362,7 @@ async function openTicket(
   dow: DivisionOfWork,
   noAutoReply: boolean,
   deps: EmailDeps,
+  requestedPriority: Priority | null = null,
 ): Promise<EmailOutcome> {
   const tenantId = dow.tenantId;
   const from = mail.from!;
@@ -387,7 +388,7 @@ async function openTicket(
       body: mail.text,
       channel: 'email',
       requester: { email: from.address.toLowerCase(), ...(from.name ? { name: from.name } : {}) },
-      requestedPriority: null,
+      requestedPriority,
       replyTo,
       outbox: (t) =>
         acknowledge
@@ -420,4 +421,16 @@ function acknowledgement(t: Ticket, dow: DivisionOfWork): string {
     '',
     `${dow.name} IT support`,
   ].join('\n');
+}
+
+/**
+ * An alert's own severity, which overrides the workload's default priority (DESIGN.md): the
+ * words monitoring tools (Nagios, Zabbix, PRTG, Veeam, firewalls) put in their subjects.
+ */
+export function alertSeverity(subject: string): Priority | null {
+  if (/\b(critical|crit|disaster|emergency|down|unreachable)\b/i.test(subject)) return 'P1';
+  if (/\b(high|major|error|failed|failure|problem)\b/i.test(subject)) return 'P2';
+  if (/\b(warning|warn|average|minor)\b/i.test(subject)) return 'P3';
+  if (/\b(info|information|notice|recovery|recovered|resolved|ok)\b/i.test(subject)) return 'P4';
+  return null;
 }
