@@ -22,7 +22,12 @@ export const TicketFactSchema = z.object({
   receivedAt: z.string(),
   firstRespondedAt: z.string().nullable(),
   resolvedAt: z.string().nullable(),
-  sla: z.object({ firstResponse: TargetOutcome.nullable(), resolution: TargetOutcome.nullable() }),
+  sla: z.object({
+    firstResponse: TargetOutcome.nullable(),
+    resolution: TargetOutcome.nullable(),
+    /** Every next-update period of the side holding the ticket: breached if any one was. */
+    nextUpdate: TargetOutcome.nullable().default(null),
+  }),
   /** Handoffs between the sides; a partner-to-internal one is an escalation (or a misroute). */
   handoffs: z
     .object({

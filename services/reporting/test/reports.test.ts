@@ -55,6 +55,7 @@ function fact(
     priority?: Priority;
     firstResponse?: Outcome;
     resolution?: Outcome;
+    nextUpdate?: Outcome;
     handoffs?: TicketFact['handoffs'];
   } = {},
 ): TicketFact {
@@ -72,7 +73,11 @@ function fact(
     receivedAt: '2026-11-10T15:00:00.000Z',
     firstRespondedAt: null,
     resolvedAt: over.resolved ? '2026-11-11T15:00:00.000Z' : null,
-    sla: { firstResponse: over.firstResponse ?? null, resolution: over.resolution ?? null },
+    sla: {
+      firstResponse: over.firstResponse ?? null,
+      resolution: over.resolution ?? null,
+      nextUpdate: over.nextUpdate ?? null,
+    },
     handoffs: over.handoffs ?? { toInternal: 0, toPartner: 0, acceptance: [] },
     factVersion: 200_000,
   };
@@ -245,20 +250,23 @@ describe('relief report', () => {
   it('breaks each owner’s SLA attainment down by priority', () => {
     const none = { measured: 0, met: 0, breached: 0, attainment: null };
     expect(report.slaAttainment.partner.byPriority).toEqual({
-      P1: { firstResponse: none, resolution: none },
+      P1: { firstResponse: none, resolution: none, nextUpdate: none },
       P2: {
         firstResponse: { measured: 1, met: 1, breached: 0, attainment: 1 },
         resolution: { measured: 1, met: 0, breached: 1, attainment: 0 },
+        nextUpdate: none,
       },
       P3: {
         firstResponse: { measured: 1, met: 1, breached: 0, attainment: 1 },
         resolution: { measured: 1, met: 1, breached: 0, attainment: 1 },
+        nextUpdate: none,
       },
-      P4: { firstResponse: none, resolution: none },
+      P4: { firstResponse: none, resolution: none, nextUpdate: none },
     });
     expect(report.slaAttainment.internal.byPriority.P1).toEqual({
       firstResponse: { measured: 1, met: 0, breached: 1, attainment: 0 },
       resolution: none,
+      nextUpdate: none,
     });
     expect(report.slaAttainment.internal.byPriority.P3.firstResponse).toEqual({
       measured: 2,
@@ -329,5 +337,23 @@ describe('handoffs and the trend in the relief report', () => {
       internalHoursFreed: 0.5,
       escalationsToInternal: 0,
     });
+  });
+});
+
+describe('next-update attainment', () => {
+  it('counts a side’s next-update record: breached if any period was, met once resolved clean', () => {
+    const r = reliefReport('2026-11', 'UTC', [
+      fact('1', 'partner', { nextUpdate: MET, priority: 'P2' }),
+      fact('2', 'partner', { nextUpdate: BREACHED, priority: 'P2' }),
+      fact('3', 'partner', { nextUpdate: RUNNING, priority: 'P2' }),
+      fact('4', 'partner'),
+    ]);
+    expect(r.slaAttainment.partner?.nextUpdate).toEqual({
+      measured: 2,
+      met: 1,
+      breached: 1,
+      attainment: 0.5,
+    });
+    expect(r.slaAttainment.partner?.byPriority.P2.nextUpdate.measured).toBe(2);
   });
 });

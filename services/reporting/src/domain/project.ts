@@ -33,6 +33,7 @@ export function reportedClocks(ticket: Ticket, clocks: SlaClockRecord[]) {
   return {
     response: handoffs.at(-1) ?? mine.find((c) => c.target === 'firstResponse'),
     resolution: mine.find((c) => c.target === 'resolution'),
+    nextUpdate: mine.find((c) => c.target === 'nextUpdate'),
   };
 }
 
@@ -59,6 +60,13 @@ export function toFact(ticket: Ticket, clocks: SlaClockRecord[], dow: DivisionOf
     sla: {
       firstResponse: outcome(reported.response),
       resolution: outcome(reported.resolution),
+      // Updates are owed until the ticket is resolved: only then is a clean record "met".
+      nextUpdate: reported.nextUpdate
+        ? {
+            met: outcome(reported.nextUpdate)!.breached ? false : ticket.resolvedAt ? true : null,
+            breached: outcome(reported.nextUpdate)!.breached,
+          }
+        : null,
     },
     handoffs: {
       toInternal: ticket.handoffs.filter((h) => h.to === 'internal').length,

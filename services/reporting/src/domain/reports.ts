@@ -81,9 +81,9 @@ export function afterHoursReport(month: string, timeZone: string, facts: TicketF
   };
 }
 
-function attainment(facts: TicketFact[], target: 'firstResponse' | 'resolution') {
+function attainment(facts: TicketFact[], target: 'firstResponse' | 'resolution' | 'nextUpdate') {
   const measured = facts.filter((f) => {
-    const o = f.sla[target];
+    const o = f.sla[target] ?? null;
     return o && (o.breached || o.met !== null);
   });
   const met = measured.filter((f) => f.sla[target]?.met === true && !f.sla[target]?.breached).length;
@@ -108,6 +108,7 @@ export function reliefReport(month: string, timeZone: string, facts: TicketFact[
   const targets = (some: TicketFact[]) => ({
     firstResponse: attainment(some, 'firstResponse'),
     resolution: attainment(some, 'resolution'),
+    nextUpdate: attainment(some, 'nextUpdate'),
   });
   // By owner (the side holding the ticket; see project.ts for which clocks a fact reports), and
   // within each owner by priority.
