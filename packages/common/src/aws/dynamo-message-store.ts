@@ -1,9 +1,9 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { MessageStore } from '../ports.ts';
 import { keys, TABLE_INDEXES } from '../table.ts';
 import { type TicketMessage, TicketMessageSchema } from '../ticket.ts';
 import { isConditionFailure } from './dynamo-outbox.ts';
-import { queryAll } from './query-all.ts';
+import { lookupFirst, queryAll } from './query-all.ts';
 
 const FIELDS = Object.keys(TicketMessageSchema.shape);
 
@@ -54,17 +54,7 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async ticketForMessageId(tenantId: string, messageId: string): Promise<string | null> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: TABLE_INDEXES.lookup.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_INDEXES.lookup.pk },
-        ExpressionAttributeValues: { ':pk': keys.messageIdLookup(tenantId, messageId) },
-        Limit: 1,
-      }),
-    );
-    const item = out.Items?.[0];
+    const item = await lookupFirst(this.doc, this.tableName, keys.messageIdLookup(tenantId, messageId));
     return item ? String(item.ticketId) : null;
   }
 

@@ -11,7 +11,7 @@ import type { OutboxEntry, TicketListQuery, TicketPage, TicketStore } from '../p
 import { keys, TABLE_INDEXES } from '../table.ts';
 import { isOpenStatus, type Owner, type Ticket, TicketSchema } from '../ticket.ts';
 import { isConditionFailure, outboxItemAttributes, outboxUpdateParts } from './dynamo-outbox.ts';
-import { queryAll } from './query-all.ts';
+import { lookupFirst, queryAll } from './query-all.ts';
 
 const TICKET_FIELDS = Object.keys(TicketSchema.shape) as (keyof Ticket)[];
 
@@ -224,17 +224,7 @@ export class DynamoTicketStore implements TicketStore {
 
   /** The ticket with this number (threading by the `[ACME-1042]` token in a subject). */
   async getByNumber(tenantId: string, number: number): Promise<Ticket | null> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: TABLE_INDEXES.lookup.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_INDEXES.lookup.pk },
-        ExpressionAttributeValues: { ':pk': keys.ticketNumberLookup(tenantId, number) },
-        Limit: 1,
-      }),
-    );
-    const item = out.Items?.[0];
+    const item = await lookupFirst(this.doc, this.tableName, keys.ticketNumberLookup(tenantId, number));
     return item ? this.get(tenantId, item.id as string) : null;
   }
 

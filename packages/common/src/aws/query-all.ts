@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TABLE_INDEXES } from '../table.ts';
 
 /**
  * Every item a query matches, following DynamoDB's pagination (a Query returns at most 1 MB a
@@ -16,4 +17,23 @@ export async function queryAll(
     start = page.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/** The first item under `pk` in the sparse `lookup` index (ticket numbers, Message-IDs). */
+export async function lookupFirst(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+): Promise<Record<string, unknown> | null> {
+  const out = await doc.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: TABLE_INDEXES.lookup.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_INDEXES.lookup.pk },
+      ExpressionAttributeValues: { ':pk': pk },
+      Limit: 1,
+    }),
+  );
+  return out.Items?.[0] ?? null;
 }
