@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { main as token } from '@psa/local/cli/token';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
   eventually,
+  mintToken,
   newDataDir,
   type RunningSystem,
   removeDataDir,
@@ -22,11 +22,7 @@ let internal: string;
 let partner: string;
 let smtp: ReturnType<typeof nodemailer.createTransport>;
 
-async function mint(args: string[]) {
-  let printed = '';
-  await token([...args, '--data-dir', dataDir], (l) => (printed = l));
-  return printed;
-}
+const mint = (args: string[]) => mintToken(dataDir, args);
 
 const it_ = () => api(system.endpoints.http, internal);
 

@@ -1,10 +1,10 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { RoutedTicketMessageSchema } from '@psa/common/queue-message';
-import { main as token } from '@psa/local/cli/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
   eventually,
+  mintToken,
   newDataDir,
   type RunningSystem,
   removeDataDir,
@@ -17,11 +17,7 @@ let system: RunningSystem;
 let internal: string;
 let partner: string;
 
-async function mint(args: string[]) {
-  let printed = '';
-  await token([...args, '--data-dir', dataDir], (l) => (printed = l));
-  return printed;
-}
+const mint = (args: string[]) => mintToken(dataDir, args);
 
 async function drain(queueUrl: string, want: number) {
   const sqs = new SQSClient({

@@ -1,10 +1,10 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { RoutedTicketMessageSchema } from '@psa/common/queue-message';
-import { main as token } from '@psa/local/cli/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
   eventually,
+  mintToken,
   newDataDir,
   type RunningSystem,
   removeDataDir,
@@ -25,9 +25,7 @@ const tokens: Record<string, string> = {};
 const ids: Record<string, string> = {};
 
 async function mint(name: string, args: string[]) {
-  let printed = '';
-  expect(await token([...args, '--data-dir', dataDir], (l) => (printed = l))).toBe(0);
-  tokens[name] = printed;
+  tokens[name] = await mintToken(dataDir, args);
 }
 
 const as = (who: string) => api(system.endpoints.http, tokens[who]);

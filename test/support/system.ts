@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { main as tokenCli } from '@psa/local/cli/token';
 import { type Endpoints, readEndpoints } from '@psa/local/endpoints';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -100,4 +101,14 @@ export function api(base: string, token?: string) {
     post: (path: string, body: unknown, headers?: Record<string, string>) =>
       call('POST', path, body, headers),
   };
+}
+
+/** A local bearer token, exactly as `npm run -s psa -- token ...` prints it. */
+export async function mintToken(dataDir: string, args: string[]): Promise<string> {
+  let printed = '';
+  const code = await tokenCli([...args, '--data-dir', dataDir], (l) => {
+    printed = l;
+  });
+  if (code !== 0) throw new Error(`psa token ${args.join(' ')} exited ${code}`);
+  return printed;
 }
