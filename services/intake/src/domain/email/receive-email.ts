@@ -1,16 +1,23 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '@psa/common/clock';
-import { type DivisionOfWork, senderPatternToRegExp } from '@psa/common/division-of-work';
+import type { DivisionOfWork } from '@psa/common/division-of-work';
 import { mailEntry, type OutboxDeps } from '@psa/common/outbox';
 import type { BlobStore, MailStore, MessageStore, TenantStore, TicketStore } from '@psa/common/ports';
-import type { Attachment, Priority, Ticket, TicketMessage } from '@psa/common/ticket';
-import { transitionTicket } from '../change-status.ts';
+import {
+  type Attachment,
+  isOpenStatus,
+  type Priority,
+  type Ticket,
+  type TicketMessage,
+} from '@psa/common/ticket';
+import { transitionTicket, writeWithRetry } from '../change-status.ts';
 import { classifyMail, quarantineReason } from '../mail/classify.ts';
 import { type ParsedMail, parseMail } from '../mail/parse.ts';
 import { trimQuotedReply } from '../mail/quote.ts';
 import { findTicketToken } from '../mail/tokens.ts';
 import { createTicket } from '../submit-ticket.ts';
+import { alertSeverity, matchAlert } from './alerts.ts';
 
 export interface EmailDeps extends OutboxDeps {
   tickets: TicketStore;
@@ -307,51 +314,39 @@ async function foldAlert(
   dow: DivisionOfWork,
   deps: EmailDeps,
 ): Promise<EmailOutcome | null> {
-  const sender = mail.from!.address.toLowerCase();
-  for (const rule of dow.emailIntake.alertRules) {
-    if (!rule.senders.some((p) => senderPatternToRegExp(p).test(sender))) continue;
-    const m = new RegExp(rule.subjectPattern, 'i').exec(mail.subject.trim());
-    if (!m) continue;
-    const key = (m[1] ?? m[0]).toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
-    const alertHash = sha(`${rule.id}|${sender}|${key}`);
-    const now = deps.clock.now();
-    const previous = await deps.mail.getAlert(dow.tenantId, alertHash);
-    if (previous && now.getTime() - Date.parse(previous.lastAt) <= rule.windowMinutes * 60_000) {
-      const ticket = await deps.tickets.get(dow.tenantId, previous.ticketId);
-      if (ticket && ticket.status !== 'resolved' && ticket.status !== 'closed') {
-        await addMessage(ticket, mail, raw, rawKey, hash, 'alert-repeat', deps, []);
-        await bumpOccurrences(ticket, deps);
-        await deps.mail.putAlert(dow.tenantId, alertHash, ticket.id, now.toISOString());
-        return { tenantId: dow.tenantId, outcome: 'folded', ticketId: ticket.id };
-      }
+  const alert = matchAlert(mail.from!.address, mail.subject, dow);
+  if (!alert) return null;
+  const now = deps.clock.now();
+  const previous = await deps.mail.getAlert(dow.tenantId, alert.key);
+  if (previous && now.getTime() - Date.parse(previous.lastAt) <= alert.rule.windowMinutes * 60_000) {
+    const ticket = await deps.tickets.get(dow.tenantId, previous.ticketId);
+    if (ticket && isOpenStatus(ticket.status)) {
+      await addMessage(ticket, mail, raw, rawKey, hash, 'alert-repeat', deps, []);
+      await bumpOccurrences(ticket, deps);
+      await deps.mail.putAlert(dow.tenantId, alert.key, ticket.id, now.toISOString());
+      return { tenantId: dow.tenantId, outcome: 'folded', ticketId: ticket.id };
     }
-    const opened = await openTicket(mail, raw, rawKey, hash, dow, true, deps, alertSeverity(mail.subject));
-    if ('ticketId' in opened)
-      await deps.mail.putAlert(dow.tenantId, alertHash, opened.ticketId, now.toISOString());
-    return opened;
   }
-  return null;
+  const opened = await openTicket(mail, raw, rawKey, hash, dow, true, deps, alertSeverity(mail.subject));
+  if ('ticketId' in opened)
+    await deps.mail.putAlert(dow.tenantId, alert.key, opened.ticketId, now.toISOString());
+  return opened;
 }
 
+/** One more occurrence of the alert, with the same optimistic retry as every ticket write. */
 async function bumpOccurrences(ticket: Ticket, deps: EmailDeps): Promise<void> {
-  for (let attempt = 1; attempt <= 5; attempt++) {
-    const current = await deps.tickets.get(ticket.tenantId, ticket.id);
-    if (!current) return;
-    try {
-      await deps.tickets.update(
-        {
-          ...current,
-          occurrences: current.occurrences + 1,
-          updatedAt: deps.clock.now().toISOString(),
-          version: current.version + 1,
-        },
-        [],
-      );
-      return;
-    } catch (err) {
-      if ((err as Error).name !== 'StaleWriteError' || attempt === 5) throw err;
-    }
-  }
+  await writeWithRetry(ticket.tenantId, ticket.id, deps, (current) => {
+    if (!current) throw new Error(`ticket ${ticket.id} vanished`);
+    return {
+      next: {
+        ...current,
+        occurrences: current.occurrences + 1,
+        updatedAt: deps.clock.now().toISOString(),
+        version: current.version + 1,
+      },
+      entries: [],
+    };
+  });
 }
 
 async function openTicket(
@@ -421,16 +416,4 @@ function acknowledgement(t: Ticket, dow: DivisionOfWork): string {
     '',
     `${dow.name} IT support`,
   ].join('\n');
-}
-
-/**
- * An alert's own severity, which overrides the workload's default priority (DESIGN.md): the
- * words monitoring tools (Nagios, Zabbix, PRTG, Veeam, firewalls) put in their subjects.
- */
-export function alertSeverity(subject: string): Priority | null {
-  if (/\b(critical|crit|disaster|emergency|down|unreachable)\b/i.test(subject)) return 'P1';
-  if (/\b(high|major|error|failed|failure|problem)\b/i.test(subject)) return 'P2';
-  if (/\b(warning|warn|average|minor)\b/i.test(subject)) return 'P3';
-  if (/\b(info|information|notice|recovery|recovered|resolved|ok)\b/i.test(subject)) return 'P4';
-  return null;
 }
