@@ -12,3 +12,8 @@ export const LocalConfigSchema = z.object({
   PSA_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
+
+/** The data folder a CLI command uses when `--data-dir` is not given (`PSA_DATA_DIR`, as `npm start`). */
+export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
+  return LocalConfigSchema.pick({ PSA_DATA_DIR: true }).parse(env).PSA_DATA_DIR;
+}

@@ -1,4 +1,7 @@
-import { CoreConfig, QueueConfig } from '@psa/common/runtime';
+import { AuthConfig, CoreConfig, QueueConfig } from '@psa/common/runtime';
 
 /** The router's configuration, parsed once at cold start. */
 export const RouterConfig = CoreConfig.extend(QueueConfig.shape);
+
+/** The router's HTTP API (division of work, simulation, history import). */
+export const RouterApiConfig = CoreConfig.extend(AuthConfig.shape);

@@ -5,6 +5,7 @@ import { DynamoModelStore } from '@psa/common/aws/dynamo-model-store';
 import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
 import { PsaError } from '@psa/common/errors';
 import { importHistory } from '@psa/router/domain/learned';
+import { defaultDataDir } from '../config.ts';
 import { readEndpoints } from '../endpoints.ts';
 
 /**
@@ -23,7 +24,7 @@ export async function main(
       tenant: { type: 'string' },
       file: { type: 'string' },
       map: { type: 'string' },
-      'data-dir': { type: 'string', default: process.env.PSA_DATA_DIR ?? '.psa-data' },
+      'data-dir': { type: 'string', default: defaultDataDir() },
     },
   });
   if (!values.tenant || !values.file) {

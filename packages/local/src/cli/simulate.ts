@@ -9,6 +9,7 @@ import { PsaError, ValidationError } from '@psa/common/errors';
 import { parseDocumentText } from '@psa/router/domain/dow-api';
 import { DEFAULT_LOOKBACK_DAYS } from '@psa/router/domain/replay';
 import { MONTH_RE, simulateProposal } from '@psa/router/domain/simulate';
+import { defaultDataDir } from '../config.ts';
 import { readEndpoints } from '../endpoints.ts';
 
 const USAGE =
@@ -34,7 +35,7 @@ export async function main(
         tenant: { type: 'string' },
         month: { type: 'string' },
         proposal: { type: 'string' },
-        'data-dir': { type: 'string', default: process.env.PSA_DATA_DIR ?? '.psa-data' },
+        'data-dir': { type: 'string', default: defaultDataDir() },
         backlog: { type: 'string', default: 'actual' },
         'max-changes': { type: 'string' },
         'lookback-days': { type: 'string', default: String(DEFAULT_LOOKBACK_DAYS) },

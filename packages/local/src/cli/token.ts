@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { RoleSchema, signToken } from '@psa/common/auth';
+import { defaultDataDir } from '../config.ts';
 import { authKeyFile } from '../endpoints.ts';
 
 export const LOCAL_ISSUER = 'psa-local';
@@ -19,7 +20,7 @@ export async function main(
       email: { type: 'string' },
       name: { type: 'string' },
       expires: { type: 'string', default: '12h' },
-      'data-dir': { type: 'string', default: process.env.PSA_DATA_DIR ?? '.psa-data' },
+      'data-dir': { type: 'string', default: defaultDataDir() },
     },
   });
   const role = RoleSchema.safeParse(values.role);

@@ -1,15 +1,9 @@
 import { parseConfig } from '@psa/common/config';
 import { reconcileOutbox } from '@psa/common/outbox';
-import {
-  CoreConfig,
-  createCoreDeps,
-  createMailer,
-  createQueue,
-  MailConfig,
-  QueueConfig,
-} from '@psa/common/runtime';
+import { createCoreDeps, createMailer, createQueue } from '@psa/common/runtime';
+import { ReconcilerConfig } from '../config.ts';
 
-const config = parseConfig(CoreConfig.extend(QueueConfig.shape).extend(MailConfig.shape), process.env);
+const config = parseConfig(ReconcilerConfig, process.env);
 const deps = { ...createCoreDeps(config), queue: createQueue(config), mailer: createMailer(config) };
 
 /** Scheduled: re-deliver outbox entries that a crash or a bus/queue outage left behind. */

@@ -1,11 +1,12 @@
 import { DynamoMailStore } from '@psa/common/aws/dynamo-mail-store';
 import { DynamoModelStore } from '@psa/common/aws/dynamo-model-store';
 import { parseConfig } from '@psa/common/config';
-import { AuthConfig, CoreConfig, createAuthenticator, createCoreDeps } from '@psa/common/runtime';
+import { createAuthenticator, createCoreDeps } from '@psa/common/runtime';
 import { handle } from 'hono/aws-lambda';
 import { createRouterApp } from '../app.ts';
+import { RouterApiConfig } from '../config.ts';
 
-const config = parseConfig(CoreConfig.extend(AuthConfig.shape), process.env);
+const config = parseConfig(RouterApiConfig, process.env);
 const core = createCoreDeps(config);
 
 /** API Gateway HTTP API (payload v2) -> the router's Hono app. */
