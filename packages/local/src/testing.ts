@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@psa/common/aws/dynamo-client';
+import type { Ticket } from '@psa/common/ticket';
 import dynalite from 'dynalite';
 import { ensureTable } from './provision.ts';
 
@@ -36,5 +37,44 @@ export async function startTestTable(): Promise<{
       doc.destroy();
       await new Promise<void>((r) => server.close(() => r()));
     },
+  };
+}
+
+let ticketSeq = 0;
+
+/**
+ * A ticket as intake stores it on receipt (not routed yet), for tests; every field can be
+ * overridden, so a routed or resolved ticket is this plus the fields that differ.
+ */
+export function ticketFixture(over: Partial<Ticket> = {}): Ticket {
+  const number = 1000 + ++ticketSeq;
+  const receivedAt = over.receivedAt ?? new Date().toISOString();
+  return {
+    tenantId: 'acme',
+    id: crypto.randomUUID(),
+    number,
+    key: `ACME-${number}`,
+    subject: 's',
+    body: 'b',
+    channel: 'api',
+    requester: { email: 'a@acme.example' },
+    requestedPriority: null,
+    status: 'new',
+    owner: null,
+    workload: null,
+    priority: null,
+    afterHours: null,
+    routing: null,
+    handleMinutes: null,
+    receivedAt,
+    updatedAt: receivedAt,
+    firstRespondedAt: null,
+    resolvedAt: null,
+    history: [],
+    replyTo: null,
+    occurrences: 1,
+    handoffs: [],
+    version: 1,
+    ...over,
   };
 }

@@ -3,7 +3,7 @@ import { DynamoTicketStore } from '@psa/common/aws/dynamo-ticket-store';
 import { StaleWriteError } from '@psa/common/errors';
 import type { Ticket } from '@psa/common/ticket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestTable } from '../src/testing.ts';
+import { startTestTable, ticketFixture } from '../src/testing.ts';
 
 let table: Awaited<ReturnType<typeof startTestTable>>;
 beforeAll(async () => {
@@ -11,34 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => table.stop());
 
-const ticket = (over: Partial<Ticket> = {}): Ticket => ({
-  tenantId: 'acme',
-  id: crypto.randomUUID(),
-  number: 1,
-  key: 'ACME-1',
-  subject: 's',
-  body: 'b',
-  channel: 'api',
-  requester: { email: 'a@acme.example' },
-  requestedPriority: null,
-  status: 'new',
-  owner: null,
-  workload: null,
-  priority: null,
-  afterHours: null,
-  routing: null,
-  handleMinutes: null,
-  receivedAt: new Date().toISOString(),
-  updatedAt: new Date().toISOString(),
-  firstRespondedAt: null,
-  resolvedAt: null,
-  history: [],
-  replyTo: null,
-  occurrences: 1,
-  handoffs: [],
-  version: 1,
-  ...over,
-});
+const ticket = (over: Partial<Ticket> = {}): Ticket => ticketFixture({ number: 1, key: 'ACME-1', ...over });
 
 describe('DynamoTicketStore against dynalite', () => {
   it('refuses a write based on a stale version', async () => {

@@ -10,7 +10,7 @@ import type { BusEvent } from '@psa/common/events';
 import type { EventBus, SlaStore, TicketStore } from '@psa/common/ports';
 import type { ReportStore } from '@psa/common/report-facts';
 import type { Ticket } from '@psa/common/ticket';
-import { startTestTable } from '@psa/local/testing';
+import { startTestTable, ticketFixture } from '@psa/local/testing';
 
 /** An in-memory bus that records what it published; `down` simulates an outage. */
 export class RecordingBus implements EventBus {
@@ -49,33 +49,20 @@ let counter = 0;
 /** A ticket as the router leaves it: routed, open. */
 export function routedTicket(over: Partial<Ticket> = {}): Ticket {
   const number = 1000 + ++counter;
-  const receivedAt = over.receivedAt ?? '2026-11-10T15:00:00.000Z';
-  return {
-    tenantId: 'acme',
-    id: crypto.randomUUID(),
+  return ticketFixture({
     number,
     key: `ACME-${number}`,
     subject: 'Locked out',
     body: 'Locked out of my account.',
     channel: 'web',
     requester: { email: 'pat@acme.example' },
-    requestedPriority: null,
-    status: 'new',
     owner: 'partner',
     workload: 'password-reset',
     priority: 'P3',
     afterHours: false,
-    routing: null,
     handleMinutes: 15,
-    receivedAt,
-    updatedAt: receivedAt,
-    firstRespondedAt: null,
-    resolvedAt: null,
-    history: [],
-    replyTo: null,
-    occurrences: 1,
-    handoffs: [],
+    receivedAt: '2026-11-10T15:00:00.000Z',
     version: 2,
     ...over,
-  };
+  });
 }

@@ -9,7 +9,7 @@ import { reconcileOutbox } from '@psa/common/outbox';
 import type { EventBus, Queue, QueueMessage, QueueName } from '@psa/common/ports';
 import { RoutedTicketMessageSchema } from '@psa/common/queue-message';
 import type { Owner, Ticket } from '@psa/common/ticket';
-import { startTestTable } from '@psa/local/testing';
+import { startTestTable, ticketFixture } from '@psa/local/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RouteDeps, routeTicket } from '../src/domain/route-ticket.ts';
 
@@ -67,34 +67,16 @@ afterEach(() => table.stop());
 let numbers = 0;
 function received(over: Partial<Ticket> = {}): Ticket {
   const number = 1000 + ++numbers;
-  return {
-    tenantId: 'acme',
-    id: crypto.randomUUID(),
+  return ticketFixture({
     number,
     key: `ACME-${number}`,
     subject: 'Locked out of my account',
     body: 'Hi, I got locked out after too many attempts this morning. Can you reset it?',
     channel: 'web',
     requester: { email: 'pat@acme.example', name: 'Pat' },
-    requestedPriority: null,
-    status: 'new',
-    owner: null,
-    workload: null,
-    priority: null,
-    afterHours: null,
-    routing: null,
-    handleMinutes: null,
     receivedAt: BUSINESS_HOURS,
-    updatedAt: BUSINESS_HOURS,
-    firstRespondedAt: null,
-    resolvedAt: null,
-    history: [],
-    replyTo: null,
-    occurrences: 1,
-    handoffs: [],
-    version: 1,
     ...over,
-  };
+  });
 }
 
 async function store(t: Ticket): Promise<Ticket> {
