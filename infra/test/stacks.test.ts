@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { routes } from '@psa/common/api-contract';
 import { TABLE_INDEXES } from '@psa/common/table';
 import {
@@ -16,7 +18,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INBOUND_MAIL_FUNCTION, receiptRuleArn, receiptRuleNames } from '../src/email-receiving.ts';
 import { addPsaStacks, type PsaStacks } from '../src/psa-app.ts';
 import type { PsaFunction } from '../src/psa-function.ts';
@@ -37,8 +39,17 @@ function testApp(extra: Json = {}): App {
   };
   // A non-placeholder issuer keeps the synth free of the placeholder warning.
   const context = { ...cdkJson.context, jwtIssuer: 'https://login.psa.test/', 'aws:cdk:bundling-stacks': [] };
-  return new App({ context: { ...context, ...extra } });
+  // An explicit outdir, removed after the suite: otherwise every App leaves a cdk.out* folder in the
+  // system temp directory.
+  const outdir = mkdtempSync(join(tmpdir(), 'psa-cdk-test-'));
+  outdirs.push(outdir);
+  return new App({ outdir, context: { ...context, ...extra } });
 }
+
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const logicalId = (construct: IConstruct): string => {
   const stack = Stack.of(construct);

@@ -1,5 +1,5 @@
 /**
- * Maps the business-hours test vectors of the shared corpus (`shared/corpus/sla/cases.json`, transcribed from
+ * Maps the business-hours test vectors of the test corpus (`test/corpus/sla/cases.json`, transcribed from
  * Zammad, Znuny, business_time, biz and date-fns tests) onto the calendar API, and renders the result in the
  * form of the case's expected value. Used by the corpus test and by `packages/local/src/cli/calendar-check.ts`.
  *

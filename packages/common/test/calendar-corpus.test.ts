@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type CalendarCaseFile, expectedOf, runCase } from '../src/calendar-cases.ts';
 
-const corpusUrl = new URL('../../../../shared/corpus/sla/cases.json', import.meta.url);
+const corpusUrl = new URL('../../../test/corpus/sla/cases.json', import.meta.url);
 const corpus = JSON.parse(readFileSync(corpusUrl, 'utf8')) as CalendarCaseFile;
 
-describe('business-hours corpus (shared/corpus/sla/cases.json)', () => {
+describe('business-hours corpus (test/corpus/sla/cases.json)', () => {
   it('has cases', () => {
     expect(corpus.cases.length).toBeGreaterThan(0);
   });

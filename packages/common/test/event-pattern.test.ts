@@ -11,7 +11,7 @@ interface CorpusCase {
 }
 
 const corpus: { cases: CorpusCase[] } = JSON.parse(
-  readFileSync(new URL('../../../../shared/corpus/eventpattern/cases.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../test/corpus/eventpattern/cases.json', import.meta.url), 'utf8'),
 );
 
 describe('event-pattern corpus (aws/event-ruler tests and the EventBridge user guide)', () => {

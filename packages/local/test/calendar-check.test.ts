@@ -6,7 +6,7 @@ import { type CalendarCaseFile, expectedOf } from '@psa/common/calendar-cases';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/calendar-check.ts';
 
-const corpusUrl = new URL('../../../../shared/corpus/sla/cases.json', import.meta.url);
+const corpusUrl = new URL('../../../test/corpus/sla/cases.json', import.meta.url);
 const corpus = JSON.parse(readFileSync(corpusUrl, 'utf8')) as CalendarCaseFile;
 
 describe('calendar-check CLI', () => {

@@ -5,9 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/classifier-eval.ts';
 
-const corpusFile = fileURLToPath(
-  new URL('../../../../shared/corpus/tickets/topics-train.csv', import.meta.url),
-);
+const corpusFile = fileURLToPath(new URL('../../../test/corpus/tickets/topics-train.csv', import.meta.url));
 
 async function run(args: string[]): Promise<{ code: number; lines: string[]; stderr: string }> {
   const lines: string[] = [];

@@ -5,9 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/pattern-check.ts';
 
-const corpusFile = fileURLToPath(
-  new URL('../../../../shared/corpus/eventpattern/cases.json', import.meta.url),
-);
+const corpusFile = fileURLToPath(new URL('../../../test/corpus/eventpattern/cases.json', import.meta.url));
 
 async function run(args: string[]): Promise<{ code: number; lines: Record<string, unknown>[] }> {
   const lines: Record<string, unknown>[] = [];

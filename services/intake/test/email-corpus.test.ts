@@ -8,13 +8,13 @@ import { parseMail } from '../src/domain/mail/parse.ts';
 import { type Intake, startIntake } from './support.ts';
 
 /**
- * Every real-world message of ../shared/corpus/mail through the email handler's use case, as SES
+ * Every real-world message of test/corpus/mail through the email handler's use case, as SES
  * would deliver it: none may crash it, and each becomes a ticket (whose requester, subject and
  * body are what the parser read) or a quarantine entry with a reason, or, for a bounce or
  * auto-reply that matches no ticket, nothing. The parser's own corpus test checks the parsed
  * values against the expectations of the projects the mail comes from.
  */
-const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/mail/', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../../../test/corpus/mail/', import.meta.url));
 const files = [
   'mailparser',
   'stalwart-mail-parser/legacy',

@@ -1,5 +1,5 @@
 /**
- * Real-world mail from ../shared/corpus/mail (fixtures of nodemailer/mailparser and
+ * Real-world mail from test/corpus/mail (fixtures of nodemailer/mailparser and
  * stalwartlabs/mail-parser, with the values those projects assert). One test per .eml file.
  *
  * Every message goes through parseMail (which must not throw) and the helpdesk's decision:
@@ -56,7 +56,7 @@ import { contentTypeFor } from '../src/domain/mail/files.ts';
 import { htmlToReadableText } from '../src/domain/mail/html.ts';
 import { type ParsedMail, type ParseResult, parseMail } from '../src/domain/mail/parse.ts';
 
-const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/mail/', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../../../test/corpus/mail/', import.meta.url));
 
 type StalwartEntry = {
   from?: { name: string | null; address: string | null }[];

@@ -16,9 +16,7 @@ import {
   trainClassifier,
 } from '../src/domain/classifier/index.ts';
 
-const corpusFile = fileURLToPath(
-  new URL('../../../../shared/corpus/tickets/topics-train.csv', import.meta.url),
-);
+const corpusFile = fileURLToPath(new URL('../../../test/corpus/tickets/topics-train.csv', import.meta.url));
 
 function csvError(input: string): CsvError {
   try {

@@ -15,7 +15,7 @@ import { startRouterApi, token } from './api-support.ts';
 
 const dow = DivisionOfWorkSchema.parse(defaultDivisionOfWork());
 const CORPUS = readFileSync(
-  new URL('../../../../shared/corpus/tickets/topics-train.csv', import.meta.url),
+  new URL('../../../test/corpus/tickets/topics-train.csv', import.meta.url),
   'utf8',
 );
 /** The public dataset's categories in this division of work's terms. */

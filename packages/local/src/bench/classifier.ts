@@ -3,12 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { parseCsv, predict, serialiseModel, trainClassifier } from '@psa/router/domain/classifier/index';
 import { report } from './stats.ts';
 
-const CORPUS = fileURLToPath(
-  new URL('../../../../../shared/corpus/tickets/topics-train.csv', import.meta.url),
-);
+const CORPUS = fileURLToPath(new URL('../../../../test/corpus/tickets/topics-train.csv', import.meta.url));
 
 /**
- * Ticket text classifier on the labelled corpus (shared/corpus/tickets/topics-train.csv): time to
+ * Ticket text classifier on the labelled corpus (test/corpus/tickets/topics-train.csv): time to
  * train the default model (calibration included), predictions per second on the corpus texts, and
  * the size of the model's JSON. Prints a note instead when the corpus is not there.
  */

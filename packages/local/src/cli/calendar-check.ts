@@ -1,5 +1,5 @@
 /**
- * Runs business-hours test vectors (the format of shared/corpus/sla/cases.json) through the calendar API.
+ * Runs business-hours test vectors (the format of test/corpus/sla/cases.json) through the calendar API.
  *
  *   node packages/local/src/cli/calendar-check.ts <cases.json>
  *
