@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'common', root: 'packages/common', include: ['test/**/*.test.ts'] } },
+      { test: { name: 'model', root: 'packages/model', include: ['test/**/*.test.ts'] } },
+      { test: { name: 'calendar', root: 'packages/calendar', include: ['test/**/*.test.ts'] } },
+      { test: { name: 'mime', root: 'packages/mime', include: ['test/**/*.test.ts'] } },
       { test: { name: 'local', root: 'packages/local', include: ['test/**/*.test.ts'] } },
       { test: { name: 'intake', root: 'services/intake', include: ['test/**/*.test.ts'] } },
       { test: { name: 'router', root: 'services/router', include: ['test/**/*.test.ts'] } },

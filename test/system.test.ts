@@ -1,5 +1,5 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { RoutedTicketMessageSchema } from '@psa/common/queue-message';
+import { RoutedTicketMessageSchema } from '@psa/contracts/queue-message';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,

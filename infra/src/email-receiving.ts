@@ -1,5 +1,5 @@
-import type { FunctionId } from '@psa/common/wiring';
-import { INBOUND_PREFIX } from '@psa/intake/handlers/email-keys';
+import { INBOUND_PREFIX } from '@psa/contracts/email-keys';
+import type { FunctionId } from '@psa/contracts/wiring';
 import { ArnFormat, Aws, CfnOutput, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnPermission, type IFunction } from 'aws-cdk-lib/aws-lambda';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { AuthConfig, BlobConfig, CoreConfig, MailConfig, QueueConfig } from '@psa/common/runtime';
-import { TABLE_DEFINITION } from '@psa/common/table';
-import type { FunctionSpec, QueueAccess } from '@psa/common/wiring';
+import type { AuthConfig, BlobConfig, CoreConfig, MailConfig, QueueConfig } from '@psa/aws/runtime';
+import { TABLE_DEFINITION } from '@psa/aws/table';
+import type { FunctionSpec, QueueAccess } from '@psa/contracts/wiring';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { type ITableV2, TableGrants } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';

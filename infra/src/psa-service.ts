@@ -7,7 +7,7 @@ import {
   SCHEDULES,
   type ServiceName,
   SUBSCRIPTIONS,
-} from '@psa/common/wiring';
+} from '@psa/contracts/wiring';
 import { Duration, Validations } from 'aws-cdk-lib';
 import {
   type HttpApi,

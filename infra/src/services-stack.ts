@@ -1,4 +1,4 @@
-import { FUNCTIONS, type ServiceName } from '@psa/common/wiring';
+import { FUNCTIONS, type ServiceName } from '@psa/contracts/wiring';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';

@@ -1,5 +1,5 @@
-import { TABLE_DEFINITION } from '@psa/common/table';
-import type { QueueAccess } from '@psa/common/wiring';
+import { TABLE_DEFINITION } from '@psa/aws/table';
+import type { QueueAccess } from '@psa/contracts/wiring';
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';

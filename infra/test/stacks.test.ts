@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { routes } from '@psa/common/api-contract';
-import { TABLE_INDEXES } from '@psa/common/table';
+import { TABLE_INDEXES } from '@psa/aws/table';
+import { routes } from '@psa/contracts/api-contract';
+import { INBOUND_PREFIX } from '@psa/contracts/email-keys';
 import {
   FUNCTIONS,
   type FunctionId,
@@ -11,8 +12,7 @@ import {
   type QueueAccess,
   SCHEDULES,
   SUBSCRIPTIONS,
-} from '@psa/common/wiring';
-import { INBOUND_PREFIX } from '@psa/intake/handlers/email-keys';
+} from '@psa/contracts/wiring';
 import { App, Aws, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';

@@ -1,8 +1,8 @@
 import { appendFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { compilePattern } from '@psa/common/event-pattern';
-import type { Subscription } from '@psa/common/wiring';
+import type { Subscription } from '@psa/contracts/wiring';
+import { compilePattern } from './event-pattern.ts';
 
 export type Invoke = (functionId: string, event: unknown) => Promise<unknown>;
 

@@ -1,4 +1,4 @@
-import { parseConfig } from '@psa/common/config';
+import { parseConfig } from '@psa/aws/config';
 import { LocalConfigSchema } from './config.ts';
 import { startLocalStack } from './stack.ts';
 

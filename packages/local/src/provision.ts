@@ -1,11 +1,11 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient } from '@psa/common/aws/dynamo-client';
-import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
-import { DivisionOfWorkSchema, defaultDivisionOfWork } from '@psa/common/division-of-work';
-import type { QueueName } from '@psa/common/ports';
-import { TABLE_DEFINITION } from '@psa/common/table';
+import { createDocumentClient } from '@psa/aws/dynamo-client';
+import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
+import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import type { QueueName } from '@psa/model/ports';
 
 export const RESOURCE_NAMES = {
   table: 'psa-local',
@@ -16,37 +16,6 @@ export const RESOURCE_NAMES = {
     string
   >,
 };
-
-/** Create the table (from the one TABLE_DEFINITION the CDK app also uses) if it is missing. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
-  } catch (err) {
-    if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
-  }
-  const attrs = new Set<string>([TABLE_DEFINITION.partitionKey, TABLE_DEFINITION.sortKey]);
-  for (const idx of TABLE_DEFINITION.indexes) attrs.add(idx.pk).add(idx.sk);
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...attrs].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: TABLE_DEFINITION.partitionKey, KeyType: 'HASH' },
-        { AttributeName: TABLE_DEFINITION.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: TABLE_DEFINITION.indexes.map((idx) => ({
-        IndexName: idx.name,
-        KeySchema: [
-          { AttributeName: idx.pk, KeyType: 'HASH' },
-          { AttributeName: idx.sk, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
-}
 
 /** Each dispatch queue with its dead-letter queue (redrive after 5 receives), as in AWS. */
 export async function ensureQueues(client: SQSClient, endpoint: string): Promise<Record<QueueName, string>> {

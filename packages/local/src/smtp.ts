@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createDocumentClient } from '@psa/common/aws/dynamo-client';
-import { DynamoMailStore } from '@psa/common/aws/dynamo-mail-store';
-import { S3BlobStore } from '@psa/common/aws/s3-blob-store';
+import { createDocumentClient } from '@psa/aws/dynamo-client';
+import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
+import { S3BlobStore } from '@psa/aws/s3-blob-store';
+import { rawKeyFor } from '@psa/contracts/email-keys';
 import { baseAddress } from '@psa/intake/domain/email/receive-email';
-import { rawKeyFor } from '@psa/intake/handlers/email-keys';
 import { SMTPServer } from 'smtp-server';
 
 /** Larger than the default per-message limit, so over-limit mail is kept and quarantined, not refused. */

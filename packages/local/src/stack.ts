@@ -3,19 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
-import { FUNCTIONS, HTTP_ROUTES, SCHEDULES, SUBSCRIPTIONS } from '@psa/common/wiring';
+import { ensureTable } from '@psa/aws/table-admin';
+import { FUNCTIONS, HTTP_ROUTES, SCHEDULES, SUBSCRIPTIONS } from '@psa/contracts/wiring';
 import { LocalEventBus } from './bus.ts';
 import type { LocalConfig } from './config.ts';
 import { startEmulators } from './emulators.ts';
 import { authKeyFile, type Endpoints, writeEndpoints } from './endpoints.ts';
-import {
-  clients,
-  ensureBucket,
-  ensureQueues,
-  ensureTable,
-  RESOURCE_NAMES,
-  seedDefaultTenant,
-} from './provision.ts';
+import { clients, ensureBucket, ensureQueues, RESOURCE_NAMES, seedDefaultTenant } from './provision.ts';
 import { startSmtp } from './smtp.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');

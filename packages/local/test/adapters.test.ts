@@ -1,9 +1,9 @@
-import { DynamoOutboxStore } from '@psa/common/aws/dynamo-outbox';
-import { DynamoTicketStore } from '@psa/common/aws/dynamo-ticket-store';
-import { StaleWriteError } from '@psa/common/errors';
-import type { Ticket } from '@psa/common/ticket';
+import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
+import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
+import { StaleWriteError } from '@psa/model/errors';
+import type { Ticket } from '@psa/model/ticket';
+import { startTestTable, ticketFixture } from '@psa/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestTable, ticketFixture } from '../src/testing.ts';
 
 let table: Awaited<ReturnType<typeof startTestTable>>;
 beforeAll(async () => {

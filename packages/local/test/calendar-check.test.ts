@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CalendarCaseFile, expectedOf } from '@psa/common/calendar-cases';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { type CalendarCaseFile, expectedOf } from '../src/calendar-cases.ts';
 import { main } from '../src/cli/calendar-check.ts';
 
 const corpusUrl = new URL('../../../test/corpus/sla/cases.json', import.meta.url);

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { openApiDocument, routes } from '@psa/common/api-contract';
-import type { Authenticator } from '@psa/common/auth';
-import { createApiApp } from '@psa/common/http';
+import { openApiDocument, routes } from '@psa/contracts/api-contract';
+import type { Authenticator } from '@psa/http/auth';
+import { createApiApp } from '@psa/http/http';
 import { type ChangeStatusDeps, changeStatus } from './domain/change-status.ts';
 import { downloadAttachment, listQuarantine, reprocessQuarantined } from './domain/email/mail-api.ts';
 import type { EmailDeps } from './domain/email/receive-email.ts';

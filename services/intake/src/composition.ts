@@ -1,15 +1,15 @@
-import { DynamoIdempotencyStore } from '@psa/common/aws/dynamo-idempotency-store';
-import { DynamoMailStore } from '@psa/common/aws/dynamo-mail-store';
-import { DynamoMessageStore } from '@psa/common/aws/dynamo-message-store';
-import { DynamoSlaStore } from '@psa/common/aws/dynamo-sla-store';
-import { parseConfig } from '@psa/common/config';
+import { parseConfig } from '@psa/aws/config';
+import { DynamoIdempotencyStore } from '@psa/aws/dynamo-idempotency-store';
+import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
+import { DynamoMessageStore } from '@psa/aws/dynamo-message-store';
+import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
 import {
   createAuthenticator,
   createBlobStore,
   createCoreDeps,
   createMailer,
   createQueue,
-} from '@psa/common/runtime';
+} from '@psa/aws/runtime';
 import type { IntakeDeps } from './app.ts';
 import { IntakeConfig } from './config.ts';
 

@@ -1,4 +1,4 @@
-import { AuthConfig, BlobConfig, CoreConfig, MailConfig, QueueConfig } from '@psa/common/runtime';
+import { AuthConfig, BlobConfig, CoreConfig, MailConfig, QueueConfig } from '@psa/aws/runtime';
 
 /** Intake's configuration, parsed once at cold start. */
 export const IntakeConfig = CoreConfig.extend(AuthConfig.shape)

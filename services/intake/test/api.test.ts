@@ -1,5 +1,5 @@
-import { StaleWriteError } from '@psa/common/errors';
-import type { TicketStore } from '@psa/common/ports';
+import { StaleWriteError } from '@psa/model/errors';
+import type { TicketStore } from '@psa/model/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foreignToken, type Intake, startIntake, token } from './support.ts';
 
@@ -42,7 +42,7 @@ describe('authentication', () => {
   });
 
   it('answers 401 for a token signed with another key, a garbled token, or the wrong issuer', async () => {
-    const { signToken } = await import('@psa/common/auth');
+    const { signToken } = await import('@psa/http/auth');
     const wrongIssuer = await signToken(
       new TextEncoder().encode('intake-test-secret-at-least-32-bytes!!'),
       { tenant: 'acme', role: 'internal' },

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseMail } from '@psa/mime/parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyMail, quarantineReason } from '../src/domain/email/classify.ts';
 import { receiveEmail } from '../src/domain/email/receive-email.ts';
-import { classifyMail, quarantineReason } from '../src/domain/mail/classify.ts';
-import { parseMail } from '../src/domain/mail/parse.ts';
 import { type Intake, startIntake } from './support.ts';
 
 /**

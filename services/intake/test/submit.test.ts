@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { DynamoIdempotencyStore } from '@psa/common/aws/dynamo-idempotency-store';
-import { reconcileOutbox } from '@psa/common/outbox';
-import type { TicketStore } from '@psa/common/ports';
+import { DynamoIdempotencyStore } from '@psa/aws/dynamo-idempotency-store';
+import { reconcileOutbox } from '@psa/model/outbox';
+import type { TicketStore } from '@psa/model/ports';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Intake, startIntake, token } from './support.ts';
 

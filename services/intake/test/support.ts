@@ -1,18 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { hs256Authenticator, type Role, signToken } from '@psa/common/auth';
-import { DynamoIdempotencyStore } from '@psa/common/aws/dynamo-idempotency-store';
-import { DynamoMailStore } from '@psa/common/aws/dynamo-mail-store';
-import { DynamoMessageStore } from '@psa/common/aws/dynamo-message-store';
-import { DynamoOutboxStore } from '@psa/common/aws/dynamo-outbox';
-import { DynamoSlaStore } from '@psa/common/aws/dynamo-sla-store';
-import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
-import { DynamoTicketStore } from '@psa/common/aws/dynamo-ticket-store';
-import { ManualClock } from '@psa/common/clock';
-import { DivisionOfWorkSchema, defaultDivisionOfWork } from '@psa/common/division-of-work';
-import type { BusEvent } from '@psa/common/events';
-import type { BlobStore, EventBus } from '@psa/common/ports';
-import type { Owner, Priority, Ticket } from '@psa/common/ticket';
-import { startTestTable } from '@psa/local/testing';
+import { DynamoIdempotencyStore } from '@psa/aws/dynamo-idempotency-store';
+import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
+import { DynamoMessageStore } from '@psa/aws/dynamo-message-store';
+import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
+import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
+import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
+import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
+import { hs256Authenticator, type Role, signToken } from '@psa/http/auth';
+import { ManualClock } from '@psa/model/clock';
+import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import type { BusEvent } from '@psa/model/events';
+import type { BlobStore, EventBus } from '@psa/model/ports';
+import type { Owner, Priority, Ticket } from '@psa/model/ticket';
+import { startTestTable } from '@psa/testing/fixtures';
 import { createIntakeApp, type IntakeDeps } from '../src/app.ts';
 
 /** Tue 2026-06-16 10:00 in New York: an ordinary business hour. */

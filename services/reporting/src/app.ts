@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { routes } from '@psa/common/api-contract';
-import type { Authenticator } from '@psa/common/auth';
-import { createApiApp } from '@psa/common/http';
+import { routes } from '@psa/contracts/api-contract';
+import type { Authenticator } from '@psa/http/auth';
+import { createApiApp } from '@psa/http/http';
 import { getBacklog, getMonthly, type ReportDeps } from './domain/read-reports.ts';
 
 export type ReportingApiDeps = ReportDeps & { logger: Logger; authenticate: Authenticator };

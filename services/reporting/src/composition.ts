@@ -1,7 +1,7 @@
-import { DynamoReportStore } from '@psa/common/aws/dynamo-report-store';
-import { DynamoSlaStore } from '@psa/common/aws/dynamo-sla-store';
-import { parseConfig } from '@psa/common/config';
-import { createAuthenticator, createCoreDeps } from '@psa/common/runtime';
+import { parseConfig } from '@psa/aws/config';
+import { DynamoReportStore } from '@psa/aws/dynamo-report-store';
+import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
+import { createAuthenticator, createCoreDeps } from '@psa/aws/runtime';
 import { ReportingConfig } from './config.ts';
 
 export function composeReporting(env: Record<string, string | undefined>) {

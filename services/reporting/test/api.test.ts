@@ -1,4 +1,4 @@
-import { hs256Authenticator, type Role, signToken } from '@psa/common/auth';
+import { hs256Authenticator, type Role, signToken } from '@psa/http/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReportingApp } from '../src/app.ts';
 import { projectTicket } from '../src/domain/project.ts';

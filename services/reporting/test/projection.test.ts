@@ -1,8 +1,9 @@
-import type { Principal } from '@psa/common/auth';
-import { DivisionOfWorkSchema, defaultDivisionOfWork } from '@psa/common/division-of-work';
-import { reconcileOutbox } from '@psa/common/outbox';
-import type { SlaStore, TicketStore } from '@psa/common/ports';
-import type { SlaClockRecord } from '@psa/common/sla-clock';
+import type { Principal } from '@psa/http/auth';
+import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import { reconcileOutbox } from '@psa/model/outbox';
+import type { SlaStore, TicketStore } from '@psa/model/ports';
+import type { SlaClockRecord } from '@psa/model/sla-clock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { projectTicket } from '../src/domain/project.ts';
 import { getMonthly, publishMonthlyRelief } from '../src/domain/read-reports.ts';

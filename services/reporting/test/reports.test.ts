@@ -1,5 +1,5 @@
-import type { TicketFact } from '@psa/common/report-facts';
-import type { Owner, Priority, Ticket } from '@psa/common/ticket';
+import type { TicketFact } from '@psa/model/report-facts';
+import type { Owner, Priority, Ticket } from '@psa/model/ticket';
 import { describe, expect, it } from 'vitest';
 import { afterHoursReport, backlogReport, monthOverMonth, reliefReport } from '../src/domain/reports.ts';
 

@@ -1,16 +1,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoOutboxStore } from '@psa/common/aws/dynamo-outbox';
-import { DynamoReportStore } from '@psa/common/aws/dynamo-report-store';
-import { DynamoSlaStore } from '@psa/common/aws/dynamo-sla-store';
-import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
-import { DynamoTicketStore } from '@psa/common/aws/dynamo-ticket-store';
-import { ManualClock } from '@psa/common/clock';
-import { DivisionOfWorkSchema, defaultDivisionOfWork } from '@psa/common/division-of-work';
-import type { BusEvent } from '@psa/common/events';
-import type { EventBus, SlaStore, TicketStore } from '@psa/common/ports';
-import type { ReportStore } from '@psa/common/report-facts';
-import type { Ticket } from '@psa/common/ticket';
-import { startTestTable, ticketFixture } from '@psa/local/testing';
+import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
+import { DynamoReportStore } from '@psa/aws/dynamo-report-store';
+import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
+import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
+import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
+import { ManualClock } from '@psa/model/clock';
+import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import type { BusEvent } from '@psa/model/events';
+import type { EventBus, SlaStore, TicketStore } from '@psa/model/ports';
+import type { ReportStore } from '@psa/model/report-facts';
+import type { Ticket } from '@psa/model/ticket';
+import { startTestTable, ticketFixture } from '@psa/testing/fixtures';
 
 /** An in-memory bus that records what it published; `down` simulates an outage. */
 export class RecordingBus implements EventBus {

@@ -1,10 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { routes, SimulateBodySchema } from '@psa/common/api-contract';
-import { type Authenticator, assertRole, assertTenant } from '@psa/common/auth';
-import type { Clock } from '@psa/common/clock';
-import { NotFoundError, ValidationError } from '@psa/common/errors';
-import { type ApiEnv, createApiApp } from '@psa/common/http';
-import type { MailStore, ModelStore, TenantStore, TicketStore } from '@psa/common/ports';
+import { routes, SimulateBodySchema } from '@psa/contracts/api-contract';
+import { type Authenticator, assertRole, assertTenant } from '@psa/http/auth';
+import { type ApiEnv, createApiApp } from '@psa/http/http';
+import type { Clock } from '@psa/model/clock';
+import { NotFoundError, ValidationError } from '@psa/model/errors';
+import type { MailStore, ModelStore, TenantStore, TicketStore } from '@psa/model/ports';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { routingCoverage } from './domain/coverage.ts';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { DivisionOfWorkSchema, defaultDivisionOfWork } from '@psa/common/division-of-work';
+import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
 import { describe, expect, it } from 'vitest';
 import { parseDocumentText, unknownFields } from '../src/domain/dow-api.ts';
 import { describeChanges } from '../src/domain/dow-changes.ts';

@@ -1,22 +1,22 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { hs256Authenticator, type Role, signToken } from '@psa/common/auth';
-import { DynamoMailStore } from '@psa/common/aws/dynamo-mail-store';
-import { DynamoModelStore } from '@psa/common/aws/dynamo-model-store';
-import { DynamoOutboxStore } from '@psa/common/aws/dynamo-outbox';
-import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
-import { DynamoTicketStore } from '@psa/common/aws/dynamo-ticket-store';
-import { ManualClock } from '@psa/common/clock';
+import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
+import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
+import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
+import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
+import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
+import { hs256Authenticator, type Role, signToken } from '@psa/http/auth';
+import { ManualClock } from '@psa/model/clock';
 import {
   type DivisionOfWork,
   type DivisionOfWorkInput,
   DivisionOfWorkSchema,
-  defaultDivisionOfWork,
-} from '@psa/common/division-of-work';
-import type { BusEvent } from '@psa/common/events';
-import type { EventBus, Queue, QueueMessage, QueueName } from '@psa/common/ports';
-import type { Priority, Ticket, TicketStatus } from '@psa/common/ticket';
-import { startTestTable } from '@psa/local/testing';
+} from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import type { BusEvent } from '@psa/model/events';
+import type { EventBus, Queue, QueueMessage, QueueName } from '@psa/model/ports';
+import type { Priority, Ticket, TicketStatus } from '@psa/model/ticket';
+import { startTestTable } from '@psa/testing/fixtures';
 import { createRouterApp } from '../src/app.ts';
 import { routeTicket } from '../src/domain/route-ticket.ts';
 

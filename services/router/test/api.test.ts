@@ -1,5 +1,5 @@
-import { routes } from '@psa/common/api-contract';
-import { HTTP_ROUTES } from '@psa/common/wiring';
+import { routes } from '@psa/contracts/api-contract';
+import { HTTP_ROUTES } from '@psa/contracts/wiring';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { draft, type RouterApi, startRouterApi, token, workload } from './api-support.ts';

@@ -1,10 +1,10 @@
 import {
   type DivisionOfWork,
   type DivisionOfWorkInput,
-  defaultDivisionOfWork,
   parseDivisionOfWork,
-} from '@psa/common/division-of-work';
-import { RoutingDecisionSchema } from '@psa/common/ticket';
+} from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import { RoutingDecisionSchema } from '@psa/model/ticket';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   decideRouting,

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { DynamoModelStore } from '@psa/common/aws/dynamo-model-store';
-import { DivisionOfWorkSchema, defaultDivisionOfWork } from '@psa/common/division-of-work';
-import { ValidationError } from '@psa/common/errors';
-import { startTestTable } from '@psa/local/testing';
+import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
+import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import { ValidationError } from '@psa/model/errors';
+import { startTestTable } from '@psa/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideRouting, type RouteInput } from '../src/domain/decide.ts';
 import {

@@ -1,9 +1,5 @@
-import {
-  defaultDivisionOfWork,
-  parseDivisionOfWork,
-  type Workload,
-  WorkloadSchema,
-} from '@psa/common/division-of-work';
+import { parseDivisionOfWork, type Workload, WorkloadSchema } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
 import { describe, expect, it } from 'vitest';
 import {
   CHANNEL_BONUS,

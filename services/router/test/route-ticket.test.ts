@@ -1,15 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoOutboxStore } from '@psa/common/aws/dynamo-outbox';
-import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
-import { DynamoTicketStore } from '@psa/common/aws/dynamo-ticket-store';
-import { ManualClock } from '@psa/common/clock';
-import { DivisionOfWorkSchema, defaultDivisionOfWork } from '@psa/common/division-of-work';
-import type { BusEvent } from '@psa/common/events';
-import { reconcileOutbox } from '@psa/common/outbox';
-import type { EventBus, Queue, QueueMessage, QueueName } from '@psa/common/ports';
-import { RoutedTicketMessageSchema } from '@psa/common/queue-message';
-import type { Owner, Ticket } from '@psa/common/ticket';
-import { startTestTable, ticketFixture } from '@psa/local/testing';
+import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
+import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
+import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
+import { RoutedTicketMessageSchema } from '@psa/contracts/queue-message';
+import { ManualClock } from '@psa/model/clock';
+import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import type { BusEvent } from '@psa/model/events';
+import { reconcileOutbox } from '@psa/model/outbox';
+import type { EventBus, Queue, QueueMessage, QueueName } from '@psa/model/ports';
+import type { Owner, Ticket } from '@psa/model/ticket';
+import { startTestTable, ticketFixture } from '@psa/testing/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RouteDeps, routeTicket } from '../src/domain/route-ticket.ts';
 

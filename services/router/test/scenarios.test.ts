@@ -1,11 +1,12 @@
-import { defaultDivisionOfWork, parseDivisionOfWork } from '@psa/common/division-of-work';
+import { parseDivisionOfWork } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
 import {
   type Channel,
   type Owner,
   type Priority,
   RoutingDecisionSchema,
   type RoutingRule,
-} from '@psa/common/ticket';
+} from '@psa/model/ticket';
 import { describe, expect, it } from 'vitest';
 import { decideRouting, type RouteInput } from '../src/domain/decide.ts';
 

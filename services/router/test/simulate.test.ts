@@ -1,5 +1,6 @@
-import { DivisionOfWorkSchema, defaultDivisionOfWork } from '@psa/common/division-of-work';
-import type { Ticket } from '@psa/common/ticket';
+import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import type { Ticket } from '@psa/model/ticket';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simulateProposal } from '../src/domain/simulate.ts';
 import { type Arrival, draft, type RouterApi, startRouterApi, token, workload } from './api-support.ts';

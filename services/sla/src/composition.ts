@@ -1,6 +1,6 @@
-import { DynamoSlaStore } from '@psa/common/aws/dynamo-sla-store';
-import { parseConfig } from '@psa/common/config';
-import { createCoreDeps, createMailer } from '@psa/common/runtime';
+import { parseConfig } from '@psa/aws/config';
+import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
+import { createCoreDeps, createMailer } from '@psa/aws/runtime';
 import { SlaConfig } from './config.ts';
 import type { SlaDeps } from './domain/sync-clocks.ts';
 

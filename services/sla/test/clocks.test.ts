@@ -1,7 +1,7 @@
-import type { DivisionOfWork } from '@psa/common/division-of-work';
-import type { OutboxEntry } from '@psa/common/ports';
-import { type SlaClockRecord, viewSlaClock } from '@psa/common/sla-clock';
-import type { Ticket } from '@psa/common/ticket';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
+import type { OutboxEntry } from '@psa/model/ports';
+import { type SlaClockRecord, viewSlaClock } from '@psa/model/sla-clock';
+import type { Ticket } from '@psa/model/ticket';
 import { describe, expect, it } from 'vitest';
 import { advanceClock, calendarOf } from '../src/domain/clocks.ts';
 import { planClocks } from '../src/domain/plan.ts';

@@ -1,10 +1,7 @@
-import {
-  type DivisionOfWork,
-  DivisionOfWorkSchema,
-  defaultDivisionOfWork,
-} from '@psa/common/division-of-work';
-import type { Ticket } from '@psa/common/ticket';
-import { ticketFixture } from '@psa/local/testing';
+import { type DivisionOfWork, DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import type { Ticket } from '@psa/model/ticket';
+import { ticketFixture } from '@psa/testing/fixtures';
 
 /** The acme default: internal Mon-Fri 08:00-17:00 America/New_York with US holidays, partner 24x7. */
 export const acmeDivisionOfWork = (): DivisionOfWork => DivisionOfWorkSchema.parse(defaultDivisionOfWork());

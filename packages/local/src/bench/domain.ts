@@ -1,5 +1,6 @@
-import { addBusinessTime } from '@psa/common/calendar';
-import { DivisionOfWorkSchema, defaultDivisionOfWork } from '@psa/common/division-of-work';
+import { addBusinessTime } from '@psa/calendar/calendar';
+import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
 import { decideRouting } from '@psa/router/domain/decide';
 import { percentile, report } from './stats.ts';
 

@@ -1,6 +1,6 @@
-import { createDocumentClient } from '@psa/common/aws/dynamo-client';
-import { DynamoTicketStore } from '@psa/common/aws/dynamo-ticket-store';
-import { parseMail } from '@psa/intake/domain/mail/parse';
+import { createDocumentClient } from '@psa/aws/dynamo-client';
+import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
+import { parseMail } from '@psa/mime/parse';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { RESOURCE_NAMES } from '../provision.ts';

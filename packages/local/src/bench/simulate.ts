@@ -1,9 +1,6 @@
-import {
-  type DivisionOfWork,
-  DivisionOfWorkSchema,
-  defaultDivisionOfWork,
-} from '@psa/common/division-of-work';
-import type { Ticket } from '@psa/common/ticket';
+import { type DivisionOfWork, DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import type { Ticket } from '@psa/model/ticket';
 import { decideRouting } from '@psa/router/domain/decide';
 import { monthWindow, replayMonth } from '@psa/router/domain/replay';
 import { summariseSimulation } from '@psa/router/domain/simulate';

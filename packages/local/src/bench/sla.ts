@@ -1,16 +1,17 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoOutboxStore } from '@psa/common/aws/dynamo-outbox';
-import { DynamoSlaStore, slaClockItem } from '@psa/common/aws/dynamo-sla-store';
-import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
-import { DynamoTicketStore } from '@psa/common/aws/dynamo-ticket-store';
-import { ManualClock } from '@psa/common/clock';
-import { DivisionOfWorkSchema, defaultDivisionOfWork } from '@psa/common/division-of-work';
-import type { SlaClockRecord } from '@psa/common/sla-clock';
-import { keys } from '@psa/common/table';
-import type { Ticket } from '@psa/common/ticket';
+import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
+import { DynamoSlaStore, slaClockItem } from '@psa/aws/dynamo-sla-store';
+import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
+import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
+import { keys } from '@psa/aws/table';
+import { ManualClock } from '@psa/model/clock';
+import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import type { SlaClockRecord } from '@psa/model/sla-clock';
+import type { Ticket } from '@psa/model/ticket';
 import { initialClocks } from '@psa/sla/domain/clocks';
 import { sweepDueClocks } from '@psa/sla/domain/sweep';
-import { startTestTable } from '../testing.ts';
+import { startTestTable } from '@psa/testing/fixtures';
 import { report } from './stats.ts';
 
 const MINUTE = 60_000;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { signToken } from '@psa/common/auth';
+import { signToken } from '@psa/http/auth';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../cli/token.ts';
 import type { LocalStack } from '../stack.ts';
 import { percentile, report } from './stats.ts';

@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { type CalendarCase, runCase } from '@psa/common/calendar-cases';
+import { type CalendarCase, runCase } from '../calendar-cases.ts';
 
 const USAGE = 'usage: calendar-check <cases.json>\n';
 

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createDocumentClient } from '@psa/common/aws/dynamo-client';
-import { DynamoModelStore } from '@psa/common/aws/dynamo-model-store';
-import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
-import { PsaError } from '@psa/common/errors';
+import { createDocumentClient } from '@psa/aws/dynamo-client';
+import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
+import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
+import { PsaError } from '@psa/model/errors';
 import { importHistory } from '@psa/router/domain/learned';
 import { defaultDataDir } from '../config.ts';
 import { readEndpoints } from '../endpoints.ts';

@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { matchesPattern } from '@psa/common/event-pattern';
+import { matchesPattern } from '../event-pattern.ts';
 
 const USAGE = 'usage: psa pattern-check <cases.json>\n';
 

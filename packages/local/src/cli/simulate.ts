@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDocumentClient } from '@psa/common/aws/dynamo-client';
-import { DynamoTenantStore } from '@psa/common/aws/dynamo-tenant-store';
-import { DynamoTicketStore } from '@psa/common/aws/dynamo-ticket-store';
-import { systemClock } from '@psa/common/clock';
-import { PsaError, ValidationError } from '@psa/common/errors';
+import { createDocumentClient } from '@psa/aws/dynamo-client';
+import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
+import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
+import { systemClock } from '@psa/model/clock';
+import { PsaError, ValidationError } from '@psa/model/errors';
 import { parseDocumentText } from '@psa/router/domain/dow-api';
 import { DEFAULT_LOOKBACK_DAYS } from '@psa/router/domain/replay';
 import { MONTH_RE, simulateProposal } from '@psa/router/domain/simulate';

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { RoleSchema, signToken } from '@psa/common/auth';
+import { RoleSchema, signToken } from '@psa/http/auth';
 import { defaultDataDir } from '../config.ts';
 import { authKeyFile } from '../endpoints.ts';
 

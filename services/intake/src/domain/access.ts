@@ -1,6 +1,6 @@
-import { assertTenant, type Principal } from '@psa/common/auth';
-import { ForbiddenError, NotFoundError } from '@psa/common/errors';
-import type { Owner, Ticket } from '@psa/common/ticket';
+import { assertTenant, type Principal } from '@psa/http/auth';
+import { ForbiddenError, NotFoundError } from '@psa/model/errors';
+import type { Owner, Ticket } from '@psa/model/ticket';
 
 /**
  * Who may see a ticket. A ticket the caller may not see answers 404, exactly like one that does

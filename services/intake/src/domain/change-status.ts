@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Principal } from '@psa/common/auth';
-import type { Clock } from '@psa/common/clock';
-import { ConflictError, StaleWriteError } from '@psa/common/errors';
-import { TicketStatusChanged, toBusEvent } from '@psa/common/events';
-import { eventEntry, type OutboxDeps } from '@psa/common/outbox';
-import type { OutboxEntry, TicketStore } from '@psa/common/ports';
-import { canTransition, RESPONDED_STATUSES, type Ticket, type TicketStatus } from '@psa/common/ticket';
+import type { Principal } from '@psa/http/auth';
+import type { Clock } from '@psa/model/clock';
+import { ConflictError, StaleWriteError } from '@psa/model/errors';
+import { TicketStatusChanged, toBusEvent } from '@psa/model/events';
+import { eventEntry, type OutboxDeps } from '@psa/model/outbox';
+import type { OutboxEntry, TicketStore } from '@psa/model/ports';
+import { canTransition, RESPONDED_STATUSES, type Ticket, type TicketStatus } from '@psa/model/ticket';
 import { assertCanRead, assertCanUpdate } from './access.ts';
 import { deliverNow } from './submit-ticket.ts';
 

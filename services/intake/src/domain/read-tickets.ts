@@ -1,11 +1,11 @@
-import type { Principal } from '@psa/common/auth';
-import { assertTenant } from '@psa/common/auth';
-import { ALWAYS_OPEN } from '@psa/common/calendar';
-import type { Clock } from '@psa/common/clock';
-import type { DivisionOfWork } from '@psa/common/division-of-work';
-import type { MessageStore, SlaStore, TenantStore, TicketStore } from '@psa/common/ports';
-import { viewSlaClock } from '@psa/common/sla-clock';
-import type { Owner, Ticket, TicketStatus } from '@psa/common/ticket';
+import { ALWAYS_OPEN } from '@psa/calendar/calendar';
+import type { Principal } from '@psa/http/auth';
+import { assertTenant } from '@psa/http/auth';
+import type { Clock } from '@psa/model/clock';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
+import type { MessageStore, SlaStore, TenantStore, TicketStore } from '@psa/model/ports';
+import { viewSlaClock } from '@psa/model/sla-clock';
+import type { Owner, Ticket, TicketStatus } from '@psa/model/ticket';
 import { assertCanRead, visibleOwners } from './access.ts';
 
 export interface ReadDeps {

@@ -1,10 +1,10 @@
-import type { Principal } from '@psa/common/auth';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@psa/common/errors';
-import { TicketPriorityChanged, TicketReassigned, toBusEvent } from '@psa/common/events';
-import { eventEntry, queueEntry } from '@psa/common/outbox';
-import type { TenantStore } from '@psa/common/ports';
-import { queueMessage } from '@psa/common/queue-message';
-import { isOpenStatus, type Owner, type Priority, type Ticket } from '@psa/common/ticket';
+import { queueMessage } from '@psa/contracts/queue-message';
+import type { Principal } from '@psa/http/auth';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@psa/model/errors';
+import { TicketPriorityChanged, TicketReassigned, toBusEvent } from '@psa/model/events';
+import { eventEntry, queueEntry } from '@psa/model/outbox';
+import type { TenantStore } from '@psa/model/ports';
+import { isOpenStatus, type Owner, type Priority, type Ticket } from '@psa/model/ticket';
 import { assertCanRead } from './access.ts';
 import { type ChangeStatusDeps, writeWithRetry } from './change-status.ts';
 

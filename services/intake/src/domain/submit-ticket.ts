@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { CreateTicketBodySchema } from '@psa/common/api-contract';
-import { assertRole, assertTenant, type Principal } from '@psa/common/auth';
-import type { Clock } from '@psa/common/clock';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@psa/common/errors';
-import { TicketReceived, toBusEvent } from '@psa/common/events';
-import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/common/outbox';
-import type { IdempotencyStore, OutboxEntry, TenantStore, TicketStore } from '@psa/common/ports';
-import { keys } from '@psa/common/table';
-import { type Channel, type Requester, type Ticket, ticketKey } from '@psa/common/ticket';
+import { keys } from '@psa/aws/table';
+import type { CreateTicketBodySchema } from '@psa/contracts/api-contract';
+import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
+import type { Clock } from '@psa/model/clock';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@psa/model/errors';
+import { TicketReceived, toBusEvent } from '@psa/model/events';
+import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/model/outbox';
+import type { IdempotencyStore, OutboxEntry, TenantStore, TicketStore } from '@psa/model/ports';
+import { type Channel, type Requester, type Ticket, ticketKey } from '@psa/model/ticket';
 import type { z } from 'zod';
 
 export interface SubmitDeps extends OutboxDeps {

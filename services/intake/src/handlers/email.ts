@@ -1,7 +1,7 @@
+import { rawKeyFor } from '@psa/contracts/email-keys';
 import { z } from 'zod';
 import { composeIntake } from '../composition.ts';
 import { receiveEmail } from '../domain/email/receive-email.ts';
-import { rawKeyFor } from './email-keys.ts';
 
 const deps = composeIntake(process.env);
 

@@ -1,6 +1,6 @@
-import { parseConfig } from '@psa/common/config';
-import { reconcileOutbox } from '@psa/common/outbox';
-import { createCoreDeps, createMailer, createQueue } from '@psa/common/runtime';
+import { parseConfig } from '@psa/aws/config';
+import { createCoreDeps, createMailer, createQueue } from '@psa/aws/runtime';
+import { reconcileOutbox } from '@psa/model/outbox';
 import { ReconcilerConfig } from '../config.ts';
 
 const config = parseConfig(ReconcilerConfig, process.env);

@@ -1,9 +1,9 @@
-import type { DivisionOfWork } from '@psa/common/division-of-work';
-import { monthOf } from '@psa/common/month';
-import type { SlaStore, TenantStore, TicketStore } from '@psa/common/ports';
-import type { ReportStore, TicketFact } from '@psa/common/report-facts';
-import type { SlaClockRecord } from '@psa/common/sla-clock';
-import type { Ticket } from '@psa/common/ticket';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
+import { monthOf } from '@psa/model/month';
+import type { SlaStore, TenantStore, TicketStore } from '@psa/model/ports';
+import type { ReportStore, TicketFact } from '@psa/model/report-facts';
+import type { SlaClockRecord } from '@psa/model/sla-clock';
+import type { Ticket } from '@psa/model/ticket';
 
 export interface ProjectDeps {
   tickets: TicketStore;

@@ -1,13 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { assertRole, assertTenant, type Principal } from '@psa/common/auth';
-import type { Clock } from '@psa/common/clock';
-import { NotFoundError } from '@psa/common/errors';
-import { MonthlyReliefReport, toBusEvent } from '@psa/common/events';
-import { monthOf, previousMonth } from '@psa/common/month';
-import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/common/outbox';
-import type { TenantStore, TicketStore } from '@psa/common/ports';
-import type { BacklogSnapshot, ReportStore } from '@psa/common/report-facts';
-import { keys } from '@psa/common/table';
+import { keys } from '@psa/aws/table';
+import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
+import type { Clock } from '@psa/model/clock';
+import { NotFoundError } from '@psa/model/errors';
+import { MonthlyReliefReport, toBusEvent } from '@psa/model/events';
+import { monthOf, previousMonth } from '@psa/model/month';
+import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/model/outbox';
+import type { TenantStore, TicketStore } from '@psa/model/ports';
+import type { BacklogSnapshot, ReportStore } from '@psa/model/report-facts';
 import { afterHoursReport, backlogReport, monthOverMonth, reliefReport } from './reports.ts';
 
 export interface ReportDeps {

@@ -1,5 +1,5 @@
-import type { TicketFact } from '@psa/common/report-facts';
-import type { Owner, Priority, Ticket } from '@psa/common/ticket';
+import type { TicketFact } from '@psa/model/report-facts';
+import type { Owner, Priority, Ticket } from '@psa/model/ticket';
 
 const OWNERS: Owner[] = ['partner', 'internal', 'triage'];
 const PRIORITIES: Priority[] = ['P1', 'P2', 'P3', 'P4'];

@@ -1,4 +1,4 @@
-import { EVENT_CATALOG, EventBridgeEnvelopeSchema } from '@psa/common/events';
+import { EVENT_CATALOG, EventBridgeEnvelopeSchema } from '@psa/model/events';
 import { composeReporting } from '../composition.ts';
 import { projectTicket } from '../domain/project.ts';
 

@@ -1,9 +1,9 @@
-import { assertRole, assertTenant, type Principal, type Role } from '@psa/common/auth';
-import type { Clock } from '@psa/common/clock';
-import type { DivisionOfWork } from '@psa/common/division-of-work';
-import { NotFoundError } from '@psa/common/errors';
-import { monthOf } from '@psa/common/month';
-import type { RoutingRule } from '@psa/common/ticket';
+import { assertRole, assertTenant, type Principal, type Role } from '@psa/http/auth';
+import type { Clock } from '@psa/model/clock';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
+import { NotFoundError } from '@psa/model/errors';
+import { monthOf } from '@psa/model/month';
+import type { RoutingRule } from '@psa/model/ticket';
 import {
   actualFacts,
   backlogCheck,

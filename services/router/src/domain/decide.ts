@@ -1,6 +1,6 @@
-import { instantToWallClock, isBusinessTime, isHoliday } from '@psa/common/calendar';
-import type { DivisionOfWork, Workload } from '@psa/common/division-of-work';
-import type { Channel, Owner, Priority, RoutingDecision, RoutingRule } from '@psa/common/ticket';
+import { instantToWallClock, isBusinessTime, isHoliday } from '@psa/calendar/calendar';
+import type { DivisionOfWork, Workload } from '@psa/model/division-of-work';
+import type { Channel, Owner, Priority, RoutingDecision, RoutingRule } from '@psa/model/ticket';
 import type { LearnedPrediction } from './learned.ts';
 import { type Recognition, recognise, type WorkloadEvidence } from './recognise.ts';
 

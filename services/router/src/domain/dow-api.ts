@@ -1,8 +1,8 @@
-import { assertRole, assertTenant, type Principal, type Role } from '@psa/common/auth';
-import type { Clock } from '@psa/common/clock';
-import { type DivisionOfWork, DivisionOfWorkSchema } from '@psa/common/division-of-work';
-import { ConflictError, NotFoundError, PsaError, ValidationError } from '@psa/common/errors';
-import type { DivisionOfWorkVersionInfo, MailStore, TenantStore } from '@psa/common/ports';
+import { assertRole, assertTenant, type Principal, type Role } from '@psa/http/auth';
+import type { Clock } from '@psa/model/clock';
+import { type DivisionOfWork, DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { ConflictError, NotFoundError, PsaError, ValidationError } from '@psa/model/errors';
+import type { DivisionOfWorkVersionInfo, MailStore, TenantStore } from '@psa/model/ports';
 import { parse as parseYaml, stringify as stringifyYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { describeChanges } from './dow-changes.ts';

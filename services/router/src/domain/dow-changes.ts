@@ -1,4 +1,4 @@
-import type { DivisionOfWork, Workload } from '@psa/common/division-of-work';
+import type { DivisionOfWork, Workload } from '@psa/model/division-of-work';
 
 /** At most this many lines in a version's change summary (the rest are counted). */
 export const MAX_SUMMARY_LINES = 40;

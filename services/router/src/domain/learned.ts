@@ -1,6 +1,6 @@
-import type { DivisionOfWork } from '@psa/common/division-of-work';
-import { ValidationError } from '@psa/common/errors';
-import type { ModelRecord, ModelStore } from '@psa/common/ports';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
+import { ValidationError } from '@psa/model/errors';
+import type { ModelRecord, ModelStore } from '@psa/model/ports';
 import {
   CsvError,
   crossValidate,

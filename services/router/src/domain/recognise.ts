@@ -1,6 +1,6 @@
-import type { Workload } from '@psa/common/division-of-work';
-import { senderPatternToRegExp } from '@psa/common/division-of-work';
-import type { Channel } from '@psa/common/ticket';
+import type { Workload } from '@psa/model/division-of-work';
+import { senderPatternToRegExp } from '@psa/model/division-of-work';
+import type { Channel } from '@psa/model/ticket';
 
 /**
  * Workload recognition: which workload of the division of work a ticket is about, and how sure
@@ -175,7 +175,7 @@ export function splitQuoted(body: string): { own: string; quoted: string } {
   return { own: own.join('\n'), quoted: quoted.join('\n') };
 }
 
-export { senderPatternToRegExp } from '@psa/common/division-of-work';
+export { senderPatternToRegExp } from '@psa/model/division-of-work';
 
 // ---------------------------------------------------------------------------------------------
 // Compiled workloads (cached per workloads array; the division of work is immutable once parsed)

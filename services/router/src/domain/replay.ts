@@ -1,8 +1,8 @@
-import { wallClockToInstant } from '@psa/common/calendar';
-import type { DivisionOfWork } from '@psa/common/division-of-work';
-import { ValidationError } from '@psa/common/errors';
-import type { TicketStore } from '@psa/common/ports';
-import { isOpenStatus, type Owner, type RoutingRule, type Ticket } from '@psa/common/ticket';
+import { wallClockToInstant } from '@psa/calendar/calendar';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
+import { ValidationError } from '@psa/model/errors';
+import type { TicketStore } from '@psa/model/ports';
+import { isOpenStatus, type Owner, type RoutingRule, type Ticket } from '@psa/model/ticket';
 import { decideRouting, type RouteOutcome } from './decide.ts';
 
 /**

@@ -1,12 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Clock } from '@psa/common/clock';
-import { StaleWriteError } from '@psa/common/errors';
-import { TicketRouted, toBusEvent } from '@psa/common/events';
-import { dispatchOutbox, eventEntry, type OutboxDeps, queueEntry } from '@psa/common/outbox';
-import type { TenantStore, TicketStore } from '@psa/common/ports';
-import { queueMessage } from '@psa/common/queue-message';
-import { keys } from '@psa/common/table';
-import type { Ticket } from '@psa/common/ticket';
+import { keys } from '@psa/aws/table';
+import { queueMessage } from '@psa/contracts/queue-message';
+import type { Clock } from '@psa/model/clock';
+import { StaleWriteError } from '@psa/model/errors';
+import { TicketRouted, toBusEvent } from '@psa/model/events';
+import { dispatchOutbox, eventEntry, type OutboxDeps, queueEntry } from '@psa/model/outbox';
+import type { TenantStore, TicketStore } from '@psa/model/ports';
+import type { Ticket } from '@psa/model/ticket';
 import { decideRouting } from './decide.ts';
 import type { LearnedRecogniser } from './learned.ts';
 

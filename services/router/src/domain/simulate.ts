@@ -1,9 +1,9 @@
-import { assertRole, assertTenant, type Principal, type Role } from '@psa/common/auth';
-import type { Clock } from '@psa/common/clock';
-import type { DivisionOfWork } from '@psa/common/division-of-work';
-import { NotFoundError, ValidationError } from '@psa/common/errors';
-import type { TenantStore, TicketStore } from '@psa/common/ports';
-import type { Owner } from '@psa/common/ticket';
+import { assertRole, assertTenant, type Principal, type Role } from '@psa/http/auth';
+import type { Clock } from '@psa/model/clock';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
+import { NotFoundError, ValidationError } from '@psa/model/errors';
+import type { TenantStore, TicketStore } from '@psa/model/ports';
+import type { Owner } from '@psa/model/ticket';
 import { checkDocument, prefixIssues } from './dow-api.ts';
 import {
   actualFacts,

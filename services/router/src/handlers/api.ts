@@ -1,7 +1,7 @@
-import { DynamoMailStore } from '@psa/common/aws/dynamo-mail-store';
-import { DynamoModelStore } from '@psa/common/aws/dynamo-model-store';
-import { parseConfig } from '@psa/common/config';
-import { createAuthenticator, createCoreDeps } from '@psa/common/runtime';
+import { parseConfig } from '@psa/aws/config';
+import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
+import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
+import { createAuthenticator, createCoreDeps } from '@psa/aws/runtime';
 import { handle } from 'hono/aws-lambda';
 import { createRouterApp } from '../app.ts';
 import { RouterApiConfig } from '../config.ts';

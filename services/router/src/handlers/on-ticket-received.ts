@@ -1,7 +1,7 @@
-import { DynamoModelStore } from '@psa/common/aws/dynamo-model-store';
-import { parseConfig } from '@psa/common/config';
-import { parseEvent, TicketReceived } from '@psa/common/events';
-import { createCoreDeps, createQueue } from '@psa/common/runtime';
+import { parseConfig } from '@psa/aws/config';
+import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
+import { createCoreDeps, createQueue } from '@psa/aws/runtime';
+import { parseEvent, TicketReceived } from '@psa/model/events';
 import { RouterConfig } from '../config.ts';
 import { LearnedRecogniser } from '../domain/learned.ts';
 import { routeTicket } from '../domain/route-ticket.ts';

@@ -1,10 +1,10 @@
-import { addBusinessTime, businessTimeBetween, type Calendar, type Pause } from '@psa/common/calendar';
-import type { DivisionOfWork } from '@psa/common/division-of-work';
-import { SlaBreached, SlaMet, SlaWarning, toBusEvent } from '@psa/common/events';
-import { eventEntry, mailEntry } from '@psa/common/outbox';
-import type { OutboxEntry } from '@psa/common/ports';
-import { type SlaClockRecord, SlaClockRecordSchema, type SlaSide } from '@psa/common/sla-clock';
-import type { Ticket } from '@psa/common/ticket';
+import { addBusinessTime, businessTimeBetween, type Calendar, type Pause } from '@psa/calendar/calendar';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
+import { SlaBreached, SlaMet, SlaWarning, toBusEvent } from '@psa/model/events';
+import { eventEntry, mailEntry } from '@psa/model/outbox';
+import type { OutboxEntry } from '@psa/model/ports';
+import { type SlaClockRecord, SlaClockRecordSchema, type SlaSide } from '@psa/model/sla-clock';
+import type { Ticket } from '@psa/model/ticket';
 import { type ClockPlan, type CyclePlan, type Gap, planClocks } from './plan.ts';
 
 const MINUTE = 60_000;

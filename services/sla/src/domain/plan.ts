@@ -1,7 +1,7 @@
-import type { DivisionOfWork } from '@psa/common/division-of-work';
-import type { SlaTarget } from '@psa/common/events';
-import type { PauseReason, SlaSide } from '@psa/common/sla-clock';
-import type { Owner, Priority, Ticket, TicketStatus } from '@psa/common/ticket';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
+import type { SlaTarget } from '@psa/model/events';
+import type { PauseReason, SlaSide } from '@psa/model/sla-clock';
+import type { Owner, Priority, Ticket, TicketStatus } from '@psa/model/ticket';
 
 /**
  * What a ticket's clocks should be, derived from the ticket alone: its owner, priority, status

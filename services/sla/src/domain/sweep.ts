@@ -1,6 +1,6 @@
-import { StaleWriteError } from '@psa/common/errors';
-import { nextFireAt, type SlaClockRecord } from '@psa/common/sla-clock';
-import { keys } from '@psa/common/table';
+import { keys } from '@psa/aws/table';
+import { StaleWriteError } from '@psa/model/errors';
+import { nextFireAt, type SlaClockRecord } from '@psa/model/sla-clock';
 import { type DivisionOfWorkCache, type SlaDeps, type SyncResult, syncTicket } from './sync-clocks.ts';
 
 const MINUTE = 60_000;

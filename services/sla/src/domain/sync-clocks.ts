@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Clock } from '@psa/common/clock';
-import type { DivisionOfWork } from '@psa/common/division-of-work';
-import { StaleWriteError } from '@psa/common/errors';
-import { dispatchOutbox, type OutboxDeps } from '@psa/common/outbox';
-import type { OutboxEntry, TenantStore, TicketStore } from '@psa/common/ports';
-import type { SlaClockRecord, SlaClockStore } from '@psa/common/sla-clock';
-import { keys } from '@psa/common/table';
+import { keys } from '@psa/aws/table';
+import type { Clock } from '@psa/model/clock';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
+import { StaleWriteError } from '@psa/model/errors';
+import { dispatchOutbox, type OutboxDeps } from '@psa/model/outbox';
+import type { OutboxEntry, TenantStore, TicketStore } from '@psa/model/ports';
+import type { SlaClockRecord, SlaClockStore } from '@psa/model/sla-clock';
 import { advanceClock, withdrawClock } from './clocks.ts';
 import { planClocks } from './plan.ts';
 

@@ -4,7 +4,7 @@ import {
   TicketReassigned,
   TicketRouted,
   TicketStatusChanged,
-} from '@psa/common/events';
+} from '@psa/model/events';
 import { composeSla } from '../composition.ts';
 import { syncTicketClocks } from '../domain/sync-clocks.ts';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type AlertRule, type DivisionOfWork, senderPatternToRegExp } from '@psa/common/division-of-work';
-import type { Priority } from '@psa/common/ticket';
+import { type AlertRule, type DivisionOfWork, senderPatternToRegExp } from '@psa/model/division-of-work';
+import type { Priority } from '@psa/model/ticket';
 
 /**
  * The alert rule a mail falls under and its correlation key: the rule, the sender, and the

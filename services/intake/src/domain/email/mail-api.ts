@@ -1,5 +1,5 @@
-import { assertRole, assertTenant, type Principal } from '@psa/common/auth';
-import { NotFoundError } from '@psa/common/errors';
+import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
+import { NotFoundError } from '@psa/model/errors';
 import { assertCanRead } from '../access.ts';
 import { attachmentKey, type EmailDeps, receiveForTenant } from './receive-email.ts';
 

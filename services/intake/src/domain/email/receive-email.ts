@@ -1,23 +1,23 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Clock } from '@psa/common/clock';
-import type { DivisionOfWork } from '@psa/common/division-of-work';
-import { mailEntry, type OutboxDeps } from '@psa/common/outbox';
-import type { BlobStore, MailStore, MessageStore, TenantStore, TicketStore } from '@psa/common/ports';
+import { type ParsedMail, parseMail } from '@psa/mime/parse';
+import { trimQuotedReply } from '@psa/mime/quote';
+import type { Clock } from '@psa/model/clock';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
+import { mailEntry, type OutboxDeps } from '@psa/model/outbox';
+import type { BlobStore, MailStore, MessageStore, TenantStore, TicketStore } from '@psa/model/ports';
 import {
   type Attachment,
   isOpenStatus,
   type Priority,
   type Ticket,
   type TicketMessage,
-} from '@psa/common/ticket';
+} from '@psa/model/ticket';
 import { transitionTicket, writeWithRetry } from '../change-status.ts';
-import { classifyMail, quarantineReason } from '../mail/classify.ts';
-import { type ParsedMail, parseMail } from '../mail/parse.ts';
-import { trimQuotedReply } from '../mail/quote.ts';
-import { findTicketToken } from '../mail/tokens.ts';
 import { createTicket } from '../submit-ticket.ts';
 import { alertSeverity, matchAlert } from './alerts.ts';
+import { classifyMail, quarantineReason } from './classify.ts';
+import { findTicketToken } from './tokens.ts';
 
 export interface EmailDeps extends OutboxDeps {
   tickets: TicketStore;

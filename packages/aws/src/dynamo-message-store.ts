@@ -1,0 +1,75 @@
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { MessageStore } from '@psa/model/ports';
+import { type TicketMessage, TicketMessageSchema } from '@psa/model/ticket';
+import { isConditionFailure } from './dynamo-outbox.ts';
+import { lookupFirst, queryAll } from './query-all.ts';
+import { keys, TABLE_INDEXES } from './table.ts';
+
+const FIELDS = Object.keys(TicketMessageSchema.shape);
+
+/**
+ * A ticket's messages live in its partition (`MSG#{sentAt}#{id}`), so reading a ticket with its
+ * conversation is one query. Each Message-ID, received or sent, is findable through the sparse
+ * `lookup` index, which is how replies find their ticket.
+ */
+export class DynamoMessageStore implements MessageStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  constructor(doc: DynamoDBDocumentClient, tableName: string) {
+    this.doc = doc;
+    this.tableName = tableName;
+  }
+
+  async add(tenantId: string, ticketId: string, message: TicketMessage): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.message(tenantId, ticketId, message.receivedAt, message.id),
+            ...message,
+            ticketId,
+            ...(message.messageId
+              ? {
+                  [TABLE_INDEXES.lookup.pk]: keys.messageIdLookup(tenantId, message.messageId),
+                  [TABLE_INDEXES.lookup.sk]: `MSG#${ticketId}`,
+                }
+              : {}),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err; // already stored: a redelivery
+    }
+  }
+
+  async list(tenantId: string, ticketId: string): Promise<TicketMessage[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
+      ExpressionAttributeValues: { ':pk': keys.ticketPartition(tenantId, ticketId), ':msg': 'MSG#' },
+    });
+    return items.map((item) => Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as TicketMessage);
+  }
+
+  async ticketForMessageId(tenantId: string, messageId: string): Promise<string | null> {
+    const item = await lookupFirst(this.doc, this.tableName, keys.messageIdLookup(tenantId, messageId));
+    return item ? String(item.ticketId) : null;
+  }
+
+  async registerMessageId(tenantId: string, messageId: string, ticketId: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: keys.messageIdLookup(tenantId, messageId),
+          sk: 'MID',
+          ticketId,
+          [TABLE_INDEXES.lookup.pk]: keys.messageIdLookup(tenantId, messageId),
+          [TABLE_INDEXES.lookup.sk]: `SENT#${ticketId}`,
+        },
+      }),
+    );
+  }
+}

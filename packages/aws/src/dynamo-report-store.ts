@@ -1,0 +1,106 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { OutboxEntry } from '@psa/model/ports';
+import {
+  type BacklogSnapshot,
+  type ReportStore,
+  type TicketFact,
+  TicketFactSchema,
+} from '@psa/model/report-facts';
+import { isConditionFailure, outboxItemAttributes } from './dynamo-outbox.ts';
+import { queryAll } from './query-all.ts';
+import { keys } from './table.ts';
+
+const FIELDS = Object.keys(TicketFactSchema.shape);
+
+export class DynamoReportStore implements ReportStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly now: () => Date;
+  constructor(doc: DynamoDBDocumentClient, tableName: string, now: () => Date = () => new Date()) {
+    this.doc = doc;
+    this.tableName = tableName;
+    this.now = now;
+  }
+
+  async putFact(fact: TicketFact): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: keys.monthFacts(fact.tenantId, fact.month), sk: `F#${fact.ticketId}`, ...fact },
+          ConditionExpression: 'attribute_not_exists(pk) OR factVersion <= :v',
+          ExpressionAttributeValues: { ':v': fact.factVersion },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async listFacts(tenantId: string, month: string): Promise<TicketFact[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :f)',
+      ExpressionAttributeValues: { ':pk': keys.monthFacts(tenantId, month), ':f': 'F#' },
+    });
+    return items.map((item) => Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as TicketFact);
+  }
+
+  async recordRelief(tenantId: string, month: string, outbox: OutboxEntry[]): Promise<boolean> {
+    const key = { pk: keys.tenant(tenantId), sk: `RELIEF#${month}` };
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...key,
+            publishedAt: this.now().toISOString(),
+            ...outboxItemAttributes(outbox, this.now(), key),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async hasRelief(tenantId: string, month: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.tenant(tenantId), sk: `RELIEF#${month}` },
+        ProjectionExpression: 'pk',
+      }),
+    );
+    return Boolean(out.Item);
+  }
+
+  async saveBacklogSnapshot(tenantId: string, month: string, snapshot: BacklogSnapshot): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: keys.tenant(tenantId), sk: `BACKLOG#${month}`, snapshot },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  async getBacklogSnapshot(tenantId: string, month: string): Promise<BacklogSnapshot | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.tenant(tenantId), sk: `BACKLOG#${month}` },
+      }),
+    );
+    return (out.Item?.snapshot as BacklogSnapshot | undefined) ?? null;
+  }
+}

@@ -1,0 +1,263 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError, StaleWriteError, ValidationError } from '@psa/model/errors';
+import type { OutboxEntry, TicketListQuery, TicketPage, TicketStore } from '@psa/model/ports';
+import { isOpenStatus, type Owner, type Ticket, TicketSchema } from '@psa/model/ticket';
+import { isConditionFailure, outboxItemAttributes, outboxUpdateParts } from './dynamo-outbox.ts';
+import { lookupFirst, queryAll } from './query-all.ts';
+import { keys, TABLE_INDEXES } from './table.ts';
+
+const TICKET_FIELDS = Object.keys(TicketSchema.shape) as (keyof Ticket)[];
+
+/** Index attributes a ticket carries, derived from its state (never stored apart from it). */
+function indexAttributes(t: Ticket): { set: Record<string, string>; remove: string[] } {
+  const sortKey = `${t.receivedAt}#${t.id}`;
+  const set: Record<string, string> = {
+    [TABLE_INDEXES.tickets.pk]: keys.ticketsIndex(t.tenantId),
+    [TABLE_INDEXES.tickets.sk]: sortKey,
+    [TABLE_INDEXES.requester.pk]: keys.requesterIndex(t.tenantId, t.requester.email),
+    [TABLE_INDEXES.requester.sk]: sortKey,
+    [TABLE_INDEXES.lookup.pk]: keys.ticketNumberLookup(t.tenantId, t.number),
+    [TABLE_INDEXES.lookup.sk]: 'TICKET',
+  };
+  const remove: string[] = [];
+  if (t.owner === 'partner' || t.owner === 'triage') {
+    set[TABLE_INDEXES.partnerVisible.pk] = keys.partnerVisibleIndex(t.tenantId);
+    set[TABLE_INDEXES.partnerVisible.sk] = sortKey;
+  } else {
+    remove.push(TABLE_INDEXES.partnerVisible.pk, TABLE_INDEXES.partnerVisible.sk);
+  }
+  if (t.owner && isOpenStatus(t.status)) {
+    set[TABLE_INDEXES.open.pk] = keys.openIndex(t.tenantId, t.owner);
+    set[TABLE_INDEXES.open.sk] = sortKey;
+  } else {
+    remove.push(TABLE_INDEXES.open.pk, TABLE_INDEXES.open.sk);
+  }
+  return { set, remove };
+}
+
+function toTicket(item: Record<string, unknown>): Ticket {
+  const picked: Record<string, unknown> = {};
+  for (const f of TICKET_FIELDS) picked[f] = item[f] ?? null;
+  // Fields added after a ticket was written read as their defaults.
+  picked.occurrences ??= 1;
+  picked.handoffs ??= [];
+  return picked as Ticket;
+}
+
+export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+}
+
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
+    return parsed as Record<string, unknown>;
+  } catch (cause) {
+    throw new ValidationError(
+      'cursor is not one this API issued',
+      [{ path: 'query.cursor', message: 'invalid' }],
+      {
+        cause,
+      },
+    );
+  }
+}
+
+export class DynamoTicketStore implements TicketStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly now: () => Date;
+
+  constructor(doc: DynamoDBDocumentClient, tableName: string, now: () => Date = () => new Date()) {
+    this.doc = doc;
+    this.tableName = tableName;
+    this.now = now;
+  }
+
+  async nextNumber(tenantId: string): Promise<number> {
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.counter(tenantId, 'ticket'),
+        UpdateExpression: 'ADD #v :one',
+        ExpressionAttributeNames: { '#v': 'value' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return 1000 + Number(out.Attributes?.value);
+  }
+
+  async create(ticket: Ticket, outbox: OutboxEntry[]): Promise<void> {
+    const key = keys.ticket(ticket.tenantId, ticket.id);
+    const { set } = indexAttributes(ticket);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, ...ticket, ...set, ...outboxItemAttributes(outbox, this.now(), key) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new ConflictError(`ticket ${ticket.id} exists`, { cause: err });
+      throw err;
+    }
+  }
+
+  async get(tenantId: string, id: string): Promise<Ticket | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.ticket(tenantId, id), ConsistentRead: true }),
+    );
+    return out.Item ? toTicket(out.Item) : null;
+  }
+
+  async update(ticket: Ticket, outbox: OutboxEntry[]): Promise<void> {
+    const key = keys.ticket(ticket.tenantId, ticket.id);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':prev': ticket.version - 1 };
+    const sets: string[] = [];
+    const setAttr = (name: string, value: unknown) => {
+      const i = sets.length;
+      names[`#a${i}`] = name;
+      values[`:a${i}`] = value;
+      sets.push(`#a${i} = :a${i}`);
+    };
+    for (const f of TICKET_FIELDS) if (f !== 'tenantId' && f !== 'id') setAttr(f, ticket[f]);
+    const idx = indexAttributes(ticket);
+    for (const [k, v] of Object.entries(idx.set)) setAttr(k, v);
+    const removes = idx.remove.map((name, i) => {
+      names[`#r${i}`] = name;
+      return `#r${i}`;
+    });
+    const ob = outboxUpdateParts(outbox, this.now(), key);
+    Object.assign(names, ob.names, { '#version': 'version' });
+    Object.assign(values, ob.values);
+    const expr = `SET ${[...sets, ...ob.set].join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: expr,
+          ConditionExpression: '#version = :prev',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) {
+        throw new StaleWriteError(`ticket ${ticket.id} changed since version ${ticket.version - 1}`, {
+          cause: err,
+        });
+      }
+      throw err;
+    }
+  }
+
+  async list(query: TicketListQuery): Promise<TicketPage> {
+    const owners = query.owner === undefined ? [] : Array.isArray(query.owner) ? query.owner : [query.owner];
+    const index = query.requesterEmail
+      ? { def: TABLE_INDEXES.requester, pk: keys.requesterIndex(query.tenantId, query.requesterEmail) }
+      : owners.length > 0 && owners.every((o) => o !== 'internal')
+        ? { def: TABLE_INDEXES.partnerVisible, pk: keys.partnerVisibleIndex(query.tenantId) }
+        : { def: TABLE_INDEXES.tickets, pk: keys.ticketsIndex(query.tenantId) };
+    const filters: string[] = [];
+    const names: Record<string, string> = { '#pk': index.def.pk };
+    const values: Record<string, unknown> = { ':pk': index.pk };
+    if (owners.length > 0) {
+      names['#owner'] = 'owner';
+      filters.push(`#owner IN (${owners.map((_, i) => `:o${i}`).join(', ')})`);
+      owners.forEach((o, i) => {
+        values[`:o${i}`] = o;
+      });
+    }
+    if (query.status) {
+      names['#status'] = 'status';
+      values[':status'] = query.status;
+      filters.push('#status = :status');
+    }
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: index.def.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+      ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+    };
+    // A filter applies after DynamoDB's Limit, so keep reading until the page is full.
+    const items: Ticket[] = [];
+    let start = decodeCursor(query.cursor);
+    let lastKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc
+        .send(new QueryCommand({ ...input, Limit: query.limit - items.length, ExclusiveStartKey: start }))
+        .catch((err: Error) => {
+          // A cursor we did not issue (tampered, or from another listing) is the caller's error.
+          if (err.name === 'ValidationException' && query.cursor) {
+            throw new ValidationError(
+              'cursor is not one this API issued',
+              [{ path: 'query.cursor', message: 'invalid' }],
+              {
+                cause: err,
+              },
+            );
+          }
+          throw err;
+        });
+      for (const item of out.Items ?? []) items.push(toTicket(item));
+      lastKey = out.LastEvaluatedKey;
+      start = lastKey;
+    } while (lastKey && items.length < query.limit);
+    return { items, nextCursor: encodeCursor(lastKey) };
+  }
+
+  /** The ticket with this number (threading by the `[ACME-1042]` token in a subject). */
+  async getByNumber(tenantId: string, number: number): Promise<Ticket | null> {
+    const item = await lookupFirst(this.doc, this.tableName, keys.ticketNumberLookup(tenantId, number));
+    return item ? this.get(tenantId, item.id as string) : null;
+  }
+
+  async listOpen(tenantId: string, owner: Owner): Promise<Ticket[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: TABLE_INDEXES.open.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_INDEXES.open.pk },
+      ExpressionAttributeValues: { ':pk': keys.openIndex(tenantId, owner) },
+    });
+    return items.map(toTicket);
+  }
+
+  async countOpen(tenantId: string, owner: Owner, atMost?: number): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE_INDEXES.open.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': TABLE_INDEXES.open.pk },
+          ExpressionAttributeValues: { ':pk': keys.openIndex(tenantId, owner) },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+          ...(atMost !== undefined ? { Limit: atMost - count } : {}),
+        }),
+      );
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start && (atMost === undefined || count < atMost));
+    return count;
+  }
+}

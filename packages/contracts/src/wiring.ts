@@ -1,0 +1,300 @@
+import { SOURCES } from '@psa/model/events';
+
+/**
+ * The system's wiring, declared once. The CDK app creates one Lambda function per entry in
+ * FUNCTIONS, one EventBridge rule per SUBSCRIPTION, one schedule per SCHEDULE and one HTTP API
+ * route per HTTP_ROUTE; the local runtime's in-process bus matches the very same patterns with
+ * the same EventBridge pattern matcher and invokes the same handler exports.
+ */
+export type ServiceName = 'intake' | 'router' | 'sla' | 'reporting';
+export type QueueAccess = 'partner' | 'internal' | 'triage';
+
+export interface FunctionSpec {
+  id: string;
+  service: ServiceName;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  /** What the function may touch: the CDK app grants exactly this (least privilege). */
+  access: {
+    table: 'read' | 'readwrite';
+    bus?: boolean;
+    queues?: QueueAccess[];
+    bucket?: 'read' | 'readwrite';
+    /** May send mail (SES) for acknowledgements and notifications. */
+    mail?: boolean;
+  };
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export const FUNCTIONS = [
+  {
+    id: 'IntakeApi',
+    service: 'intake',
+    entry: 'services/intake/src/handlers/api.ts',
+    description: 'Ticket API: submit, read, list, lifecycle; OpenAPI document',
+    access: {
+      table: 'readwrite',
+      bus: true,
+      bucket: 'readwrite',
+      mail: true,
+      queues: ['partner', 'internal', 'triage'],
+    },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  {
+    id: 'IntakeEmail',
+    service: 'intake',
+    entry: 'services/intake/src/handlers/email.ts',
+    description: 'Turns a received email (raw MIME stored by SES in S3) into a ticket, reply or note',
+    access: { table: 'readwrite', bus: true, bucket: 'readwrite', mail: true },
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+  },
+  {
+    id: 'OutboxReconciler',
+    service: 'intake',
+    entry: 'services/intake/src/handlers/reconcile-outbox.ts',
+    description: 'Re-delivers outbox entries a crash or an outage left undelivered',
+    access: { table: 'readwrite', bus: true, queues: ['partner', 'internal', 'triage'], mail: true },
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  },
+  {
+    id: 'RouterOnTicketReceived',
+    service: 'router',
+    entry: 'services/router/src/handlers/on-ticket-received.ts',
+    description: 'Applies the division of work and sends the ticket to its queue',
+    access: { table: 'readwrite', bus: true, queues: ['partner', 'internal', 'triage'] },
+    timeoutSeconds: 30,
+    memoryMb: 512,
+  },
+  {
+    id: 'RouterApi',
+    service: 'router',
+    entry: 'services/router/src/handlers/api.ts',
+    description: 'Division of work (versions, validation), what-if simulation, coverage and drift',
+    access: { table: 'readwrite' },
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+  },
+  {
+    id: 'SlaOnTicketEvent',
+    service: 'sla',
+    entry: 'services/sla/src/handlers/on-ticket-event.ts',
+    description: 'Starts, stops and recomputes SLA clocks from ticket events',
+    access: { table: 'readwrite', bus: true, mail: true },
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  {
+    id: 'SlaSweep',
+    service: 'sla',
+    entry: 'services/sla/src/handlers/sweep.ts',
+    description: 'Publishes SLA warnings and breaches that fell due',
+    access: { table: 'readwrite', bus: true, mail: true },
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  },
+  {
+    id: 'ReportingProjector',
+    service: 'reporting',
+    entry: 'services/reporting/src/handlers/project.ts',
+    description: 'Projects ticket and SLA events into monthly facts',
+    access: { table: 'readwrite' },
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  {
+    id: 'ReportingApi',
+    service: 'reporting',
+    entry: 'services/reporting/src/handlers/api.ts',
+    description: 'Leadership reports: backlog, after-hours, relief',
+    access: { table: 'read' },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  {
+    id: 'MonthlyRelief',
+    service: 'reporting',
+    entry: 'services/reporting/src/handlers/monthly-relief.ts',
+    description: 'Publishes each tenant’s relief report once its month has closed in its time zone',
+    access: { table: 'readwrite', bus: true },
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  },
+] as const satisfies readonly FunctionSpec[];
+
+export type FunctionId = (typeof FUNCTIONS)[number]['id'];
+
+export interface Subscription {
+  id: string;
+  functionId: FunctionId;
+  /** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
+  pattern: Record<string, unknown>;
+}
+
+export const SUBSCRIPTIONS: readonly Subscription[] = [
+  {
+    id: 'RouteReceivedTickets',
+    functionId: 'RouterOnTicketReceived',
+    pattern: { source: [SOURCES.intake], 'detail-type': ['TicketReceived'] },
+  },
+  {
+    id: 'SlaFollowsTickets',
+    functionId: 'SlaOnTicketEvent',
+    pattern: {
+      $or: [
+        { source: [SOURCES.router], 'detail-type': ['TicketRouted'] },
+        {
+          source: [SOURCES.intake],
+          'detail-type': ['TicketStatusChanged', 'TicketReassigned', 'TicketPriorityChanged'],
+        },
+      ],
+    },
+  },
+  {
+    id: 'ProjectTicketFacts',
+    functionId: 'ReportingProjector',
+    pattern: {
+      source: [SOURCES.router, SOURCES.intake, SOURCES.sla],
+      'detail-type': [
+        'TicketRouted',
+        'TicketStatusChanged',
+        'TicketReassigned',
+        'TicketPriorityChanged',
+        'SlaWarning',
+        'SlaBreached',
+        'SlaMet',
+      ],
+    },
+  },
+];
+
+export interface Schedule {
+  id: string;
+  functionId: FunctionId;
+  /** Minutes between runs (an EventBridge `rate()` schedule). */
+  everyMinutes: number;
+}
+
+export const SCHEDULES: readonly Schedule[] = [
+  { id: 'SlaSweepEveryMinute', functionId: 'SlaSweep', everyMinutes: 1 },
+  { id: 'OutboxReconcileEveryMinute', functionId: 'OutboxReconciler', everyMinutes: 1 },
+  // Hourly, so each tenant's report goes out within the hour its month closes in its own zone.
+  { id: 'MonthlyReliefHourly', functionId: 'MonthlyRelief', everyMinutes: 60 },
+];
+
+export interface HttpRoute {
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  functionId: FunctionId;
+  /** False only for the public OpenAPI document. */
+  authorized: boolean;
+}
+
+export const HTTP_ROUTES: readonly HttpRoute[] = [
+  { method: 'POST', path: '/v1/tenants/{tenantId}/tickets', functionId: 'IntakeApi', authorized: true },
+  { method: 'GET', path: '/v1/tenants/{tenantId}/tickets', functionId: 'IntakeApi', authorized: true },
+  { method: 'GET', path: '/v1/tenants/{tenantId}/tickets/{id}', functionId: 'IntakeApi', authorized: true },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/status',
+    functionId: 'IntakeApi',
+    authorized: true,
+  },
+  // Before the generic reports route: the local gateway matches in list order.
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/reports/routing-coverage',
+    functionId: 'RouterApi',
+    authorized: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/reports/{report}',
+    functionId: 'ReportingApi',
+    authorized: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/division-of-work',
+    functionId: 'RouterApi',
+    authorized: true,
+  },
+  {
+    method: 'PUT',
+    path: '/v1/tenants/{tenantId}/division-of-work',
+    functionId: 'RouterApi',
+    authorized: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/division-of-work/versions',
+    functionId: 'RouterApi',
+    authorized: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/division-of-work/versions/{version}',
+    functionId: 'RouterApi',
+    authorized: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/division-of-work/validate',
+    functionId: 'RouterApi',
+    authorized: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/division-of-work/simulate',
+    functionId: 'RouterApi',
+    authorized: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/priority',
+    functionId: 'IntakeApi',
+    authorized: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/reassign',
+    functionId: 'IntakeApi',
+    authorized: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/attachments/{attachmentId}',
+    functionId: 'IntakeApi',
+    authorized: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/mail/quarantine',
+    functionId: 'IntakeApi',
+    authorized: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/mail/quarantine/{id}/reprocess',
+    functionId: 'IntakeApi',
+    authorized: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/division-of-work/history',
+    functionId: 'RouterApi',
+    authorized: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/division-of-work/model',
+    functionId: 'RouterApi',
+    authorized: true,
+  },
+  { method: 'GET', path: '/openapi.json', functionId: 'IntakeApi', authorized: false },
+];

@@ -1,0 +1,111 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { PsaError, ValidationError } from '@psa/model/errors';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Authenticator, Principal } from './auth.ts';
+
+export type ApiEnv = {
+  Variables: { principal: Principal; requestId: string };
+  Bindings: { event?: { requestContext?: unknown } };
+};
+
+function issuesOf(
+  target: string,
+  error: { issues: { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[] },
+) {
+  const root = target === 'json' ? 'body' : target;
+  // An unknown field is named by its own path, like any other problem.
+  return error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' && i.keys?.length
+      ? i.keys.map((k) => ({ path: [root, ...i.path.map(String), k].join('.'), message: 'unknown field' }))
+      : [{ path: [root, ...i.path.map(String)].join('.'), message: i.message }],
+  );
+}
+
+/**
+ * A service's HTTP app: validation errors answer 400 naming each field, every route requires a
+ * verified bearer token, and one `onError` maps the error hierarchy to status codes. Unknown
+ * errors are logged with their stack and answered with a generic 500 and the request id.
+ */
+export function createApiApp(opts: { authenticate: Authenticator; logger: Logger }): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({
+    defaultHook: (result, _c) => {
+      if (!result.success) {
+        const issues = issuesOf(result.target, result.error);
+        throw new ValidationError(
+          `invalid request: ${issues.map((i) => `${i.path} (${i.message})`).join('; ')}`,
+          issues,
+        );
+      }
+      return undefined;
+    },
+  });
+
+  app.use('*', async (c, next) => {
+    c.set('requestId', c.req.header('x-request-id') ?? crypto.randomUUID());
+    c.header('x-request-id', c.get('requestId'));
+    await next();
+  });
+
+  app.use('/v1/*', async (c, next) => {
+    const header = c.req.header('authorization');
+    const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1];
+    c.set('principal', await opts.authenticate(bearer, c.env?.event?.requestContext));
+    await next();
+  });
+
+  app.onError((err, c) => errorResponse(err, c, opts.logger));
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404),
+  );
+  return app;
+}
+
+export function errorResponse(err: Error, c: Context<ApiEnv>, logger: Logger): Response {
+  const requestId = c.get('requestId');
+  if (err instanceof PsaError) {
+    const body = {
+      error: {
+        code: err.code,
+        message: err.message,
+        ...(err instanceof ValidationError && err.issues.length ? { issues: err.issues } : {}),
+        requestId,
+      },
+    };
+    if (err.status >= 500) logger.error('request failed', { requestId, error: err });
+    return c.json(body, err.status as ContentfulStatusCode);
+  }
+  // Hono's own body parsing rejects malformed JSON with a 400 HTTPException before validation.
+  if (err instanceof HTTPException && err.status < 500) {
+    return c.json(
+      {
+        error: {
+          code: err.status === 400 ? 'validation_error' : 'bad_request',
+          message: err.status === 400 ? 'body is not valid JSON' : err.message,
+          ...(err.status === 400
+            ? { issues: [{ path: 'body', message: err.message || 'malformed JSON' }] }
+            : {}),
+          requestId,
+        },
+      },
+      err.status,
+    );
+  }
+  if (err instanceof SyntaxError) {
+    return c.json(
+      {
+        error: {
+          code: 'validation_error',
+          message: 'body is not valid JSON',
+          issues: [{ path: 'body', message: err.message }],
+          requestId,
+        },
+      },
+      400,
+    );
+  }
+  logger.error('unhandled error', { requestId, error: err });
+  return c.json({ error: { code: 'internal_error', message: 'internal error', requestId } }, 500);
+}

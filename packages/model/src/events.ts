@@ -1,0 +1,197 @@
+import {
+  ChannelSchema,
+  OwnerSchema,
+  PrioritySchema,
+  RoutingDecisionSchema,
+  TenantIdSchema,
+  TicketStatusSchema,
+} from '@psa/model/ticket';
+import { z } from 'zod';
+
+/**
+ * The event catalog: every event the services exchange on the bus, as a versioned contract.
+ * Each is published and parsed through the same schema. EventBridge limits an entry to 256 KB
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html), so events
+ * carry facts and ids, never ticket bodies.
+ */
+export interface EventContract<S extends z.ZodType = z.ZodType> {
+  readonly source: string;
+  readonly detailType: string;
+  readonly schemaVersion: number;
+  readonly schema: S;
+}
+
+const base = {
+  schemaVersion: z.number().int(),
+  /** Deterministic id: consumers and the outbox use it to recognise a redelivery. */
+  eventId: z.string(),
+  occurredAt: z.iso.datetime(),
+  tenantId: TenantIdSchema,
+};
+
+function defineEvent<S extends z.ZodRawShape>(
+  source: string,
+  detailType: string,
+  schemaVersion: number,
+  shape: S,
+): EventContract<z.ZodObject<typeof base & S>> {
+  return { source, detailType, schemaVersion, schema: z.object({ ...base, ...shape }) };
+}
+
+export const SOURCES = {
+  intake: 'psa.intake',
+  router: 'psa.router',
+  sla: 'psa.sla',
+  reporting: 'psa.reporting',
+} as const;
+
+export const TicketReceived = defineEvent(SOURCES.intake, 'TicketReceived', 1, {
+  ticketId: z.string(),
+  number: z.number().int(),
+  channel: ChannelSchema,
+  receivedAt: z.iso.datetime(),
+  ticketVersion: z.number().int(),
+});
+
+export const TicketRouted = defineEvent(SOURCES.router, 'TicketRouted', 1, {
+  ticketId: z.string(),
+  number: z.number().int(),
+  owner: OwnerSchema,
+  workload: z.string().nullable(),
+  priority: PrioritySchema,
+  afterHours: z.boolean(),
+  receivedAt: z.iso.datetime(),
+  routing: RoutingDecisionSchema,
+  ticketVersion: z.number().int(),
+});
+
+export const TicketStatusChanged = defineEvent(SOURCES.intake, 'TicketStatusChanged', 1, {
+  ticketId: z.string(),
+  from: TicketStatusSchema,
+  to: TicketStatusSchema,
+  at: z.iso.datetime(),
+  by: z.object({ role: z.string(), email: z.string().optional() }),
+  owner: OwnerSchema.nullable(),
+  ticketVersion: z.number().int(),
+});
+
+/** A ticket moved between the sides: the partner escalates a decision, internal delegates. */
+export const TicketReassigned = defineEvent(SOURCES.intake, 'TicketReassigned', 1, {
+  ticketId: z.string(),
+  from: OwnerSchema,
+  to: OwnerSchema,
+  reason: z.string(),
+  workload: z.string().nullable(),
+  at: z.iso.datetime(),
+  by: z.object({ role: z.string(), email: z.string().optional() }),
+  ticketVersion: z.number().int(),
+});
+
+/**
+ * What a clock measures: the first response, resolution, the owner's next update, or a handoff's
+ * acceptance by the side that received the ticket.
+ */
+/** Someone changed a ticket's priority after routing; SLA dues are recomputed from it. */
+export const TicketPriorityChanged = defineEvent(SOURCES.intake, 'TicketPriorityChanged', 1, {
+  ticketId: z.string(),
+  from: PrioritySchema,
+  to: PrioritySchema,
+  reason: z.string().optional(),
+  at: z.iso.datetime(),
+  by: z.object({ role: z.string(), email: z.string().optional() }),
+  ticketVersion: z.number().int(),
+});
+
+export const SlaTargetSchema = z.enum(['firstResponse', 'resolution', 'nextUpdate', 'handoff']);
+export type SlaTarget = z.infer<typeof SlaTargetSchema>;
+
+const slaShape = {
+  ticketId: z.string(),
+  target: SlaTargetSchema,
+  owner: OwnerSchema,
+  priority: PrioritySchema,
+  dueAt: z.iso.datetime(),
+  targetMinutes: z.number(),
+  elapsedBusinessMinutes: z.number(),
+  /** Which clock of the ticket (e.g. `internal.resolution`, `internal.handoff.1`). */
+  clock: z.string().optional(),
+  /** Period of the clock: a next-update period, or a resolution period restarted by a reopen. */
+  cycle: z.number().int().nonnegative().optional(),
+};
+
+export const SlaWarning = defineEvent(SOURCES.sla, 'SlaWarning', 1, {
+  ...slaShape,
+  threshold: z.number().min(0).max(1),
+});
+
+export const SlaBreached = defineEvent(SOURCES.sla, 'SlaBreached', 1, slaShape);
+
+/** A target was completed within its due instant (reporting counts attainment from it). */
+export const SlaMet = defineEvent(SOURCES.sla, 'SlaMet', 1, {
+  ...slaShape,
+  completedAt: z.iso.datetime(),
+});
+
+export const MonthlyReliefReport = defineEvent(SOURCES.reporting, 'MonthlyReliefReport', 1, {
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  report: z.record(z.string(), z.unknown()),
+});
+
+export const EVENT_CATALOG = [
+  TicketReceived,
+  TicketRouted,
+  TicketStatusChanged,
+  TicketReassigned,
+  TicketPriorityChanged,
+  SlaWarning,
+  SlaBreached,
+  SlaMet,
+  MonthlyReliefReport,
+] as const;
+
+export type EventDetail<E extends EventContract> = z.infer<E['schema']>;
+
+/** An event ready for the bus: what EventBridge PutEvents takes. */
+export interface BusEvent {
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+  time?: string;
+}
+
+/** Build a bus event, validating the detail against its contract (fails loudly on drift). */
+export function toBusEvent<E extends EventContract>(
+  contract: E,
+  detail: Omit<EventDetail<E>, 'schemaVersion'>,
+): BusEvent {
+  const parsed = contract.schema.parse({ ...detail, schemaVersion: contract.schemaVersion }) as Record<
+    string,
+    unknown
+  >;
+  return { source: contract.source, detailType: contract.detailType, detail: parsed };
+}
+
+/** The EventBridge envelope a rule target (Lambda) receives. */
+export const EventBridgeEnvelopeSchema = z.object({
+  version: z.string().optional(),
+  id: z.string(),
+  'detail-type': z.string(),
+  source: z.string(),
+  account: z.string().optional(),
+  time: z.string(),
+  region: z.string().optional(),
+  resources: z.array(z.string()).optional(),
+  detail: z.unknown(),
+});
+export type EventBridgeEnvelope = z.infer<typeof EventBridgeEnvelopeSchema>;
+
+/** Parse an envelope's detail with the contract matching its detail-type. */
+export function parseEvent<E extends EventContract>(contract: E, envelope: unknown): EventDetail<E> {
+  const env = EventBridgeEnvelopeSchema.parse(envelope);
+  if (env['detail-type'] !== contract.detailType || env.source !== contract.source) {
+    throw new Error(
+      `expected ${contract.source}/${contract.detailType}, got ${env.source}/${env['detail-type']}`,
+    );
+  }
+  return contract.schema.parse(env.detail) as EventDetail<E>;
+}
