@@ -1,5 +1,3 @@
-import { classifyMail, isOwnAddress, quarantineReason } from '@psa/intake/domain/email/classify';
-import { findTicketToken, normaliseSubject } from '@psa/intake/domain/email/tokens';
 import { describe, expect, it } from 'vitest';
 import { decodeBytes, decodeHeaderText, decodeUtf7 } from '../src/charset.ts';
 import { htmlToReadableText, sanitizeMailHtml } from '../src/html.ts';
@@ -7,7 +5,6 @@ import { type ParsedMail, parseMail } from '../src/parse.ts';
 import { trimQuotedReply } from '../src/quote.ts';
 
 const MB = 1024 * 1024;
-const OWN = ['support@helpdesk.example.com', 'help@acme.example'];
 
 /** A raw message from lines joined with CRLF (template literal lines are trimmed of a common indent). */
 function eml(text: string): Uint8Array {
@@ -111,7 +108,6 @@ Still broken.
     const mail = await parsed('From: a@x.example\r\nSubject: just headers');
     expect(mail.subject).toBe('just headers');
     expect(mail.text).toBe('');
-    expect(quarantineReason(mail)).toBeNull();
   });
 
   it('drops an mbox "From " line before the headers', async () => {
@@ -385,111 +381,8 @@ inside
   });
 });
 
-describe('classifyMail: loop guards', () => {
-  const classify = async (headers: string, opts: { subject?: string; from?: string; body?: string } = {}) => {
-    let text = simple(headers, opts.body);
-    if (opts.subject !== undefined)
-      text = text.replace('Subject: Printer broken', `Subject: ${opts.subject}`);
-    if (opts.from !== undefined)
-      text = text.replace('From: Jane Doe <jane@customer.example>', `From: ${opts.from}`);
-    return classifyMail(await parsed(text), OWN);
-  };
-
-  it('lets ordinary mail through', async () => {
-    expect(await classify('')).toEqual({
-      kind: 'normal',
-      noAutoReply: false,
-      reasons: [],
-      originalMessageId: null,
-    });
-    expect((await classify('Auto-Submitted: no')).noAutoReply).toBe(false);
-    expect((await classify('', { subject: 'Re: our out of office calendar is wrong' })).kind).toBe('normal');
-  });
-
-  it('RFC 3834 Auto-Submitted other than no', async () => {
-    const replied = await classify('Auto-Submitted: auto-replied\nIn-Reply-To: <t-9@helpdesk.example.com>');
-    expect(replied.kind).toBe('auto-reply');
-    expect(replied.noAutoReply).toBe(true);
-    expect(replied.originalMessageId).toBe('t-9@helpdesk.example.com');
-    const generated = await classify('Auto-Submitted: auto-generated');
-    expect(generated).toMatchObject({ kind: 'normal', noAutoReply: true });
-    expect(generated.reasons[0]).toMatch(/Auto-Submitted/);
-  });
-
-  it('Precedence bulk, junk and list; List-Id; List-Unsubscribe', async () => {
-    for (const p of ['bulk', 'junk', 'list']) {
-      expect(await classify(`Precedence: ${p}`)).toMatchObject({ kind: 'list', noAutoReply: true });
-    }
-    expect(await classify('List-Id: Users <users.lists.example.org>')).toMatchObject({ kind: 'list' });
-    expect(await classify('List-Unsubscribe: <mailto:leave@lists.example.org>')).toMatchObject({
-      kind: 'list',
-    });
-  });
-
-  it('X-Autoreply, X-Autorespond and X-Auto-Response-Suppress', async () => {
-    expect(await classify('X-Autoreply: yes')).toMatchObject({ kind: 'auto-reply', noAutoReply: true });
-    expect(await classify('X-Autorespond: vacation')).toMatchObject({
-      kind: 'auto-reply',
-      noAutoReply: true,
-    });
-    expect(await classify('X-Auto-Response-Suppress: All')).toMatchObject({
-      kind: 'normal',
-      noAutoReply: true,
-    });
-    expect(await classify('X-Auto-Response-Suppress: OOF, DR')).toMatchObject({ noAutoReply: true });
-    expect((await classify('X-Auto-Response-Suppress: DR')).noAutoReply).toBe(false);
-  });
-
-  it('mail system and no-reply senders', async () => {
-    expect(await classify('', { from: 'MAILER-DAEMON@mx.example.net', subject: 'Warning' })).toMatchObject({
-      kind: 'bounce',
-      noAutoReply: true,
-    });
-    expect(await classify('', { from: 'postmaster@example.net' })).toMatchObject({ noAutoReply: true });
-    for (const from of [
-      'no-reply@shop.example',
-      'noreply@shop.example',
-      'do-not-reply@x.example',
-      'DoNotReply@x.example',
-    ]) {
-      const c = await classify('', { from });
-      expect(c.noAutoReply, from).toBe(true);
-      expect(c.kind, from).toBe('normal');
-    }
-  });
-
-  it('subjects of automatic replies and bounces', async () => {
-    for (const subject of [
-      'Auto: Printer broken',
-      'Automatic reply: Printer broken',
-      'Out of Office: Printer broken',
-      'Abwesenheitsnotiz: Drucker',
-      'Réponse automatique : Imprimante',
-    ]) {
-      expect((await classify('', { subject })).kind, subject).toBe('auto-reply');
-    }
-    for (const subject of [
-      'Undeliverable: Printer broken',
-      'Delivery Status Notification (Failure)',
-      'Mail delivery failed: returning message to sender',
-    ]) {
-      expect((await classify('', { subject })).kind, subject).toBe('bounce');
-    }
-  });
-
-  it('the system’s own addresses, plus-addressed forms included', async () => {
-    expect(await classify('', { from: 'Support <support@helpdesk.example.com>' })).toMatchObject({
-      kind: 'own',
-      noAutoReply: true,
-    });
-    expect((await classify('', { from: 'SUPPORT+acme-1042@Helpdesk.Example.com' })).kind).toBe('own');
-    expect((await classify('', { from: 'supporter@helpdesk.example.com' })).kind).toBe('normal');
-    expect((await classify('X-Loop: support@helpdesk.example.com')).kind).toBe('own');
-    expect(isOwnAddress('anything@acme.example', ['@acme.example'])).toBe(true);
-    expect(isOwnAddress('x@evil-acme.example', ['@acme.example'])).toBe(false);
-  });
-
-  it('a DSN bounce (multipart/report) names the original Message-ID from the returned message', async () => {
+describe('parseMail: delivery reports', () => {
+  it('reads a DSN (multipart/report): recipients, and the original Message-ID from the returned message', async () => {
     const mail = await parsed(`From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
 To: support@helpdesk.example.com
 Subject: Undelivered Mail Returned to Sender
@@ -520,24 +413,27 @@ Message-ID: <t-1042.ack@helpdesk.example.com>
 Thanks.
 --r--
 `);
-    expect(mail.headers.isDeliveryReport).toBe(true);
+    expect(mail.headers).toMatchObject({ isDeliveryReport: true, reportType: 'delivery-status' });
+    // the returned message is ours: listed, but not part of the text
     expect(mail.text).toBe("I'm sorry to have to inform you that your message could not be delivered.");
     expect(mail.attachments.map((a) => a.contentType)).toEqual(['message/delivery-status', 'message/rfc822']);
-    expect(mail.deliveryReport?.recipients).toEqual([
-      {
-        finalRecipient: 'gone@customer.example',
-        action: 'failed',
-        status: '5.1.1',
-        diagnosticCode: 'smtp; 550 5.1.1 user unknown',
-      },
-    ]);
-    const c = classifyMail(mail, OWN);
-    expect(c.kind).toBe('bounce');
-    expect(c.noAutoReply).toBe(true);
-    expect(c.originalMessageId).toBe('t-1042.ack@helpdesk.example.com');
+    expect(mail.embedded.map((e) => e.messageId)).toEqual(['t-1042.ack@helpdesk.example.com']);
+    expect(mail.deliveryReport).toEqual({
+      reportType: 'delivery-status',
+      recipients: [
+        {
+          finalRecipient: 'gone@customer.example',
+          action: 'failed',
+          status: '5.1.1',
+          diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+        },
+      ],
+      originalMessageId: 't-1042.ack@helpdesk.example.com',
+      disposition: null,
+    });
   });
 
-  it('a bounce with text/rfc822-headers, and a read receipt (MDN), name the original too', async () => {
+  it('reads the original of a text/rfc822-headers bounce, and of a read receipt (MDN)', async () => {
     const headersOnly = await parsed(`From: postmaster@mx.example.net
 Subject: Delivery Status Notification (Failure)
 Content-Type: multipart/report; report-type=delivery-status; boundary="r"
@@ -554,10 +450,11 @@ Message-ID: <ack-77@helpdesk.example.com>
 Subject: hello
 --r--
 `);
-    expect(classifyMail(headersOnly, OWN)).toMatchObject({
-      kind: 'bounce',
-      originalMessageId: 'ack-77@helpdesk.example.com',
-    });
+    expect(headersOnly.headers.isDeliveryReport).toBe(true);
+    expect(headersOnly.embedded).toEqual([
+      expect.objectContaining({ messageId: 'ack-77@helpdesk.example.com', headersOnly: true, text: '' }),
+    ]);
+    expect(headersOnly.deliveryReport?.originalMessageId).toBe('ack-77@helpdesk.example.com');
 
     const mdn = await parsed(`From: Jane <jane@customer.example>
 Subject: Read: [ACME-5] hello
@@ -576,22 +473,14 @@ Disposition: manual-action/MDN-sent-manually; displayed
 --r--
 `);
     expect(mdn.headers.isDeliveryReport).toBe(true);
-    expect(classifyMail(mdn, OWN)).toMatchObject({
-      kind: 'auto-reply',
+    expect(mdn.deliveryReport).toEqual({
+      reportType: 'disposition-notification',
+      recipients: [
+        { finalRecipient: 'jane@customer.example', action: null, status: null, diagnosticCode: null },
+      ],
       originalMessageId: 'ack-5@helpdesk.example.com',
+      disposition: 'manual-action/MDN-sent-manually; displayed',
     });
-  });
-
-  it('quarantineReason: no usable sender, or nothing in the message', async () => {
-    expect(quarantineReason(await parsed('Subject: x\n\nhi'))).toMatch(/no From header/);
-    expect(quarantineReason(await parsed('From: Moderator-Address\nSubject: x\n\nhi'))).toMatch(
-      /names no email address/,
-    );
-    expect(quarantineReason(await parsed('From: Moderator-Address <moderator>\nSubject: x\n\nhi'))).toMatch(
-      /not an email address/,
-    );
-    expect(quarantineReason(await parsed('From: a@x.example\nX-Empty: 1\n\n'))).toMatch(/empty message/);
-    expect(quarantineReason(await parsed(simple('')))).toBeNull();
   });
 });
 
@@ -702,29 +591,6 @@ Le mar. 3 juin 2025 à 10:00, Support <support@helpdesk.example.com> a écrit :
     const forwarded =
       'FYI\n\n---------- Forwarded message ---------\nFrom: Vendor <v@x.example>\nDate: Mon\nSubject: EOL\nTo: me\n\nEnd of life.';
     expect(trimQuotedReply(forwarded)).toBe(forwarded);
-  });
-});
-
-describe('ticket tokens and subjects', () => {
-  it('finds tokens in brackets, with spaces and after reply prefixes', () => {
-    expect(findTicketToken('[ACME-1042] printer')).toEqual({ prefix: 'ACME', number: 1042 });
-    expect(findTicketToken('Re: Fwd: [ACME-1042] printer')).toEqual({ prefix: 'ACME', number: 1042 });
-    expect(findTicketToken('AW: printer [ ACME - 1042 ]')).toEqual({ prefix: 'ACME', number: 1042 });
-    expect(findTicketToken('Re: [#acme-7] x', 'ACME')).toEqual({ prefix: 'ACME', number: 7 });
-    expect(findTicketToken('[Shapelib] need help')).toBeNull();
-    expect(findTicketToken('printer broken')).toBeNull();
-    expect(findTicketToken('[OTHER-5] x', 'ACME')).toBeNull();
-    expect(findTicketToken('Re: ACME-12 printer', 'ACME')).toEqual({ prefix: 'ACME', number: 12 });
-    expect(findTicketToken('Re: ACME-12 printer')).toBeNull();
-    expect(findTicketToken('[ACME-0]')).toBeNull();
-  });
-
-  it('normalises subjects', () => {
-    expect(normaliseSubject('Re: Fwd: [ACME-1042] printer  broken')).toBe('printer broken');
-    expect(normaliseSubject('AW: WG: SV: Antw: Drucker')).toBe('Drucker');
-    expect(normaliseSubject('RE[2]: FW: TR: printer')).toBe('printer');
-    expect(normaliseSubject('Re: [ACME-9] Re: [ACME-9] x', 'ACME')).toBe('x');
-    expect(normaliseSubject('Regarding the printer')).toBe('Regarding the printer');
   });
 });
 
