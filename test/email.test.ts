@@ -15,6 +15,8 @@ import {
 /**
  * Email intake end to end: real SMTP on loopback into the local runtime, as a mail client
  * would send it, then the API and the outbox folder show what happened.
+ * Over 400 lines: one running system serves every flow, and later flows answer the tickets,
+ * acknowledgements and alerts that earlier ones created.
  */
 let dataDir: string;
 let system: RunningSystem;
