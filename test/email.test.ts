@@ -15,6 +15,8 @@ import {
 /**
  * Email intake end to end: real SMTP on loopback into the local runtime, as a mail client
  * would send it, then the API and the outbox folder show what happened.
+ * Over 400 lines: one running system serves every flow, and later flows answer the tickets,
+ * acknowledgements and alerts that earlier ones created.
  */
 let dataDir: string;
 let system: RunningSystem;
@@ -47,6 +49,35 @@ async function outboxFiles(): Promise<string[]> {
   }
 }
 
+type Handled = { outcome: string; ticketId?: string; acknowledged?: boolean; previous?: string | null };
+
+/**
+ * What the email handler reported as it finished each mail (its "mail received" log line, one
+ * outcome per tenant). A mail's report is the sign that its processing is over, so a test waits
+ * for it before asserting that something did not happen.
+ */
+function handled(): Handled[] {
+  return system
+    .output()
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        const entry = JSON.parse(line);
+        return entry?.message === 'mail received' ? (entry.results as Handled[]) : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** Waits until the email handler has finished `count` mails about ticket `ticketId`. */
+function handledFor(ticketId: string, count = 1): Promise<Handled[]> {
+  return eventually(
+    async () => handled().filter((r) => r.ticketId === ticketId || r.previous === `created:${ticketId}`),
+    (l) => l.length >= count,
+  );
+}
+
 async function acksTo(address: string): Promise<string[]> {
   const out: string[] = [];
   for (const f of await outboxFiles()) {
@@ -60,7 +91,8 @@ beforeAll(async () => {
   dataDir = await newDataDir();
   internal = await mint(['--tenant', 'acme', '--role', 'internal', '--email', 'it@acme.example']);
   partner = await mint(['--tenant', 'acme', '--role', 'partner', '--email', 'dispatch@msp.example']);
-  system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z' });
+  // INFO: the email handler's report of each mail it finished is a log line (see handled()).
+  system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z', PSA_LOG_LEVEL: 'INFO' });
   const port = Number(new URL(system.endpoints.smtp!).port);
   smtp = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
 });
@@ -225,11 +257,12 @@ describe('duplicates and loops', () => {
     };
     await send(mail);
     await send(mail);
-    await eventually(
+    const [t] = await eventually(
       () => ticketsBy('dup@acme.example'),
       (l) => l.length === 1,
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // both deliveries finished: the second one found the first (or its ticket) and made no other
+    await handledFor(t.id, 2);
     expect(await ticketsBy('dup@acme.example')).toHaveLength(1);
   });
 
@@ -239,20 +272,25 @@ describe('duplicates and loops', () => {
     ['List-Id', { 'List-Id': '<news.acme.example>' }, 'list@acme.example'],
   ])('opens a ticket but sends no acknowledgement for %s', async (_name, headers, from) => {
     await send({ from, subject: 'Wifi slow on floor 3', text: 'wifi is slow', headers });
-    await eventually(
+    const [t] = await eventually(
       () => ticketsBy(from),
       (l) => l.length === 1,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    expect(await handledFor(t.id)).toEqual([
+      expect.objectContaining({ outcome: 'created', acknowledged: false }),
+    ]);
     expect(await acksTo(from)).toEqual([]);
   });
 
   it('never acknowledges a no-reply sender', async () => {
     await send({ from: 'no-reply@saas.example', subject: 'Your password was changed', text: 'notification' });
-    await eventually(
+    const [t] = await eventually(
       () => ticketsBy('no-reply@saas.example'),
       (l) => l.length === 1,
     );
+    expect(await handledFor(t.id)).toEqual([
+      expect.objectContaining({ outcome: 'created', acknowledged: false }),
+    ]);
     expect(await acksTo('no-reply@saas.example')).toEqual([]);
   });
 
@@ -272,11 +310,13 @@ describe('duplicates and loops', () => {
   it('acknowledges one sender at most five times an hour', async () => {
     for (let i = 0; i < 7; i++)
       await send({ from: 'chatty@acme.example', subject: `Question ${i} about Teams`, text: 'teams access' });
-    await eventually(
+    const tickets = await eventually(
       () => ticketsBy('chatty@acme.example'),
       (l) => l.length === 7,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // every one of the seven finished (an acknowledgement is mailed before its mail's report)
+    const reports = await Promise.all(tickets.map((t: { id: string }) => handledFor(t.id)));
+    expect(reports.flat().filter((r) => r.acknowledged)).toHaveLength(5);
     expect(await acksTo('chatty@acme.example')).toHaveLength(5);
   });
 
@@ -353,6 +393,7 @@ describe('monitoring alerts', () => {
       (l) => l.length === 1 && l[0].occurrences === 3,
     );
     expect(t.workload).toBe('monitoring-alert');
+    expect((await handledFor(t.id, 3)).map((r) => r.outcome).sort()).toEqual(['created', 'folded', 'folded']);
     expect(await acksTo('veeam@backup.acme.example')).toEqual([]);
     await send({
       from: 'veeam@backup.acme.example',

@@ -14,6 +14,19 @@ import { type Intake, startIntake } from './support.ts';
  * auto-reply that matches no ticket, nothing. The parser's own corpus test checks the parsed
  * values against the expectations of the projects the mail comes from.
  */
+
+/**
+ * The messages of the corpus that can never become a ticket: 17 have no From header at all, 2 have
+ * a From without a usable address (rfc/004 "Moderator-Address", thirdparty/007 "moderator").
+ */
+const NO_USABLE_SENDER = [
+  'mailparser/mixed.eml',
+  ...['000', '001', '002', '003', '006', '010', '011', '012', '014'].map(
+    (n) => `stalwart-mail-parser/malformed/${n}.eml`,
+  ),
+  ...['004', '007', '008'].map((n) => `stalwart-mail-parser/rfc/${n}.eml`),
+  ...['001', '004', '005', '007', '010', '013'].map((n) => `stalwart-mail-parser/thirdparty/${n}.eml`),
+].sort();
 const CORPUS = fileURLToPath(new URL('../../../test/corpus/mail/', import.meta.url));
 const files = [
   'mailparser',
@@ -38,6 +51,19 @@ afterAll(() => intake.stop());
 describe('the real-world mail corpus through email intake', () => {
   it('has the corpus to run', () => {
     expect(files.length).toBeGreaterThan(60);
+  });
+
+  it('refuses exactly the messages without a usable sender, each with a reason', async () => {
+    const refused: string[] = [];
+    for (const file of files) {
+      const parsed = await parseMail(new Uint8Array(readFileSync(join(CORPUS, file))));
+      const reason = parsed.ok ? quarantineReason(parsed.mail) : parsed.reason;
+      if (reason !== null) {
+        expect(reason, file).toMatch(/sender|From/);
+        refused.push(file);
+      }
+    }
+    expect(refused).toEqual(NO_USABLE_SENDER);
   });
 
   it.each(files)('%s becomes a ticket, a quarantine entry, or a note, never a crash', async (file) => {

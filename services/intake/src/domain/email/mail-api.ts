@@ -1,7 +1,9 @@
 import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
 import { NotFoundError } from '@psa/model/errors';
 import { assertCanRead } from '../access.ts';
-import { attachmentKey, type EmailDeps, receiveForTenant } from './receive-email.ts';
+import type { EmailDeps } from './email-deps.ts';
+import { attachmentKey } from './inbound-message.ts';
+import { receiveForTenant } from './receive-email.ts';
 
 /** An attachment, for anyone who may see its ticket (the same 404 for everyone else). */
 export async function downloadAttachment(

@@ -1,33 +1,24 @@
+/**
+ * Email intake's use case: one received mail becomes the right effect for each tenant it was
+ * addressed to. The steps live beside it: ./classify.ts (loop guards), ./thread.ts (which ticket
+ * it continues), ./acknowledgement.ts (whether a new ticket is acknowledged), ./open-ticket.ts,
+ * ./fold-alert.ts and ./inbound-message.ts (what is stored).
+ */
 import { createHash } from 'node:crypto';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { type ParsedMail, parseMail } from '@psa/mime/parse';
-import { trimQuotedReply } from '@psa/mime/quote';
-import type { Clock } from '@psa/model/clock';
+import { type ParseResult, parseMail } from '@psa/mime/parse';
+import type { ParsedMail } from '@psa/mime/types';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
-import { mailEntry, type OutboxDeps } from '@psa/model/outbox';
-import type { BlobStore, MailStore, MessageStore, TenantStore, TicketStore } from '@psa/model/ports';
-import {
-  type Attachment,
-  isOpenStatus,
-  type Priority,
-  type Ticket,
-  type TicketMessage,
-} from '@psa/model/ticket';
-import { transitionTicket, writeWithRetry } from '../change-status.ts';
-import { createTicket } from '../submit-ticket.ts';
-import { alertSeverity, matchAlert } from './alerts.ts';
+import type { MailStore } from '@psa/model/ports';
+import { decideAcknowledgement } from './acknowledgement.ts';
+import { matchAlert } from './alerts.ts';
 import { classifyMail, quarantineReason } from './classify.ts';
-import { findTicketToken } from './tokens.ts';
+import type { EmailDeps, EmailOutcome, Received } from './email-deps.ts';
+import { foldAlert } from './fold-alert.ts';
+import { addMessage } from './inbound-message.ts';
+import { openTicket } from './open-ticket.ts';
+import { findThread, resumeIfWaiting } from './thread.ts';
 
-export interface EmailDeps extends OutboxDeps {
-  tickets: TicketStore;
-  tenants: TenantStore;
-  messages: MessageStore;
-  mail: MailStore;
-  blobs: BlobStore;
-  clock: Clock;
-  logger: Pick<Logger, 'warn' | 'info'>;
-}
+export type { EmailDeps, EmailOutcome } from './email-deps.ts';
 
 export interface InboundEmail {
   /** Blob key of the raw MIME message (SES stored it in S3; locally the SMTP listener did). */
@@ -42,12 +33,6 @@ export interface Verdicts {
   virus?: string | undefined;
   spam?: string | undefined;
 }
-
-export type EmailOutcome =
-  | { tenantId: string; outcome: 'created'; ticketId: string; acknowledged: boolean }
-  | { tenantId: string; outcome: 'threaded' | 'folded' | 'noted'; ticketId: string }
-  | { tenantId: string; outcome: 'duplicate'; previous: string | null }
-  | { tenantId: string; outcome: 'quarantined'; reason: string };
 
 /** `support+billing@acme.example` is `support@acme.example`. */
 export function baseAddress(address: string): string {
@@ -65,10 +50,6 @@ export async function tenantsForRecipients(recipients: string[], mail: MailStore
 }
 
 const sha = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
-
-/** A deterministic UUID-shaped id from a hash, so a redelivered mail recreates the same ticket. */
-const idFrom = (hash: string) =>
-  `${hash.slice(0, 8)}-${hash.slice(8, 12)}-5${hash.slice(13, 16)}-a${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
 
 /**
  * Turn one received email into the right effect for each tenant it was addressed to: a new
@@ -124,7 +105,7 @@ export async function receiveForTenant(
     return { tenantId, outcome: 'duplicate', previous: seen.outcome };
   }
 
-  const outcome = await decide(parsed, raw, rawKey, hash, dow, deps, opts.verdicts);
+  const outcome = await decide(parsed, rawKey, hash, dow, deps, opts.verdicts);
   await deps.mail.recordOutcome(
     tenantId,
     hash,
@@ -134,8 +115,7 @@ export async function receiveForTenant(
 }
 
 async function decide(
-  parsed: Awaited<ReturnType<typeof parseMail>>,
-  raw: Uint8Array,
+  parsed: ParseResult,
   rawKey: string,
   hash: string,
   dow: DivisionOfWork,
@@ -168,7 +148,8 @@ async function decide(
   if (verdict.kind === 'own')
     return quarantine('sent from this system’s own support address (mail loop guard)', mail);
 
-  const threadTicket = await findThread(mail, verdict.originalMessageId ?? null, dow, deps);
+  const received: Received = { mail, rawKey, hash };
+  const threadTicket = await findThread(mail, verdict.originalMessageId ?? null, tenantId, deps);
   if (verdict.kind === 'bounce' || verdict.kind === 'auto-reply') {
     if (!threadTicket) {
       return quarantine(
@@ -176,244 +157,21 @@ async function decide(
         mail,
       );
     }
-    await addMessage(threadTicket, mail, raw, rawKey, hash, verdict.kind, deps, verdict.reasons);
+    await addMessage(threadTicket, received, verdict.kind, deps, verdict.reasons);
     return { tenantId, outcome: 'noted', ticketId: threadTicket.id };
   }
 
   if (threadTicket) {
-    await addMessage(threadTicket, mail, raw, rawKey, hash, 'reply', deps, []);
+    await addMessage(threadTicket, received, 'reply', deps, []);
     await resumeIfWaiting(threadTicket, mail, deps);
     return { tenantId, outcome: 'threaded', ticketId: threadTicket.id };
   }
 
-  const alert = await foldAlert(mail, raw, rawKey, hash, dow, deps);
-  if (alert) return alert;
-
-  return openTicket(mail, raw, rawKey, hash, dow, verdict.noAutoReply, deps);
-}
-
-/** The ticket this mail continues: its token in the subject, or any Message-ID it refers to. */
-async function findThread(
-  mail: ParsedMail,
-  bouncedMessageId: string | null,
-  dow: DivisionOfWork,
-  deps: EmailDeps,
-): Promise<Ticket | null> {
-  const token = findTicketToken(mail.subject);
-  if (token) {
-    const ticket = await deps.tickets.getByNumber(dow.tenantId, token.number);
-    if (ticket && ticket.key.toUpperCase() === `${token.prefix}-${token.number}`.toUpperCase()) return ticket;
-  }
-  const ids = [
-    ...mail.inReplyTo,
-    ...[...mail.references].reverse(),
-    ...(bouncedMessageId ? [bouncedMessageId] : []),
-  ];
-  for (const id of ids) {
-    const ticketId = await deps.messages.ticketForMessageId(dow.tenantId, id);
-    if (ticketId) {
-      const ticket = await deps.tickets.get(dow.tenantId, ticketId);
-      if (ticket) return ticket;
-    }
-  }
-  return null;
-}
-
-async function storeAttachments(
-  tenantId: string,
-  ticketId: string,
-  messageKey: string,
-  mail: ParsedMail,
-  deps: EmailDeps,
-): Promise<{ attachments: Attachment[]; notes: string[] }> {
-  const notes: string[] = [];
-  const attachments: Attachment[] = [];
-  for (const [i, part] of mail.attachments.entries()) {
-    const id = `${messageKey}-${i + 1}`;
-    const stored = part.content !== null && !part.overLimit;
-    if (stored) await deps.blobs.put(attachmentKey(tenantId, ticketId, id), part.content!, part.contentType);
-    else
-      notes.push(
-        `attachment '${part.filename}' (${part.size} bytes) is over the size limit; it is kept in the raw message`,
-      );
-    attachments.push({
-      id,
-      name: part.filename,
-      contentType: part.contentType,
-      size: part.size,
-      inline: part.inline,
-      stored,
-    });
-  }
-  return { attachments, notes };
-}
-
-export const attachmentKey = (tenantId: string, ticketId: string, attachmentId: string) =>
-  `attachments/${tenantId}/${ticketId}/${attachmentId}`;
-
-async function addMessage(
-  ticket: Ticket,
-  mail: ParsedMail,
-  _raw: Uint8Array,
-  rawKey: string,
-  hash: string,
-  kind: TicketMessage['kind'],
-  deps: EmailDeps,
-  notes: string[],
-): Promise<TicketMessage> {
-  const messageKey = hash.slice(0, 16);
-  const stored = await storeAttachments(ticket.tenantId, ticket.id, messageKey, mail, deps);
-  const message: TicketMessage = {
-    id: messageKey,
-    kind,
-    direction: 'inbound',
-    from: { email: mail.from!.address, ...(mail.from!.name ? { name: mail.from!.name } : {}) },
-    sentAt: mail.date ?? deps.clock.now().toISOString(),
-    receivedAt: deps.clock.now().toISOString(),
-    text: kind === 'reply' ? trimQuotedReply(mail.text) : mail.text,
-    attachments: stored.attachments,
-    messageId: mail.messageId,
-    rawKey,
-    notes: [...notes, ...stored.notes],
-  };
-  await deps.messages.add(ticket.tenantId, ticket.id, message);
-  return message;
-}
-
-/** A requester answering a ticket that waits on them puts it back in the queue. */
-async function resumeIfWaiting(ticket: Ticket, mail: ParsedMail, deps: EmailDeps): Promise<void> {
-  if (ticket.status !== 'waiting_on_customer') return;
-  const sender = mail.from!.address.toLowerCase();
-  const theirs = [ticket.requester.email, ticket.replyTo].filter(Boolean).map((a) => a!.toLowerCase());
-  if (!theirs.includes(sender)) return;
-  await transitionTicket(
-    {
-      tenantId: ticket.tenantId,
-      ticketId: ticket.id,
-      status: 'in_progress',
-      note: 'requester replied by email',
-      by: { role: 'requester', email: sender },
-    },
-    deps,
-    (t) => {
-      if (!t) throw new Error(`ticket ${ticket.id} vanished`);
-      return t;
-    },
-  ).catch((err: Error) => {
-    // Someone moved it meanwhile; the reply is stored either way.
-    deps.logger.warn('reply did not resume the ticket', { ticketId: ticket.id, error: err.message });
+  const alert = matchAlert(mail.from.address, mail.subject, dow);
+  const ack = decideAcknowledgement(mail, verdict, {
+    alert: alert !== null,
+    ownAddresses: dow.supportAddresses,
   });
-}
-
-/** Monitoring mail matching an alert rule folds into the open ticket of the same key. */
-async function foldAlert(
-  mail: ParsedMail,
-  raw: Uint8Array,
-  rawKey: string,
-  hash: string,
-  dow: DivisionOfWork,
-  deps: EmailDeps,
-): Promise<EmailOutcome | null> {
-  const alert = matchAlert(mail.from!.address, mail.subject, dow);
-  if (!alert) return null;
-  const now = deps.clock.now();
-  const previous = await deps.mail.getAlert(dow.tenantId, alert.key);
-  if (previous && now.getTime() - Date.parse(previous.lastAt) <= alert.rule.windowMinutes * 60_000) {
-    const ticket = await deps.tickets.get(dow.tenantId, previous.ticketId);
-    if (ticket && isOpenStatus(ticket.status)) {
-      await addMessage(ticket, mail, raw, rawKey, hash, 'alert-repeat', deps, []);
-      await bumpOccurrences(ticket, deps);
-      await deps.mail.putAlert(dow.tenantId, alert.key, ticket.id, now.toISOString());
-      return { tenantId: dow.tenantId, outcome: 'folded', ticketId: ticket.id };
-    }
-  }
-  const opened = await openTicket(mail, raw, rawKey, hash, dow, true, deps, alertSeverity(mail.subject));
-  if ('ticketId' in opened)
-    await deps.mail.putAlert(dow.tenantId, alert.key, opened.ticketId, now.toISOString());
-  return opened;
-}
-
-/** One more occurrence of the alert, with the same optimistic retry as every ticket write. */
-async function bumpOccurrences(ticket: Ticket, deps: EmailDeps): Promise<void> {
-  await writeWithRetry(ticket.tenantId, ticket.id, deps, (current) => {
-    if (!current) throw new Error(`ticket ${ticket.id} vanished`);
-    return {
-      next: {
-        ...current,
-        occurrences: current.occurrences + 1,
-        updatedAt: deps.clock.now().toISOString(),
-        version: current.version + 1,
-      },
-      entries: [],
-    };
-  });
-}
-
-async function openTicket(
-  mail: ParsedMail,
-  raw: Uint8Array,
-  rawKey: string,
-  hash: string,
-  dow: DivisionOfWork,
-  noAutoReply: boolean,
-  deps: EmailDeps,
-  requestedPriority: Priority | null = null,
-): Promise<EmailOutcome> {
-  const tenantId = dow.tenantId;
-  const from = mail.from!;
-  const replyTo = mail.replyTo[0]?.address?.toLowerCase() ?? null;
-  const answerTo = replyTo ?? from.address.toLowerCase();
-  const supportAddress = dow.supportAddresses[0]!;
-  const ackId = `ack.${idFrom(hash)}@${supportAddress.split('@')[1]}`;
-  // Loop guards first, then the per-sender hourly cap; only then is an acknowledgement owed.
-  const acknowledge =
-    !noAutoReply &&
-    (await deps.mail.takeAutoReply(
-      tenantId,
-      answerTo,
-      deps.clock.now().toISOString().slice(0, 13),
-      dow.emailIntake.autoRepliesPerSenderPerHour,
-    ));
-  if (acknowledge) await deps.messages.registerMessageId(tenantId, ackId, idFrom(hash));
-  const { ticket } = await createTicket(
-    {
-      tenantId,
-      id: idFrom(hash),
-      subject: mail.subject.trim() || '(no subject)',
-      body: mail.text,
-      channel: 'email',
-      requester: { email: from.address.toLowerCase(), ...(from.name ? { name: from.name } : {}) },
-      requestedPriority,
-      replyTo,
-      outbox: (t) =>
-        acknowledge
-          ? [
-              mailEntry(`${t.id}:ack`, {
-                from: supportAddress,
-                to: answerTo,
-                subject: `[${t.key}] ${t.subject}`,
-                text: acknowledgement(t, dow),
-                messageId: ackId,
-                ...(mail.messageId
-                  ? { inReplyTo: mail.messageId, references: [...mail.references, mail.messageId] }
-                  : {}),
-              }),
-            ]
-          : [],
-    },
-    deps,
-  );
-  await addMessage(ticket, mail, raw, rawKey, hash, 'message', deps, []);
-  return { tenantId, outcome: 'created', ticketId: ticket.id, acknowledged: acknowledge };
-}
-
-function acknowledgement(t: Ticket, dow: DivisionOfWork): string {
-  return [
-    `Hello${t.requester.name ? ` ${t.requester.name}` : ''},`,
-    '',
-    `We received your request and opened ticket ${t.key}: "${t.subject}".`,
-    `Reply to this email to add to it; keep [${t.key}] in the subject.`,
-    '',
-    `${dow.name} IT support`,
-  ].join('\n');
+  if (alert) return foldAlert(received, alert, dow, ack, deps);
+  return openTicket(received, dow, ack, deps);
 }
