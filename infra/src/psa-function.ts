@@ -133,6 +133,7 @@ export class PsaFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
+        metafile: config.bundleMetafile,
         // Bundle the AWS SDK too: the deployed code runs the SDK version the tests ran.
         externalModules: [],
         logLevel: LogLevel.ERROR,
