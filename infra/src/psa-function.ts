@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { AuthConfig, BlobConfig, CoreConfig, MailConfig, QueueConfig } from '@psa/aws/runtime';
+import type { AuthConfig, BlobConfig, CoreConfig, QueueConfig } from '@psa/aws/config';
 import { TABLE_DEFINITION } from '@psa/aws/table';
 import type { FunctionSpec, QueueAccess } from '@psa/contracts/wiring';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -22,17 +22,13 @@ export interface SharedResources {
   bucket: IBucket;
 }
 
-// The variable names the services' config schemas read; `satisfies` ties each to runtime.ts.
-type EnvName =
-  | keyof (typeof CoreConfig)['shape']
-  | keyof (typeof AuthConfig)['shape']
-  | keyof (typeof BlobConfig)['shape']
-  | keyof (typeof MailConfig)['shape'];
+// The variable names the services' config schemas read; `satisfies` ties each to @psa/aws/config.
+type EnvName = keyof CoreConfig | keyof AuthConfig | keyof BlobConfig;
 const QUEUE_URL_ENV = {
   partner: 'PARTNER_QUEUE_URL',
   internal: 'INTERNAL_QUEUE_URL',
   triage: 'TRIAGE_QUEUE_URL',
-} as const satisfies Record<QueueAccess, keyof (typeof QueueConfig)['shape']>;
+} as const satisfies Record<QueueAccess, keyof QueueConfig>;
 
 /**
  * Defines `require` in the ESM bundle: CommonJS dependencies that call `require` at run time
@@ -102,8 +98,6 @@ export class PsaFunction extends Construct {
       environment[QUEUE_URL_ENV[queue]] = resources.queues[queue].queueUrl;
     }
     if (spec.access.bucket) environment.BLOB_BUCKET = resources.bucket.bucketName;
-    // SES in AWS; `smtp` and `folder` are the local runtime's transports.
-    if (spec.access.mail) environment.MAIL_TRANSPORT = 'ses';
     if (props.servesHttp) {
       environment.AUTH_MODE = 'apigateway';
       environment.JWT_ISSUER = config.jwtIssuer;

@@ -10,6 +10,7 @@ import type { LocalConfig } from './config.ts';
 import { startEmulators } from './emulators.ts';
 import { authKeyFile, type Endpoints, writeEndpoints } from './endpoints.ts';
 import { clients, ensureBucket, ensureQueues, RESOURCE_NAMES, seedDefaultTenant } from './provision.ts';
+import { FolderOutbox, LocalSes, SmtpRelay } from './ses.ts';
 import { startSmtp } from './smtp.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
@@ -31,8 +32,8 @@ interface HandlerModule {
 }
 
 /**
- * Start the whole system on this machine: emulators, the local EventBridge, the scheduler and one
- * HTTP server, all invoking the very handler modules Lambda runs, configured by the same
+ * Start the whole system on this machine: emulators, the local EventBridge and SES, the scheduler
+ * and one HTTP server, all invoking the very handler modules Lambda runs, configured by the same
  * environment variables the CDK app sets.
  */
 export async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
@@ -55,6 +56,10 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
     log,
   });
   const eventbridge = await bus.listen();
+  const ses = new LocalSes(
+    config.PSA_SMTP_RELAY ? new SmtpRelay(config.PSA_SMTP_RELAY) : new FolderOutbox(join(dataDir, 'outbox')),
+  );
+  const sesEndpoint = await ses.listen();
 
   // The same variables the CDK app sets on each function, pointed at loopback.
   Object.assign(process.env, {
@@ -65,6 +70,7 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
     AWS_ENDPOINT_URL_SQS: emulators.sqs,
     AWS_ENDPOINT_URL_S3: emulators.s3,
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventbridge,
+    AWS_ENDPOINT_URL_SESV2: sesEndpoint,
     POWERTOOLS_LOG_LEVEL: config.PSA_LOG_LEVEL === 'SILENT' ? 'SILENT' : config.PSA_LOG_LEVEL,
   });
   const aws = clients();
@@ -78,9 +84,6 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
     PARTNER_QUEUE_URL: queues.partner,
     INTERNAL_QUEUE_URL: queues.internal,
     TRIAGE_QUEUE_URL: queues.triage,
-    MAIL_TRANSPORT: config.PSA_SMTP_RELAY ? 'smtp' : 'folder',
-    MAIL_OUTBOX_DIR: join(dataDir, 'outbox'),
-    ...(config.PSA_SMTP_RELAY ? { MAIL_SMTP_URL: config.PSA_SMTP_RELAY } : {}),
     AUTH_MODE: 'hs256',
     AUTH_HS256_KEY_FILE: await authKeyFile(dataDir),
     ...(config.PSA_CLOCK_START
@@ -177,6 +180,7 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
       await smtp.close();
       await Promise.allSettled(running.values());
       await bus.close();
+      await ses.close();
       await emulators.stop();
     },
   };
