@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { AuthConfig, BlobConfig, CoreConfig, QueueConfig } from '@psa/aws/config';
+import { functionEnvironment } from '@psa/aws/function-environment';
 import { TABLE_DEFINITION } from '@psa/aws/table';
 import type { FunctionSpec, QueueAccess } from '@psa/contracts/wiring';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -22,14 +22,6 @@ export interface SharedResources {
   bucket: IBucket;
 }
 
-// The variable names the services' config schemas read; `satisfies` ties each to @psa/aws/config.
-type EnvName = keyof CoreConfig | keyof AuthConfig | keyof BlobConfig;
-const QUEUE_URL_ENV = {
-  partner: 'PARTNER_QUEUE_URL',
-  internal: 'INTERNAL_QUEUE_URL',
-  triage: 'TRIAGE_QUEUE_URL',
-} as const satisfies Record<QueueAccess, keyof QueueConfig>;
-
 /**
  * Defines `require` in the ESM bundle: CommonJS dependencies that call `require` at run time
  * (today moment's locale loader, under date-holidays) hit esbuild's "Dynamic require of ... is
@@ -50,8 +42,6 @@ export interface PsaFunctionProps {
    * target's DLQ, the events EventBridge could not deliver.
    */
   invokedAsync: boolean;
-  /** It serves HTTP API routes: it reads the JWT authorizer's verified claims. */
-  servesHttp: boolean;
 }
 
 /**
@@ -89,20 +79,20 @@ export class PsaFunction extends Construct {
       });
     }
 
-    const environment: Partial<Record<EnvName | (typeof QUEUE_URL_ENV)[QueueAccess], string>> = {
-      TABLE_NAME: resources.table.tableName,
-      EVENT_BUS_NAME: resources.bus.eventBusName,
-      POWERTOOLS_SERVICE_NAME: spec.service,
-    };
-    for (const queue of spec.access.queues ?? []) {
-      environment[QUEUE_URL_ENV[queue]] = resources.queues[queue].queueUrl;
-    }
-    if (spec.access.bucket) environment.BLOB_BUCKET = resources.bucket.bucketName;
-    if (props.servesHttp) {
-      environment.AUTH_MODE = 'apigateway';
-      environment.JWT_ISSUER = config.jwtIssuer;
-      environment.JWT_AUDIENCE = config.jwtAudience;
-    }
+    const environment = functionEnvironment(
+      spec,
+      {
+        table: resources.table.tableName,
+        bus: resources.bus.eventBusName,
+        bucket: resources.bucket.bucketName,
+        queueUrls: {
+          partner: resources.queues.partner.queueUrl,
+          internal: resources.queues.internal.queueUrl,
+          triage: resources.queues.triage.queueUrl,
+        },
+      },
+      { auth: { mode: 'apigateway', issuer: config.jwtIssuer, audience: config.jwtAudience } },
+    );
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(props.repoRoot, spec.entry),

@@ -17,8 +17,9 @@ export function parseConfig<S extends z.ZodType>(
 }
 
 /*
- * Configuration fragments the services compose into their own schema (one per service).
- * The CDK app sets these variables on each function; the local runtime sets the same names.
+ * Configuration fragments the services compose into their own schema (one per service). The
+ * environment a function gets is built by `functionEnvironment` (./function-environment.ts),
+ * which both the CDK app and the local runtime use, from these same names.
  */
 
 export const CoreConfig = z.object({
