@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   ChannelSchema,
   OwnerSchema,
@@ -5,8 +6,7 @@ import {
   RoutingDecisionSchema,
   TenantIdSchema,
   TicketStatusSchema,
-} from '@psa/model/ticket';
-import { z } from 'zod';
+} from './ticket.ts';
 
 /**
  * The event catalog: every event the services exchange on the bus, as a versioned contract.
