@@ -1,4 +1,4 @@
-import { ALWAYS_OPEN } from '@psa/calendar/calendar';
+import { ALWAYS_OPEN } from '@psa/calendar/schema';
 import type { z } from 'zod';
 import {
   DEFAULT_OVERFLOW_LIMIT,
