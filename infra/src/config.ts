@@ -29,17 +29,23 @@ export interface PsaConfig {
   emailRecipients: string[];
   /** Where alarm notifications go; without it the alarms still exist, with nobody subscribed. */
   alarmEmail?: string;
+  /**
+   * Context `bundleMetafile=true`: esbuild writes `index.meta.json` beside each bundle (what went
+   * into it; `npm run bundle-sizes` reads it). Off by default: it would ship inside the zip.
+   */
+  bundleMetafile: boolean;
 }
 
 /** Reads and validates the config from context; an invalid value fails the synth naming its key. */
 export function readConfig(scope: Construct): PsaConfig {
-  const read = (key: Exclude<keyof PsaConfig, 'emailRecipients'>): string | undefined => {
+  type StringKey = Exclude<keyof PsaConfig, 'emailRecipients' | 'bundleMetafile'>;
+  const read = (key: StringKey): string | undefined => {
     const value: unknown = scope.node.tryGetContext(key);
     if (value === undefined || value === null || value === '') return undefined;
     if (typeof value !== 'string') throw new Error(`invalid context: ${key}: expected a string`);
     return value;
   };
-  const required = (key: Exclude<keyof PsaConfig, 'emailRecipients'>): string => {
+  const required = (key: StringKey): string => {
     const value = read(key);
     if (value === undefined)
       throw new Error(`missing context: ${key}: set it in cdk.json or with -c ${key}=...`);
@@ -51,6 +57,7 @@ export function readConfig(scope: Construct): PsaConfig {
     jwtAudience: required('jwtAudience'),
     emailDomain: required('emailDomain').toLowerCase(),
     emailRecipients: [],
+    bundleMetafile: isTrue(scope.node.tryGetContext('bundleMetafile')),
   };
   const alarmEmail = read('alarmEmail');
   if (alarmEmail) config.alarmEmail = alarmEmail;
@@ -118,6 +125,11 @@ function readEmailRecipients(scope: Construct, emailDomain: string): string[] {
   if (new Set(recipients).size !== recipients.length)
     throw new Error('invalid context: emailRecipients: a recipient is listed twice');
   return recipients;
+}
+
+/** `-c key=true` arrives as the string 'true'; cdk.json or a test's context may hold a boolean. */
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
 }
 
 function parseJsonList(text: string): unknown[] {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { AuthConfig, BlobConfig, CoreConfig, MailConfig, QueueConfig } from '@psa/aws/runtime';
+import { functionEnvironment } from '@psa/aws/function-environment';
 import { TABLE_DEFINITION } from '@psa/aws/table';
 import type { FunctionSpec, QueueAccess } from '@psa/contracts/wiring';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -22,18 +22,6 @@ export interface SharedResources {
   bucket: IBucket;
 }
 
-// The variable names the services' config schemas read; `satisfies` ties each to runtime.ts.
-type EnvName =
-  | keyof (typeof CoreConfig)['shape']
-  | keyof (typeof AuthConfig)['shape']
-  | keyof (typeof BlobConfig)['shape']
-  | keyof (typeof MailConfig)['shape'];
-const QUEUE_URL_ENV = {
-  partner: 'PARTNER_QUEUE_URL',
-  internal: 'INTERNAL_QUEUE_URL',
-  triage: 'TRIAGE_QUEUE_URL',
-} as const satisfies Record<QueueAccess, keyof (typeof QueueConfig)['shape']>;
-
 /**
  * Defines `require` in the ESM bundle: CommonJS dependencies that call `require` at run time
  * (today moment's locale loader, under date-holidays) hit esbuild's "Dynamic require of ... is
@@ -54,8 +42,6 @@ export interface PsaFunctionProps {
    * target's DLQ, the events EventBridge could not deliver.
    */
   invokedAsync: boolean;
-  /** It serves HTTP API routes: it reads the JWT authorizer's verified claims. */
-  servesHttp: boolean;
 }
 
 /**
@@ -93,22 +79,20 @@ export class PsaFunction extends Construct {
       });
     }
 
-    const environment: Partial<Record<EnvName | (typeof QUEUE_URL_ENV)[QueueAccess], string>> = {
-      TABLE_NAME: resources.table.tableName,
-      EVENT_BUS_NAME: resources.bus.eventBusName,
-      POWERTOOLS_SERVICE_NAME: spec.service,
-    };
-    for (const queue of spec.access.queues ?? []) {
-      environment[QUEUE_URL_ENV[queue]] = resources.queues[queue].queueUrl;
-    }
-    if (spec.access.bucket) environment.BLOB_BUCKET = resources.bucket.bucketName;
-    // SES in AWS; `smtp` and `folder` are the local runtime's transports.
-    if (spec.access.mail) environment.MAIL_TRANSPORT = 'ses';
-    if (props.servesHttp) {
-      environment.AUTH_MODE = 'apigateway';
-      environment.JWT_ISSUER = config.jwtIssuer;
-      environment.JWT_AUDIENCE = config.jwtAudience;
-    }
+    const environment = functionEnvironment(
+      spec,
+      {
+        table: resources.table.tableName,
+        bus: resources.bus.eventBusName,
+        bucket: resources.bucket.bucketName,
+        queueUrls: {
+          partner: resources.queues.partner.queueUrl,
+          internal: resources.queues.internal.queueUrl,
+          triage: resources.queues.triage.queueUrl,
+        },
+      },
+      { auth: { mode: 'apigateway', issuer: config.jwtIssuer, audience: config.jwtAudience } },
+    );
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(props.repoRoot, spec.entry),
@@ -133,6 +117,7 @@ export class PsaFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
+        metafile: config.bundleMetafile,
         // Bundle the AWS SDK too: the deployed code runs the SDK version the tests ran.
         externalModules: [],
         logLevel: LogLevel.ERROR,

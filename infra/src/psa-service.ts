@@ -39,7 +39,6 @@ const FUNCTIONS_INVOKED_ASYNC: ReadonlySet<string> = new Set<string>([
   ...[...SUBSCRIPTIONS, ...SCHEDULES].map((s) => s.functionId),
   INBOUND_MAIL_FUNCTION,
 ]);
-const functionsServingHttp = new Set<string>(HTTP_ROUTES.map((r) => r.functionId));
 
 export interface PsaServiceProps {
   service: ServiceName;
@@ -70,7 +69,6 @@ export class PsaService extends Construct {
         config: props.config,
         repoRoot: props.repoRoot,
         invokedAsync: FUNCTIONS_INVOKED_ASYNC.has(spec.id),
-        servesHttp: functionsServingHttp.has(spec.id),
       });
       if (fn.failureQueue)
         alarmWhenQueueNotEmpty(this, `${spec.id}FailureAlarm`, fn.failureQueue, props.alarmTopic);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { functionEnvironment } from '@psa/aws/function-environment';
 import { TABLE_INDEXES } from '@psa/aws/table';
 import { routes } from '@psa/contracts/api-contract';
 import { INBOUND_PREFIX } from '@psa/contracts/email-keys';
@@ -176,7 +177,7 @@ describe('functions', () => {
     }
   });
 
-  it('sets the variables runtime.ts reads, the JWT settings only on API functions, and never the clock offset', () => {
+  it('sets the variables the config schemas read, the JWT settings only on API functions, and never the clock offset', () => {
     const httpFunctions = new Set<string>(HTTP_ROUTES.map((r) => r.functionId));
     for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
       const env = resolveImports(
@@ -201,10 +202,11 @@ describe('functions', () => {
       if (spec.access.bucket)
         expect(env.BLOB_BUCKET, spec.id).toEqual({ Ref: logicalId(stacks.stateful.bucket) });
       else expect(env, spec.id).not.toHaveProperty('BLOB_BUCKET');
-      if (spec.access.mail) expect(env.MAIL_TRANSPORT, spec.id).toBe('ses');
-      else expect(env, spec.id).not.toHaveProperty('MAIL_TRANSPORT');
-      expect(env, spec.id).not.toHaveProperty('MAIL_SMTP_URL');
-      expect(env, spec.id).not.toHaveProperty('MAIL_OUTBOX_DIR');
+      // Mail goes through SES with no setting; locally the runtime serves the SES API instead.
+      expect(
+        Object.keys(env).filter((name) => name.startsWith('MAIL_')),
+        spec.id,
+      ).toEqual([]);
       if (httpFunctions.has(spec.id)) {
         expect(env, spec.id).toMatchObject({
           AUTH_MODE: 'apigateway',
@@ -214,6 +216,25 @@ describe('functions', () => {
       } else {
         expect(env, spec.id).not.toHaveProperty('AUTH_MODE');
       }
+    }
+  });
+
+  it('gives each function exactly the variables functionEnvironment derives from its spec (as the local runtime does)', () => {
+    const names = {
+      table: 't',
+      bus: 'b',
+      bucket: 'k',
+      queueUrls: { partner: 'p', internal: 'i', triage: 'x' },
+    };
+    const auth = {
+      mode: 'apigateway',
+      issuer: stacks.config.jwtIssuer,
+      audience: stacks.config.jwtAudience,
+    } as const;
+    for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
+      const env = (functionResource(spec.id as FunctionId).Properties.Environment as Json).Variables as Json;
+      const expected = [...Object.keys(functionEnvironment(spec, names, { auth })), 'NODE_OPTIONS'];
+      expect(Object.keys(env).sort(), spec.id).toEqual(expected.sort());
     }
   });
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * Parse a service's configuration from the environment once, at cold start. The error names
@@ -15,3 +15,37 @@ export function parseConfig<S extends z.ZodType>(
   }
   return parsed.data;
 }
+
+/*
+ * Configuration fragments the services compose into their own schema (one per service). The
+ * environment a function gets is built by `functionEnvironment` (./function-environment.ts),
+ * which both the CDK app and the local runtime use, from these same names.
+ */
+
+export const CoreConfig = z.object({
+  TABLE_NAME: z.string().min(1),
+  EVENT_BUS_NAME: z.string().min(1),
+  /** Local runtime only (`PSA_CLOCK_START`): shifts the clock; the CDK app never sets it. */
+  PSA_CLOCK_OFFSET_MS: z.coerce.number().int().optional(),
+  POWERTOOLS_SERVICE_NAME: z.string().default('psa'),
+});
+export type CoreConfig = z.infer<typeof CoreConfig>;
+
+export const QueueConfig = z.object({
+  PARTNER_QUEUE_URL: z.url(),
+  INTERNAL_QUEUE_URL: z.url(),
+  TRIAGE_QUEUE_URL: z.url(),
+});
+export type QueueConfig = z.infer<typeof QueueConfig>;
+
+export const AuthConfig = z.object({
+  /** `apigateway`: trust the HTTP API JWT authorizer's verified claims. `hs256`: local tokens. */
+  AUTH_MODE: z.enum(['apigateway', 'hs256']).default('apigateway'),
+  AUTH_HS256_KEY_FILE: z.string().optional(),
+  JWT_ISSUER: z.string().default('psa-local'),
+  JWT_AUDIENCE: z.string().default('psa-api'),
+});
+export type AuthConfig = z.infer<typeof AuthConfig>;
+
+export const BlobConfig = z.object({ BLOB_BUCKET: z.string().min(1) });
+export type BlobConfig = z.infer<typeof BlobConfig>;

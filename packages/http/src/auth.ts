@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '@psa/model/errors';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
@@ -62,6 +63,23 @@ export function apiGatewayAuthenticator(): Authenticator {
     if (!ctx.success) throw new UnauthorizedError('no verified JWT claims on the request');
     return principalFromClaims(ctx.data.authorizer.jwt.claims);
   };
+}
+
+/** The authentication settings of a service's config (`AuthConfig` in @psa/aws/config). */
+export interface AuthSettings {
+  AUTH_MODE: 'apigateway' | 'hs256';
+  AUTH_HS256_KEY_FILE?: string | undefined;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+}
+
+/** The authenticator a service's config asks for: API Gateway's verified claims, or local HS256 tokens. */
+export function createAuthenticator(settings: AuthSettings): Authenticator {
+  if (settings.AUTH_MODE === 'apigateway') return apiGatewayAuthenticator();
+  if (!settings.AUTH_HS256_KEY_FILE)
+    throw new Error('invalid configuration: AUTH_HS256_KEY_FILE: required when AUTH_MODE=hs256');
+  const secret = new Uint8Array(readFileSync(settings.AUTH_HS256_KEY_FILE));
+  return hs256Authenticator(secret, settings.JWT_ISSUER, settings.JWT_AUDIENCE);
 }
 
 export async function signToken(

@@ -11,6 +11,19 @@ export type ApiEnv = {
   Bindings: { event?: { requestContext?: unknown } };
 };
 
+/** Hono's validator says this, and only this, when a JSON body does not parse. */
+const MALFORMED_JSON = 'Malformed JSON in request body';
+
+/**
+ * API Gateway's id of the request (`$context.requestId` in the access log), from the Lambda
+ * event's requestContext (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
+ */
+function apiGatewayRequestId(requestContext: unknown): string | undefined {
+  if (typeof requestContext !== 'object' || requestContext === null) return undefined;
+  const id = (requestContext as { requestId?: unknown }).requestId;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
 function issuesOf(
   target: string,
   error: { issues: { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[] },
@@ -44,7 +57,8 @@ export function createApiApp(opts: { authenticate: Authenticator; logger: Logger
   });
 
   app.use('*', async (c, next) => {
-    c.set('requestId', c.req.header('x-request-id') ?? crypto.randomUUID());
+    // The id a 500 answers with must find the request in the access log; locally, a fresh one.
+    c.set('requestId', apiGatewayRequestId(c.env?.event?.requestContext) ?? crypto.randomUUID());
     c.header('x-request-id', c.get('requestId'));
     await next();
   });
@@ -77,23 +91,9 @@ export function errorResponse(err: Error, c: Context<ApiEnv>, logger: Logger): R
     if (err.status >= 500) logger.error('request failed', { requestId, error: err });
     return c.json(body, err.status as ContentfulStatusCode);
   }
-  // Hono's own body parsing rejects malformed JSON with a 400 HTTPException before validation.
-  if (err instanceof HTTPException && err.status < 500) {
-    return c.json(
-      {
-        error: {
-          code: err.status === 400 ? 'validation_error' : 'bad_request',
-          message: err.status === 400 ? 'body is not valid JSON' : err.message,
-          ...(err.status === 400
-            ? { issues: [{ path: 'body', message: err.message || 'malformed JSON' }] }
-            : {}),
-          requestId,
-        },
-      },
-      err.status,
-    );
-  }
-  if (err instanceof SyntaxError) {
+  // Hono's validator rejects a body that is not JSON with a 400 HTTPException before validation.
+  // Any other SyntaxError is a bug in our code: a 500 below, never blamed on the request.
+  if (err instanceof HTTPException && err.status === 400 && err.message === MALFORMED_JSON) {
     return c.json(
       {
         error: {
@@ -105,6 +105,9 @@ export function errorResponse(err: Error, c: Context<ApiEnv>, logger: Logger): R
       },
       400,
     );
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    return c.json({ error: { code: 'bad_request', message: err.message, requestId } }, err.status);
   }
   logger.error('unhandled error', { requestId, error: err });
   return c.json({ error: { code: 'internal_error', message: 'internal error', requestId } }, 500);

@@ -18,8 +18,6 @@ import {
   addBusinessDays,
   addBusinessTime,
   businessTimeBetween,
-  type Calendar,
-  CalendarSchema,
   instantToWallClock,
   isBusinessDay,
   isBusinessTime,
@@ -27,7 +25,8 @@ import {
   type Pause,
   previousBusinessMoment,
   wallClockToInstant,
-} from '@psa/calendar/calendar';
+} from '@psa/calendar/business-time';
+import { type Calendar, CalendarSchema } from '@psa/calendar/schema';
 
 /** One corpus case: the fields vary by kind and source (see the corpus file's `fields`). */
 export interface CalendarCase {

@@ -28,6 +28,13 @@ const COMMANDS: Record<
   },
 };
 
+// `psa pattern-check ... | head`: once the reader has gone, stop quietly, as Unix tools do,
+// instead of dying on an unhandled EPIPE with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const [command, ...args] = process.argv.slice(2);
 const entry = command ? COMMANDS[command] : undefined;
 if (!entry) {

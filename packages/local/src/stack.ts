@@ -3,13 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
+import { functionEnvironment } from '@psa/aws/function-environment';
 import { ensureTable } from '@psa/aws/table-admin';
-import { FUNCTIONS, HTTP_ROUTES, SCHEDULES, SUBSCRIPTIONS } from '@psa/contracts/wiring';
+import { FUNCTIONS, type FunctionSpec, HTTP_ROUTES, SCHEDULES, SUBSCRIPTIONS } from '@psa/contracts/wiring';
 import { LocalEventBus } from './bus.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER } from './cli/token.ts';
 import type { LocalConfig } from './config.ts';
 import { startEmulators } from './emulators.ts';
 import { authKeyFile, type Endpoints, writeEndpoints } from './endpoints.ts';
+import { loadFunction } from './functions.ts';
 import { clients, ensureBucket, ensureQueues, RESOURCE_NAMES, seedDefaultTenant } from './provision.ts';
+import { FolderOutbox, LocalSes, SmtpRelay } from './ses.ts';
 import { startSmtp } from './smtp.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
@@ -31,9 +35,9 @@ interface HandlerModule {
 }
 
 /**
- * Start the whole system on this machine: emulators, the local EventBridge, the scheduler and one
- * HTTP server, all invoking the very handler modules Lambda runs, configured by the same
- * environment variables the CDK app sets.
+ * Start the whole system on this machine: emulators, the local EventBridge and SES, the scheduler
+ * and one HTTP server, all invoking the very handler modules Lambda runs, each configured with
+ * exactly the environment variables the CDK app gives that function (`functionEnvironment`).
  */
 export async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
   const dataDir = resolve(config.PSA_DATA_DIR);
@@ -55,9 +59,14 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
     log,
   });
   const eventbridge = await bus.listen();
+  const ses = new LocalSes(
+    config.PSA_SMTP_RELAY ? new SmtpRelay(config.PSA_SMTP_RELAY) : new FolderOutbox(join(dataDir, 'outbox')),
+  );
+  const sesEndpoint = await ses.listen();
 
-  // The same variables the CDK app sets on each function, pointed at loopback.
-  Object.assign(process.env, {
+  // What the Lambda service provides every function, pointed at loopback. The runtime's own
+  // clients (provisioning, the SMTP listener) use it too.
+  const runtime = {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -65,32 +74,39 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
     AWS_ENDPOINT_URL_SQS: emulators.sqs,
     AWS_ENDPOINT_URL_S3: emulators.s3,
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventbridge,
-    POWERTOOLS_LOG_LEVEL: config.PSA_LOG_LEVEL === 'SILENT' ? 'SILENT' : config.PSA_LOG_LEVEL,
-  });
+    AWS_ENDPOINT_URL_SESV2: sesEndpoint,
+    POWERTOOLS_LOG_LEVEL: config.PSA_LOG_LEVEL,
+  };
+  Object.assign(process.env, runtime);
   const aws = clients();
   await ensureTable(aws.dynamodb, RESOURCE_NAMES.table);
   const queues = await ensureQueues(aws.sqs, emulators.sqs);
   await ensureBucket(aws.s3, RESOURCE_NAMES.bucket);
-  Object.assign(process.env, {
-    TABLE_NAME: RESOURCE_NAMES.table,
-    EVENT_BUS_NAME: RESOURCE_NAMES.bus,
-    BLOB_BUCKET: RESOURCE_NAMES.bucket,
-    PARTNER_QUEUE_URL: queues.partner,
-    INTERNAL_QUEUE_URL: queues.internal,
-    TRIAGE_QUEUE_URL: queues.triage,
-    MAIL_TRANSPORT: config.PSA_SMTP_RELAY ? 'smtp' : 'folder',
-    MAIL_OUTBOX_DIR: join(dataDir, 'outbox'),
-    ...(config.PSA_SMTP_RELAY ? { MAIL_SMTP_URL: config.PSA_SMTP_RELAY } : {}),
-    AUTH_MODE: 'hs256',
-    AUTH_HS256_KEY_FILE: await authKeyFile(dataDir),
-    ...(config.PSA_CLOCK_START
-      ? { PSA_CLOCK_OFFSET_MS: String(new Date(config.PSA_CLOCK_START).getTime() - Date.now()) }
-      : {}),
-  });
   await seedDefaultTenant(RESOURCE_NAMES.table);
 
-  for (const fn of FUNCTIONS) {
-    handlers.set(fn.id, (await import(pathToFileURL(join(REPO_ROOT, fn.entry)).href)) as HandlerModule);
+  const names = {
+    table: RESOURCE_NAMES.table,
+    bus: RESOURCE_NAMES.bus,
+    bucket: RESOURCE_NAMES.bucket,
+    queueUrls: queues,
+  };
+  const options = {
+    auth: {
+      mode: 'hs256',
+      keyFile: await authKeyFile(dataDir),
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+    },
+    ...(config.PSA_CLOCK_START
+      ? { clockOffsetMs: new Date(config.PSA_CLOCK_START).getTime() - Date.now() }
+      : {}),
+  } as const;
+  for (const fn of FUNCTIONS as readonly FunctionSpec[]) {
+    const entry = pathToFileURL(join(REPO_ROOT, fn.entry)).href;
+    handlers.set(
+      fn.id,
+      await loadFunction<HandlerModule>(entry, functionEnvironment(fn, names, options), runtime),
+    );
   }
 
   const routes = HTTP_ROUTES.map((r) => ({
@@ -177,6 +193,7 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
       await smtp.close();
       await Promise.allSettled(running.values());
       await bus.close();
+      await ses.close();
       await emulators.stop();
     },
   };

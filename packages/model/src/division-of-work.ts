@@ -1,4 +1,4 @@
-import { ALWAYS_OPEN, CalendarSchema, isValidTimeZone } from '@psa/calendar/calendar';
+import { ALWAYS_OPEN, CalendarSchema, isValidTimeZone } from '@psa/calendar/schema';
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
 import { ChannelSchema, PrioritySchema, TenantIdSchema } from './ticket.ts';

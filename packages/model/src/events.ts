@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   ChannelSchema,
   OwnerSchema,
@@ -5,8 +6,7 @@ import {
   RoutingDecisionSchema,
   TenantIdSchema,
   TicketStatusSchema,
-} from '@psa/model/ticket';
-import { z } from 'zod';
+} from './ticket.ts';
 
 /**
  * The event catalog: every event the services exchange on the bus, as a versioned contract.
@@ -185,13 +185,60 @@ export const EventBridgeEnvelopeSchema = z.object({
 });
 export type EventBridgeEnvelope = z.infer<typeof EventBridgeEnvelopeSchema>;
 
-/** Parse an envelope's detail with the contract matching its detail-type. */
-export function parseEvent<E extends EventContract>(contract: E, envelope: unknown): EventDetail<E> {
-  const env = EventBridgeEnvelopeSchema.parse(envelope);
-  if (env['detail-type'] !== contract.detailType || env.source !== contract.source) {
-    throw new Error(
-      `expected ${contract.source}/${contract.detailType}, got ${env.source}/${env['detail-type']}`,
+/** An event a consumer cannot read: not an EventBridge envelope, not a contract it takes, or drifted. */
+export class EventContractError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventContractError';
+  }
+}
+
+const issuesOf = (error: z.ZodError) =>
+  error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+
+/**
+ * The one way a consumer reads an EventBridge event: the envelope is checked, the contract is
+ * chosen by `source` and `detail-type` among those the consumer takes, the detail's
+ * `schemaVersion` must be the contract's (a version-2 event is refused, never read as version 1),
+ * and the detail is parsed with the contract's schema. Anything else throws an
+ * EventContractError, which fails the invocation: Lambda retries it and then sends the event to
+ * the function's failure queue, where the queue's alarm makes it seen.
+ */
+export function parseEvent<E extends EventContract>(contract: E, envelope: unknown): EventDetail<E>;
+export function parseEvent<const C extends readonly EventContract[]>(
+  contracts: C,
+  envelope: unknown,
+): EventDetail<C[number]>;
+export function parseEvent(contracts: EventContract | readonly EventContract[], envelope: unknown): unknown {
+  const accepted: readonly EventContract[] = 'schema' in contracts ? [contracts] : contracts;
+  const parsed = EventBridgeEnvelopeSchema.safeParse(envelope);
+  if (!parsed.success) {
+    throw new EventContractError(`not an EventBridge event: ${issuesOf(parsed.error)}`, {
+      cause: parsed.error,
+    });
+  }
+  const { source, 'detail-type': detailType, detail } = parsed.data;
+  const name = `${source}/${detailType}`;
+  const contract = accepted.find((c) => c.source === source && c.detailType === detailType);
+  if (!contract) {
+    const expected = accepted.map((c) => `${c.source}/${c.detailType}`).join(', ');
+    throw new EventContractError(`unexpected event ${name}: this consumer takes ${expected}`);
+  }
+  const version =
+    typeof detail === 'object' && detail !== null
+      ? (detail as { schemaVersion?: unknown }).schemaVersion
+      : undefined;
+  if (version !== contract.schemaVersion) {
+    throw new EventContractError(
+      `${name} has schemaVersion ${JSON.stringify(version) ?? 'missing'}; this consumer reads version ${contract.schemaVersion} only`,
     );
   }
-  return contract.schema.parse(env.detail) as EventDetail<E>;
+  const result = contract.schema.safeParse(detail);
+  if (!result.success) {
+    throw new EventContractError(
+      `${name} (schemaVersion ${contract.schemaVersion}) does not match its contract: ${issuesOf(result.error)}`,
+      { cause: result.error },
+    );
+  }
+  return result.data;
 }

@@ -1,4 +1,5 @@
-import { addBusinessTime, businessTimeBetween, type Calendar, type Pause } from '@psa/calendar/calendar';
+import { addBusinessTime, businessTimeBetween, type Pause } from '@psa/calendar/business-time';
+import type { Calendar } from '@psa/calendar/schema';
 import { z } from 'zod';
 import { SlaTargetSchema } from './events.ts';
 import type { SlaStore } from './ports.ts';

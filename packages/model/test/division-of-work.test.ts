@@ -1,4 +1,5 @@
-import { ALWAYS_OPEN, isBusinessTime, isHoliday } from '@psa/calendar/calendar';
+import { isBusinessTime, isHoliday } from '@psa/calendar/business-time';
+import { ALWAYS_OPEN } from '@psa/calendar/schema';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_OVERFLOW_LIMIT,

@@ -3,13 +3,11 @@ import { DynamoIdempotencyStore } from '@psa/aws/dynamo-idempotency-store';
 import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
 import { DynamoMessageStore } from '@psa/aws/dynamo-message-store';
 import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
-import {
-  createAuthenticator,
-  createBlobStore,
-  createCoreDeps,
-  createMailer,
-  createQueue,
-} from '@psa/aws/runtime';
+import { createCoreDeps } from '@psa/aws/factories/core';
+import { createBlobStore } from '@psa/aws/factories/s3';
+import { createMailer } from '@psa/aws/factories/ses';
+import { createQueue } from '@psa/aws/factories/sqs';
+import { createAuthenticator } from '@psa/http/auth';
 import type { IntakeDeps } from './app.ts';
 import { IntakeConfig } from './config.ts';
 
@@ -24,7 +22,7 @@ export function composeIntake(env: Record<string, string | undefined>): IntakeDe
     messages: new DynamoMessageStore(core.doc, config.TABLE_NAME),
     mail: new DynamoMailStore(core.doc, config.TABLE_NAME),
     blobs: createBlobStore(config),
-    mailer: createMailer(config),
+    mailer: createMailer(),
     // Only functions that hand tickets over between queues are given the queue URLs.
     ...(config.PARTNER_QUEUE_URL && config.INTERNAL_QUEUE_URL && config.TRIAGE_QUEUE_URL
       ? {

@@ -1,10 +1,9 @@
-import { AuthConfig, BlobConfig, CoreConfig, MailConfig, QueueConfig } from '@psa/aws/runtime';
+import { AuthConfig, BlobConfig, CoreConfig, QueueConfig } from '@psa/aws/config';
 
 /** Intake's configuration, parsed once at cold start. */
 export const IntakeConfig = CoreConfig.extend(AuthConfig.shape)
   .extend(BlobConfig.shape)
-  .extend(MailConfig.shape)
   .extend(QueueConfig.partial().shape);
 
 /** The outbox reconciler delivers every kind of side effect: events, queue messages, mail. */
-export const ReconcilerConfig = CoreConfig.extend(QueueConfig.shape).extend(MailConfig.shape);
+export const ReconcilerConfig = CoreConfig.extend(QueueConfig.shape);

@@ -1,7 +1,8 @@
 import { parseConfig } from '@psa/aws/config';
 import { DynamoReportStore } from '@psa/aws/dynamo-report-store';
 import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
-import { createAuthenticator, createCoreDeps } from '@psa/aws/runtime';
+import { createCoreDeps } from '@psa/aws/factories/core';
+import { createAuthenticator } from '@psa/http/auth';
 import { ReportingConfig } from './config.ts';
 
 export function composeReporting(env: Record<string, string | undefined>) {

@@ -1,4 +1,4 @@
-import { AuthConfig, CoreConfig } from '@psa/aws/runtime';
+import { AuthConfig, CoreConfig } from '@psa/aws/config';
 
 /** Reporting's configuration, parsed once at cold start. */
 export const ReportingConfig = CoreConfig.extend(AuthConfig.shape);

@@ -1,4 +1,4 @@
-import { AuthConfig, CoreConfig, QueueConfig } from '@psa/aws/runtime';
+import { AuthConfig, CoreConfig, QueueConfig } from '@psa/aws/config';
 
 /** The router's configuration, parsed once at cold start. */
 export const RouterConfig = CoreConfig.extend(QueueConfig.shape);

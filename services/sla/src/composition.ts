@@ -1,6 +1,7 @@
 import { parseConfig } from '@psa/aws/config';
 import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
-import { createCoreDeps, createMailer } from '@psa/aws/runtime';
+import { createCoreDeps } from '@psa/aws/factories/core';
+import { createMailer } from '@psa/aws/factories/ses';
 import { SlaConfig } from './config.ts';
 import type { SlaDeps } from './domain/sync-clocks.ts';
 
@@ -10,6 +11,6 @@ export function composeSla(env: Record<string, string | undefined>): SlaDeps {
   return {
     ...core,
     sla: new DynamoSlaStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
-    mailer: createMailer(config),
+    mailer: createMailer(),
   };
 }

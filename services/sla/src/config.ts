@@ -1,4 +1,4 @@
-import { CoreConfig, MailConfig } from '@psa/aws/runtime';
+import { CoreConfig } from '@psa/aws/config';
 
-/** The SLA service's configuration, parsed once at cold start (mail: breach notices). */
-export const SlaConfig = CoreConfig.extend(MailConfig.shape);
+/** The SLA service's configuration, parsed once at cold start (breach notices go out through SES). */
+export const SlaConfig = CoreConfig;

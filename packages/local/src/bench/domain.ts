@@ -1,4 +1,4 @@
-import { addBusinessTime } from '@psa/calendar/calendar';
+import { addBusinessTime } from '@psa/calendar/business-time';
 import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
 import { decideRouting } from '@psa/router/domain/decide';

@@ -1,5 +1,7 @@
 import { parseConfig } from '@psa/aws/config';
-import { createCoreDeps, createMailer, createQueue } from '@psa/aws/runtime';
+import { createCoreDeps } from '@psa/aws/factories/core';
+import { createMailer } from '@psa/aws/factories/ses';
+import { createQueue } from '@psa/aws/factories/sqs';
 import { reconcileOutbox } from '@psa/model/outbox';
 import { ReconcilerConfig } from '../config.ts';
 

@@ -1,4 +1,4 @@
-import { instantToWallClock, isBusinessTime, isHoliday } from '@psa/calendar/calendar';
+import { instantToWallClock, isBusinessTime, isHoliday } from '@psa/calendar/business-time';
 import type { DivisionOfWork, Workload } from '@psa/model/division-of-work';
 import type { Channel, Owner, Priority, RoutingDecision, RoutingRule } from '@psa/model/ticket';
 import type { LearnedPrediction } from './learned.ts';

@@ -1,4 +1,4 @@
-import { wallClockToInstant } from '@psa/calendar/calendar';
+import { wallClockToInstant } from '@psa/calendar/business-time';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { ValidationError } from '@psa/model/errors';
 import type { TicketStore } from '@psa/model/ports';

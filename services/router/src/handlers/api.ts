@@ -1,7 +1,8 @@
 import { parseConfig } from '@psa/aws/config';
 import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
 import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
-import { createAuthenticator, createCoreDeps } from '@psa/aws/runtime';
+import { createCoreDeps } from '@psa/aws/factories/core';
+import { createAuthenticator } from '@psa/http/auth';
 import { handle } from 'hono/aws-lambda';
 import { createRouterApp } from '../app.ts';
 import { RouterApiConfig } from '../config.ts';

@@ -1,6 +1,7 @@
 import { parseConfig } from '@psa/aws/config';
 import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
-import { createCoreDeps, createQueue } from '@psa/aws/runtime';
+import { createCoreDeps } from '@psa/aws/factories/core';
+import { createQueue } from '@psa/aws/factories/sqs';
 import { parseEvent, TicketReceived } from '@psa/model/events';
 import { RouterConfig } from '../config.ts';
 import { LearnedRecogniser } from '../domain/learned.ts';

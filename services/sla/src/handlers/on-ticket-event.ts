@@ -1,5 +1,5 @@
 import {
-  EventBridgeEnvelopeSchema,
+  parseEvent,
   TicketPriorityChanged,
   TicketReassigned,
   TicketRouted,
@@ -9,13 +9,10 @@ import { composeSla } from '../composition.ts';
 import { syncTicketClocks } from '../domain/sync-clocks.ts';
 
 const deps = composeSla(process.env);
-const contracts = { TicketRouted, TicketStatusChanged, TicketReassigned, TicketPriorityChanged } as const;
+const contracts = [TicketRouted, TicketStatusChanged, TicketReassigned, TicketPriorityChanged] as const;
 
 /** EventBridge rule target: TicketRouted / TicketStatusChanged / TicketReassigned -> the ticket's SLA clocks. */
 export const handler = async (event: unknown): Promise<void> => {
-  const envelope = EventBridgeEnvelopeSchema.parse(event);
-  const contract = contracts[envelope['detail-type'] as keyof typeof contracts];
-  if (!contract) throw new Error(`unexpected event ${envelope['detail-type']}`);
-  const detail = contract.schema.parse(envelope.detail);
+  const detail = parseEvent(contracts, event);
   await syncTicketClocks({ tenantId: detail.tenantId, ticketId: detail.ticketId }, deps);
 };

@@ -1,8 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingMail } from '@psa/model/ports';
-import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 
 /**
@@ -30,7 +27,10 @@ export function composeRaw(mail: OutgoingMail): Promise<Buffer> {
   return new MailComposer(composerOptions(mail)).compile().build();
 }
 
-/** AWS: SES v2 with the raw message, so our Message-ID and loop-guard headers go out as built. */
+/**
+ * SES v2 with the raw message, so our Message-ID and loop-guard headers go out as built. Locally
+ * the client talks to the local runtime's SES endpoint, which keeps or relays the same bytes.
+ */
 export class SesMailer implements Mailer {
   private readonly client: SESv2Client;
   constructor(client: SESv2Client) {
@@ -38,29 +38,5 @@ export class SesMailer implements Mailer {
   }
   async send(mail: OutgoingMail): Promise<void> {
     await this.client.send(new SendEmailCommand({ Content: { Raw: { Data: await composeRaw(mail) } } }));
-  }
-}
-
-/** Local: relay through an SMTP server of the user's choosing (e.g. a mail catcher). */
-export class SmtpMailer implements Mailer {
-  private readonly transport: ReturnType<typeof nodemailer.createTransport>;
-  constructor(url: string) {
-    this.transport = nodemailer.createTransport(url);
-  }
-  async send(mail: OutgoingMail): Promise<void> {
-    await this.transport.sendMail(composerOptions(mail));
-  }
-}
-
-/** Local default: write each outgoing mail as an .eml file a user can open. */
-export class FolderMailer implements Mailer {
-  private readonly dir: string;
-  constructor(dir: string) {
-    this.dir = dir;
-  }
-  async send(mail: OutgoingMail): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const safe = mail.messageId.replace(/[^a-zA-Z0-9._-]/g, '_');
-    await writeFile(join(this.dir, `${safe}.eml`), await composeRaw(mail));
   }
 }

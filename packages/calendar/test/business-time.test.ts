@@ -1,91 +1,16 @@
-import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
-  ALWAYS_OPEN,
   addBusinessDays,
   addBusinessTime,
   businessTimeBetween,
-  type Calendar,
-  type CalendarInput,
-  CalendarSchema,
   isBusinessDay,
   isBusinessTime,
   isHoliday,
   nextBusinessMoment,
   previousBusinessMoment,
   wallClockToInstant,
-} from '../src/calendar.ts';
-
-const H = 3_600_000;
-const M = 60_000;
-const at = (iso: string) => new Date(iso);
-const iso = (d: Date) => d.toISOString();
-const cal = (input: CalendarInput): Calendar => CalendarSchema.parse(input);
-const weekdays = (ranges: [string, string][]) => ({
-  mon: ranges,
-  tue: ranges,
-  wed: ranges,
-  thu: ranges,
-  fri: ranges,
-});
-const everyDay = (ranges: [string, string][]) => ({ ...weekdays(ranges), sat: ranges, sun: ranges });
-
-const NY_OFFICE = cal({ timeZone: 'America/New_York', hours: weekdays([['09:00', '17:00']]) });
-
-describe('CalendarSchema', () => {
-  it('parses a calendar and fills in defaults', () => {
-    const c = CalendarSchema.parse({ timeZone: 'Europe/Berlin', hours: { mon: [['08:00', '17:00']] } });
-    expect(c).toEqual({
-      timeZone: 'Europe/Berlin',
-      hours: { mon: [['08:00', '17:00']] },
-      holidays: [],
-      recurringHolidays: [],
-    });
-    const pub = CalendarSchema.parse({ timeZone: 'UTC', hours: {}, publicHolidays: { country: 'US' } });
-    expect(pub.publicHolidays).toEqual({ country: 'US', types: ['public'] });
-  });
-
-  it('rejects an unknown time zone with a clear message', () => {
-    const r = CalendarSchema.safeParse({ timeZone: 'Europe/Atlantis', hours: {} });
-    expect(r.success).toBe(false);
-    expect(r.error?.issues[0]?.message).toMatch(/Unknown time zone "Europe\/Atlantis".*IANA/);
-    expect(() => addBusinessTime({ ...ALWAYS_OPEN, timeZone: 'Nowhere/Special' }, new Date(0), 1)).toThrow(
-      /Unknown time zone "Nowhere\/Special"/,
-    );
-  });
-
-  it.each([
-    [{ hours: { mon: [['25:00', '26:00']] } }, /Invalid wall-clock time "25:00"/],
-    [{ hours: { mon: [['9am', '17:00']] } }, /Invalid wall-clock time "9am"/],
-    [{ hours: { mon: [['24:00', '02:00']] } }, /"24:00" can only end a range/],
-    [{ hours: {}, holidays: ['2024-02-30'] }, /Invalid holiday date "2024-02-30"/],
-    [{ hours: {}, recurringHolidays: ['13-01'] }, /Invalid recurring holiday "13-01"/],
-    [{ hours: {}, publicHolidays: { country: 'XX' } }, /Unknown public-holiday country "XX"/],
-    [{ hours: {}, publicHolidays: { country: 'US', state: 'ZZ' } }, /Unknown public-holiday state "ZZ"/],
-  ])('rejects invalid input %#', (partial, message) => {
-    const r = CalendarSchema.safeParse({ timeZone: 'UTC', ...partial });
-    expect(r.success).toBe(false);
-    expect(r.error?.issues.map((i) => i.message).join('; ')).toMatch(message);
-  });
-
-  it('refuses to compute on a calendar without hours', () => {
-    expect(() => addBusinessTime(cal({ timeZone: 'UTC', hours: {} }), new Date(0), H)).toThrow(
-      /no business hours/,
-    );
-  });
-});
-
-describe('ALWAYS_OPEN', () => {
-  it('is plain elapsed time', () => {
-    const start = at('2024-03-10T06:30:00Z');
-    expect(iso(addBusinessTime(ALWAYS_OPEN, start, 90 * 24 * H))).toBe('2024-06-08T06:30:00.000Z');
-    expect(iso(addBusinessTime(ALWAYS_OPEN, start, -H))).toBe('2024-03-10T05:30:00.000Z');
-    expect(businessTimeBetween(ALWAYS_OPEN, start, at('2025-03-10T06:30:00Z'))).toBe(365 * 24 * H);
-    expect(isBusinessTime(ALWAYS_OPEN, start)).toBe(true);
-    expect(nextBusinessMoment(ALWAYS_OPEN, start)).toEqual(start);
-    expect(isHoliday(ALWAYS_OPEN, start)).toBe(false);
-  });
-});
+} from '../src/business-time.ts';
+import { at, cal, everyDay, H, iso, M, NY_OFFICE, weekdays } from './support.ts';
 
 describe('office hours', () => {
   it('adds within the day, overnight, and from before opening', () => {
@@ -394,100 +319,4 @@ describe('addBusinessDays (biz day semantics)', () => {
   it('rejects fractional days', () => {
     expect(() => addBusinessDays(NY_OFFICE, at('2024-01-01T15:00:00Z'), 1.5)).toThrow(/integer/);
   });
-});
-
-/** Independent oracle: is instant `t` business time, judged from its wall-clock reading (luxon)? */
-function oracle(input: CalendarInput, t: number): boolean {
-  const names = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const; // luxon weekday 1 = Monday
-  const local = DateTime.fromMillis(t, { zone: input.timeZone });
-  if ((input.holidays ?? []).includes(local.toISODate() ?? '')) return false;
-  const minute = local.hour * 60 + local.minute;
-  const toMin = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
-  const today = input.hours[names[local.weekday]!] ?? [];
-  const yesterday = input.hours[names[local.minus({ days: 1 }).weekday]!] ?? [];
-  for (const [s, e] of today) {
-    const a = toMin(s);
-    const b = toMin(e);
-    if (b > a ? minute >= a && minute < b : minute >= a) return true;
-  }
-  for (const [s, e] of yesterday) {
-    const a = toMin(s);
-    const b = toMin(e);
-    if (b <= a && minute < b) return true; // tail of yesterday's overnight shift
-  }
-  return false;
-}
-
-describe('cross-check against a minute-by-minute wall-clock oracle', () => {
-  const inputs: [string, CalendarInput, string][] = [
-    [
-      'New York, split + overnight, spring forward',
-      {
-        timeZone: 'America/New_York',
-        hours: {
-          ...weekdays([
-            ['08:00', '12:00'],
-            ['13:00', '17:30'],
-          ]),
-          sat: [['22:00', '03:00']],
-          sun: [
-            ['01:00', '04:00'],
-            ['20:00', '24:00'],
-          ],
-        },
-        holidays: ['2024-03-13'],
-      },
-      '2024-03-07T00:00:00Z',
-    ],
-    [
-      'New York, fall back',
-      {
-        timeZone: 'America/New_York',
-        hours: { ...weekdays([['07:15', '19:45']]), sat: [['23:00', '05:00']], sun: [['00:00', '24:00']] },
-      },
-      '2024-10-31T00:00:00Z',
-    ],
-    [
-      'Berlin, night shifts, spring forward',
-      { timeZone: 'Europe/Berlin', hours: everyDay([['21:30', '06:30']]), holidays: ['2024-04-01'] },
-      '2024-03-28T00:00:00Z',
-    ],
-    [
-      'Berlin, split, fall back',
-      {
-        timeZone: 'Europe/Berlin',
-        hours: everyDay([
-          ['01:00', '04:00'],
-          ['10:00', '13:00'],
-        ]),
-      },
-      '2024-10-24T00:00:00Z',
-    ],
-  ];
-
-  for (const [name, input, from] of inputs) {
-    it(name, () => {
-      const c = cal(input);
-      const start = Date.parse(from);
-      const end = start + 8 * 24 * H;
-      let minutes = 0;
-      for (let t = start; t < end; t += M) {
-        const expected = oracle(input, t);
-        if (expected) minutes++;
-        if (isBusinessTime(c, new Date(t)) !== expected) {
-          throw new Error(`isBusinessTime(${new Date(t).toISOString()}) should be ${expected}`);
-        }
-      }
-      expect(businessTimeBetween(c, new Date(start), new Date(end))).toBe(minutes * M);
-      // add and between are inverse, forward and backward
-      for (let s = start; s < end - 2 * 24 * H; s += 97 * M) {
-        for (const d of [M, 45 * M, 5 * H, 27 * H]) {
-          const due = addBusinessTime(c, new Date(s), d);
-          expect(businessTimeBetween(c, new Date(s), due)).toBe(d);
-          const back = addBusinessTime(c, new Date(s + 2 * 24 * H), -d);
-          expect(businessTimeBetween(c, back, new Date(s + 2 * 24 * H))).toBe(d);
-        }
-      }
-    });
-  }
 });

@@ -1,0 +1,8 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { CoreConfig } from '../config.ts';
+import { EventBridgeBus } from '../eventbridge-bus.ts';
+
+/** The bus on EventBridge; locally `AWS_ENDPOINT_URL_EVENTBRIDGE` points the client at the local bus. */
+export function createBus(config: Pick<CoreConfig, 'EVENT_BUS_NAME'>): EventBridgeBus {
+  return new EventBridgeBus(new EventBridgeClient({}), config.EVENT_BUS_NAME);
+}
