@@ -6,14 +6,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { StaleWriteError } from '@psa/model/errors';
-import type { OutboxEntry } from '@psa/model/ports';
+import type { OutboxEntry, OutboxRef } from '@psa/model/ports';
 import {
   nextFireAt,
   type SlaClockRecord,
   SlaClockRecordSchema,
   type SlaClockStore,
 } from '@psa/model/sla-clock';
-import { isConditionFailure, outboxItemAttributes, outboxUpdateParts } from './dynamo-outbox.ts';
+import { isConditionFailure, outboxItemAttributes, outboxRef, outboxUpdateParts } from './dynamo-outbox.ts';
 import { queryAll } from './query-all.ts';
 import { keys, TABLE_INDEXES } from './table.ts';
 
@@ -103,7 +103,7 @@ export class DynamoSlaStore implements SlaClockStore {
     return this.queryClocks(tenantId, ticketId);
   }
 
-  async saveClock(clock: SlaClockRecord, outbox: OutboxEntry[]): Promise<void> {
+  async saveClock(clock: SlaClockRecord, outbox: OutboxEntry[]): Promise<OutboxRef> {
     const key = keys.sla(clock.tenantId, clock.ticketId, clock.clockId);
     const now = this.now();
     const due = dueAttributes(clock, now);
@@ -117,7 +117,7 @@ export class DynamoSlaStore implements SlaClockStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
-        return;
+        return outboxRef(key);
       }
       // An update, not a put: entries still pending in the outbox from an earlier revision stay.
       const names: Record<string, string> = {};
@@ -142,6 +142,7 @@ export class DynamoSlaStore implements SlaClockStore {
           ExpressionAttributeValues: values,
         }),
       );
+      return outboxRef(key);
     } catch (err) {
       if (isConditionFailure(err)) {
         throw new StaleWriteError(`SLA clock ${key.pk}/${key.sk} changed`, { cause: err });

@@ -3,7 +3,7 @@ import type {
   EventBus,
   Mailer,
   OutboxEntry,
-  OutboxKey,
+  OutboxRef,
   OutboxStore,
   OutgoingMail,
   Queue,
@@ -36,7 +36,7 @@ export const mailEntry = (id: string, mail: OutgoingMail): OutboxEntry => ({ id,
  * idempotent. Entries that fail stay in the outbox; the error is rethrown after the others ran.
  */
 export async function dispatchOutbox(
-  key: OutboxKey,
+  ref: OutboxRef,
   entries: OutboxEntry[],
   deps: OutboxDeps,
 ): Promise<void> {
@@ -66,7 +66,7 @@ export async function dispatchOutbox(
       failure ??= err;
     }
   }
-  await deps.outbox.clear(key, delivered);
+  await deps.outbox.clear(ref, delivered);
   if (failure) throw failure;
 }
 
@@ -85,7 +85,7 @@ export async function reconcileOutbox(
   let failures = 0;
   for (const p of pending) {
     try {
-      await dispatchOutbox(p.key, p.entries, deps);
+      await dispatchOutbox(p.ref, p.entries, deps);
     } catch {
       failures++;
     }

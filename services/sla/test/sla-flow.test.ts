@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
+import { DynamoOutboxStore, itemKeyOf } from '@psa/aws/dynamo-outbox';
 import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
 import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
 import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
@@ -404,7 +404,10 @@ describe('sweepDueClocks', () => {
     await sweepDueClocks(deps); // the clock moved on: nothing published again
     const pending = await deps.outbox.listPending(new Date(clock.now().getTime() + 1), 100);
     expect(pending).toHaveLength(1);
-    expect(pending[0]!.key).toEqual({ pk: `T#acme#K#${ticket.id}`, sk: 'SLA#partner.firstResponse' });
+    expect(itemKeyOf(pending[0]!.ref)).toEqual({
+      pk: `T#acme#K#${ticket.id}`,
+      sk: 'SLA#partner.firstResponse',
+    });
     expect(pending[0]!.entries.map((e) => e.id).sort()).toEqual([`${id}:breach`, `${id}:warn:0.9`]);
 
     clock.advance(MINUTE);

@@ -4,7 +4,7 @@ import type { Clock } from '@psa/model/clock';
 import { ConflictError, StaleWriteError } from '@psa/model/errors';
 import { TicketStatusChanged, toBusEvent } from '@psa/model/events';
 import { eventEntry, type OutboxDeps } from '@psa/model/outbox';
-import type { OutboxEntry, TicketStore } from '@psa/model/ports';
+import type { OutboxEntry, OutboxRef, TicketStore } from '@psa/model/ports';
 import { canTransition, RESPONDED_STATUSES, type Ticket, type TicketStatus } from '@psa/model/ticket';
 import { assertCanRead, assertCanUpdate } from './access.ts';
 import { deliverNow } from './submit-ticket.ts';
@@ -108,13 +108,14 @@ export async function writeWithRetry(
 ): Promise<Ticket> {
   for (let attempt = 1; ; attempt++) {
     const { next, entries } = decide(await deps.tickets.get(tenantId, ticketId));
+    let ref: OutboxRef;
     try {
-      await deps.tickets.update(next, entries);
+      ref = await deps.tickets.update(next, entries);
     } catch (err) {
       if (err instanceof StaleWriteError && attempt < MAX_ATTEMPTS) continue;
       throw err;
     }
-    await deliverNow(next, entries, deps);
+    await deliverNow(next, ref, entries, deps);
     return next;
   }
 }

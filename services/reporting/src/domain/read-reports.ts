@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { keys } from '@psa/aws/table';
 import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';
 import { NotFoundError } from '@psa/model/errors';
@@ -122,9 +121,10 @@ export async function publishMonthlyRelief(
       eventId,
       toBusEvent(MonthlyReliefReport, { eventId, occurredAt: now.toISOString(), tenantId, month, report }),
     );
-    if (!(await deps.reports.recordRelief(tenantId, month, [entry]))) continue;
+    const ref = await deps.reports.recordRelief(tenantId, month, [entry]);
+    if (!ref) continue;
     try {
-      await dispatchOutbox({ pk: keys.tenant(tenantId), sk: `RELIEF#${month}` }, [entry], deps);
+      await dispatchOutbox(ref, [entry], deps);
     } catch (error) {
       deps.logger.warn('relief report delivery deferred to the reconciler', { tenantId, month, error });
     }

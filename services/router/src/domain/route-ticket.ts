@@ -1,11 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { keys } from '@psa/aws/table';
 import { queueMessage } from '@psa/contracts/queue-message';
 import type { Clock } from '@psa/model/clock';
 import { StaleWriteError } from '@psa/model/errors';
 import { TicketRouted, toBusEvent } from '@psa/model/events';
 import { dispatchOutbox, eventEntry, type OutboxDeps, queueEntry } from '@psa/model/outbox';
-import type { TenantStore, TicketStore } from '@psa/model/ports';
+import type { OutboxRef, TenantStore, TicketStore } from '@psa/model/ports';
 import type { Ticket } from '@psa/model/ticket';
 import { decideRouting } from './decide.ts';
 import type { LearnedRecogniser } from './learned.ts';
@@ -80,14 +79,15 @@ export async function routeTicket(
         }),
       ),
     ];
+    let written: OutboxRef;
     try {
-      await deps.tickets.update(routed, entries);
+      written = await deps.tickets.update(routed, entries);
     } catch (err) {
       if (err instanceof StaleWriteError && attempt < MAX_ATTEMPTS) continue;
       throw err;
     }
     try {
-      await dispatchOutbox(keys.ticket(ticket.tenantId, ticket.id), entries, deps);
+      await dispatchOutbox(written, entries, deps);
     } catch (error) {
       deps.logger.warn('outbox delivery deferred to the reconciler', { ticketId: ticket.id, error });
     }

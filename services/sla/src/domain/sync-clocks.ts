@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { keys } from '@psa/aws/table';
 import type { Clock } from '@psa/model/clock';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { StaleWriteError } from '@psa/model/errors';
@@ -120,10 +119,10 @@ export async function saveAndPublish(
   events: OutboxEntry[],
   deps: Pick<SlaDeps, 'sla' | 'bus' | 'outbox' | 'logger' | 'mailer' | 'queue'>,
 ): Promise<void> {
-  await deps.sla.saveClock(clock, events);
+  const ref = await deps.sla.saveClock(clock, events);
   if (events.length === 0) return;
   try {
-    await dispatchOutbox(keys.sla(clock.tenantId, clock.ticketId, clock.clockId), events, deps);
+    await dispatchOutbox(ref, events, deps);
   } catch (error) {
     deps.logger.warn('SLA event delivery deferred to the reconciler', { ticketId: clock.ticketId, error });
   }
