@@ -5,7 +5,7 @@ import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@psa/model/errors';
 import { TicketReceived, toBusEvent } from '@psa/model/events';
-import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/model/outbox';
+import { deliverOrDefer, eventEntry, type OutboxDeps } from '@psa/model/outbox';
 import type { IdempotencyStore, OutboxEntry, OutboxRef, TenantStore, TicketStore } from '@psa/model/ports';
 import { type Channel, type Requester, type Ticket, ticketKey } from '@psa/model/ticket';
 import type { z } from 'zod';
@@ -157,7 +157,7 @@ export async function createTicket(
     }
     throw err;
   }
-  await deliverNow(ticket, ref, entries, deps);
+  await deliverOrDefer(ref, entries, deps, { ticketId: id });
   return { ticket, created: true };
 }
 
@@ -177,18 +177,4 @@ function resolveRequester(principal: Principal, given: Requester | undefined): R
     ]);
   }
   return given;
-}
-
-/** Deliver the outbox at once; on failure the reconciler delivers it later, so only log. */
-export async function deliverNow(
-  ticket: Ticket,
-  ref: OutboxRef,
-  entries: Parameters<typeof dispatchOutbox>[1],
-  deps: OutboxDeps & { logger: Pick<Logger, 'warn'> },
-): Promise<void> {
-  try {
-    await dispatchOutbox(ref, entries, deps);
-  } catch (error) {
-    deps.logger.warn('outbox delivery deferred to the reconciler', { ticketId: ticket.id, error });
-  }
 }

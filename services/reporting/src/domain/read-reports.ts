@@ -4,7 +4,7 @@ import type { Clock } from '@psa/model/clock';
 import { NotFoundError } from '@psa/model/errors';
 import { MonthlyReliefReport, toBusEvent } from '@psa/model/events';
 import { monthOf, previousMonth } from '@psa/model/month';
-import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/model/outbox';
+import { deliverOrDefer, eventEntry, type OutboxDeps } from '@psa/model/outbox';
 import type { TenantStore, TicketStore } from '@psa/model/ports';
 import type { BacklogSnapshot, ReportStore } from '@psa/model/report-facts';
 import { afterHoursReport, backlogReport, monthOverMonth, reliefReport } from './reports.ts';
@@ -123,11 +123,7 @@ export async function publishMonthlyRelief(
     );
     const ref = await deps.reports.recordRelief(tenantId, month, [entry]);
     if (!ref) continue;
-    try {
-      await dispatchOutbox(ref, [entry], deps);
-    } catch (error) {
-      deps.logger.warn('relief report delivery deferred to the reconciler', { tenantId, month, error });
-    }
+    await deliverOrDefer(ref, [entry], deps, { tenantId, month });
     published.push(`${tenantId}/${month}`);
   }
   return published;
