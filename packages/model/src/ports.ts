@@ -151,8 +151,6 @@ export interface SlaStore {
    * are kept.
    */
   saveClock(clock: import('./sla-clock.ts').SlaClockRecord, outbox: OutboxEntry[]): Promise<OutboxRef>;
-  /** Clocks whose next warning or breach falls in `bucket` at or before `until`. */
-  listDue(bucket: string, until: Date, limit: number): Promise<import('./sla-clock.ts').SlaClockRecord[]>;
 }
 
 /** An email the system sends (acknowledgements, notifications). Always `Auto-Submitted`. */
