@@ -5,6 +5,3 @@ export const IntakeConfig = CoreConfig.extend(AuthConfig.shape)
   .extend(BlobConfig.shape)
   .extend(MailConfig.shape)
   .extend(QueueConfig.partial().shape);
-
-/** The outbox reconciler delivers every kind of side effect: events, queue messages, mail. */
-export const ReconcilerConfig = CoreConfig.extend(QueueConfig.shape).extend(MailConfig.shape);
