@@ -12,6 +12,7 @@ export default defineConfig({
       { test: { name: 'router', root: 'services/router', include: ['test/**/*.test.ts'] } },
       { test: { name: 'sla', root: 'services/sla', include: ['test/**/*.test.ts'] } },
       { test: { name: 'reporting', root: 'services/reporting', include: ['test/**/*.test.ts'] } },
+      { test: { name: 'outbox', root: 'services/outbox', include: ['test/**/*.test.ts'] } },
       {
         test: {
           name: 'infra',

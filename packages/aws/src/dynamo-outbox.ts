@@ -1,6 +1,27 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { OutboxEntry, OutboxKey, OutboxStore, PendingOutbox } from '@psa/model/ports';
+import type { OutboxEntry, OutboxRef, OutboxStore, PendingOutbox } from '@psa/model/ports';
 import { keys, TABLE_INDEXES } from './table.ts';
+
+/** The primary key of an item that carries an outbox. */
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+/** The reference the stores hand back for an item's outbox: its key, which only adapters read. */
+export function outboxRef(key: ItemKey): OutboxRef {
+  return JSON.stringify([key.pk, key.sk]) as OutboxRef;
+}
+
+/** The item an outbox reference made by {@link outboxRef} points at. */
+export function itemKeyOf(ref: OutboxRef): ItemKey {
+  const parsed: unknown = JSON.parse(ref);
+  if (Array.isArray(parsed) && parsed.length === 2) {
+    const [pk, sk] = parsed as unknown[];
+    if (typeof pk === 'string' && typeof sk === 'string') return { pk, sk };
+  }
+  throw new Error(`not an outbox reference of this table: ${ref}`);
+}
 
 /**
  * The transactional outbox without transactions: a record's side effects (events, queue
@@ -15,7 +36,7 @@ export interface OutboxUpdateParts {
 }
 
 /** Update-expression parts that add `entries` to an item's outbox (which must exist as a map). */
-export function outboxUpdateParts(entries: OutboxEntry[], now: Date, key: OutboxKey): OutboxUpdateParts {
+export function outboxUpdateParts(entries: OutboxEntry[], now: Date, key: ItemKey): OutboxUpdateParts {
   const parts: OutboxUpdateParts = { set: [], names: {}, values: {} };
   if (entries.length === 0) return parts;
   parts.names['#outbox'] = 'outbox';
@@ -36,7 +57,7 @@ export function outboxUpdateParts(entries: OutboxEntry[], now: Date, key: Outbox
 export function outboxItemAttributes(
   entries: OutboxEntry[],
   now: Date,
-  key: OutboxKey,
+  key: ItemKey,
 ): Record<string, unknown> {
   if (entries.length === 0) return { outbox: {} };
   return {
@@ -54,8 +75,9 @@ export class DynamoOutboxStore implements OutboxStore {
     this.tableName = tableName;
   }
 
-  async clear(key: OutboxKey, entryIds: string[]): Promise<void> {
+  async clear(ref: OutboxRef, entryIds: string[]): Promise<void> {
     if (entryIds.length === 0) return;
+    const key = itemKeyOf(ref);
     const names: Record<string, string> = { '#outbox': 'outbox' };
     const removes = entryIds.map((id, i) => {
       names[`#e${i}`] = id;
@@ -116,7 +138,7 @@ export class DynamoOutboxStore implements OutboxStore {
       }),
     );
     return (out.Items ?? []).map((item) => ({
-      key: { pk: item.pk as string, sk: item.sk as string },
+      ref: outboxRef({ pk: item.pk as string, sk: item.sk as string }),
       entries: Object.values((item.outbox ?? {}) as Record<string, OutboxEntry>),
     }));
   }

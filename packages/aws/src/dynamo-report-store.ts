@@ -1,16 +1,19 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { OutboxEntry } from '@psa/model/ports';
+import type { OutboxEntry, OutboxRef } from '@psa/model/ports';
 import {
   type BacklogSnapshot,
   type ReportStore,
   type TicketFact,
   TicketFactSchema,
 } from '@psa/model/report-facts';
-import { isConditionFailure, outboxItemAttributes } from './dynamo-outbox.ts';
+import { isConditionFailure, outboxItemAttributes, outboxRef } from './dynamo-outbox.ts';
 import { queryAll } from './query-all.ts';
 import { keys } from './table.ts';
 
 const FIELDS = Object.keys(TicketFactSchema.shape);
+
+/** The marker that a month's relief report was published; it carries the report's event outbox. */
+const reliefKey = (tenantId: string, month: string) => ({ pk: keys.tenant(tenantId), sk: `RELIEF#${month}` });
 
 export class DynamoReportStore implements ReportStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -48,8 +51,8 @@ export class DynamoReportStore implements ReportStore {
     return items.map((item) => Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as TicketFact);
   }
 
-  async recordRelief(tenantId: string, month: string, outbox: OutboxEntry[]): Promise<boolean> {
-    const key = { pk: keys.tenant(tenantId), sk: `RELIEF#${month}` };
+  async recordRelief(tenantId: string, month: string, outbox: OutboxEntry[]): Promise<OutboxRef | null> {
+    const key = reliefKey(tenantId, month);
     try {
       await this.doc.send(
         new PutCommand({
@@ -62,9 +65,9 @@ export class DynamoReportStore implements ReportStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return true;
+      return outboxRef(key);
     } catch (err) {
-      if (isConditionFailure(err)) return false;
+      if (isConditionFailure(err)) return null;
       throw err;
     }
   }
@@ -73,7 +76,7 @@ export class DynamoReportStore implements ReportStore {
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: keys.tenant(tenantId), sk: `RELIEF#${month}` },
+        Key: reliefKey(tenantId, month),
         ProjectionExpression: 'pk',
       }),
     );

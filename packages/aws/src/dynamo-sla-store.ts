@@ -6,14 +6,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { StaleWriteError } from '@psa/model/errors';
-import type { OutboxEntry } from '@psa/model/ports';
+import type { OutboxEntry, OutboxRef } from '@psa/model/ports';
 import {
+  type DueWindow,
   nextFireAt,
   type SlaClockRecord,
   SlaClockRecordSchema,
   type SlaClockStore,
 } from '@psa/model/sla-clock';
-import { isConditionFailure, outboxItemAttributes, outboxUpdateParts } from './dynamo-outbox.ts';
+import { isConditionFailure, outboxItemAttributes, outboxRef, outboxUpdateParts } from './dynamo-outbox.ts';
 import { queryAll } from './query-all.ts';
 import { keys, TABLE_INDEXES } from './table.ts';
 
@@ -34,6 +35,10 @@ function pick(item: Record<string, unknown>): SlaClockRecord {
 }
 
 const SWEEP_MARK = { pk: 'SLASWEEP', sk: 'MARK' };
+
+const HOUR = 3_600_000;
+/** The instant a due bucket (`DUE#2026-11-23T10`, see `keys.dueBucket`) starts at. */
+const bucketStart = (bucket: string) => new Date(`${bucket.slice('DUE#'.length)}:00:00.000Z`);
 
 const encodeCursor = (key: Record<string, unknown> | undefined) =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
@@ -72,7 +77,8 @@ export function slaClockItem(clock: SlaClockRecord, now: Date): Record<string, u
 /**
  * SLA clocks live in their ticket's partition (`SLA#{clockId}`). A clock that still has a warning or a breach ahead is in
  * the sparse `due` index under the hour bucket of its next fire time, so a sweep reads what is due
- * and nothing else; the sweep's watermark (`SLASWEEP`) says which buckets are drained.
+ * and nothing else; the sweep's watermark (`SLASWEEP`) says which buckets are drained. The
+ * buckets are the port's due windows: one hour each, on the hour (UTC).
  */
 export class DynamoSlaStore implements SlaClockStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -103,7 +109,7 @@ export class DynamoSlaStore implements SlaClockStore {
     return this.queryClocks(tenantId, ticketId);
   }
 
-  async saveClock(clock: SlaClockRecord, outbox: OutboxEntry[]): Promise<void> {
+  async saveClock(clock: SlaClockRecord, outbox: OutboxEntry[]): Promise<OutboxRef> {
     const key = keys.sla(clock.tenantId, clock.ticketId, clock.clockId);
     const now = this.now();
     const due = dueAttributes(clock, now);
@@ -117,7 +123,7 @@ export class DynamoSlaStore implements SlaClockStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
-        return;
+        return outboxRef(key);
       }
       // An update, not a put: entries still pending in the outbox from an earlier revision stay.
       const names: Record<string, string> = {};
@@ -142,6 +148,7 @@ export class DynamoSlaStore implements SlaClockStore {
           ExpressionAttributeValues: values,
         }),
       );
+      return outboxRef(key);
     } catch (err) {
       if (isConditionFailure(err)) {
         throw new StaleWriteError(`SLA clock ${key.pk}/${key.sk} changed`, { cause: err });
@@ -150,12 +157,13 @@ export class DynamoSlaStore implements SlaClockStore {
     }
   }
 
-  async listDue(bucket: string, until: Date, limit: number): Promise<SlaClockRecord[]> {
-    return (await this.listDuePage(bucket, until, limit)).clocks;
+  dueWindowAt(at: Date): DueWindow {
+    const start = bucketStart(keys.dueBucket(at));
+    return { start, end: new Date(start.getTime() + HOUR) };
   }
 
   async listDuePage(
-    bucket: string,
+    window: DueWindow,
     until: Date,
     limit: number,
     cursor?: string | null,
@@ -166,7 +174,10 @@ export class DynamoSlaStore implements SlaClockStore {
         IndexName: TABLE_INDEXES.due.name,
         KeyConditionExpression: '#pk = :pk AND #sk <= :until',
         ExpressionAttributeNames: { '#pk': TABLE_INDEXES.due.pk, '#sk': TABLE_INDEXES.due.sk },
-        ExpressionAttributeValues: { ':pk': bucket, ':until': `${until.toISOString()}#~` },
+        ExpressionAttributeValues: {
+          ':pk': keys.dueBucket(window.start),
+          ':until': `${until.toISOString()}#~`,
+        },
         Limit: limit,
         ExclusiveStartKey: decodeCursor(cursor),
       }),
@@ -174,14 +185,15 @@ export class DynamoSlaStore implements SlaClockStore {
     return { clocks: (out.Items ?? []).map(pick), cursor: encodeCursor(out.LastEvaluatedKey) };
   }
 
-  async getSweepMark(): Promise<string | null> {
+  /** The mark is stored as the bucket it names, so marks compare as strings in the condition. */
+  async getSweepMark(): Promise<Date | null> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: SWEEP_MARK, ConsistentRead: true }),
     );
-    return typeof out.Item?.mark === 'string' ? out.Item.mark : null;
+    return typeof out.Item?.mark === 'string' ? bucketStart(out.Item.mark) : null;
   }
 
-  async advanceSweepMark(bucket: string): Promise<void> {
+  async advanceSweepMark(to: Date): Promise<void> {
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -189,7 +201,7 @@ export class DynamoSlaStore implements SlaClockStore {
           Key: SWEEP_MARK,
           UpdateExpression: 'SET mark = :m',
           ConditionExpression: 'attribute_not_exists(mark) OR mark < :m',
-          ExpressionAttributeValues: { ':m': bucket },
+          ExpressionAttributeValues: { ':m': keys.dueBucket(to) },
         }),
       );
     } catch (err) {

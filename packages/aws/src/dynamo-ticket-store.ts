@@ -7,9 +7,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, StaleWriteError, ValidationError } from '@psa/model/errors';
-import type { OutboxEntry, TicketListQuery, TicketPage, TicketStore } from '@psa/model/ports';
+import type { OutboxEntry, OutboxRef, TicketListQuery, TicketPage, TicketStore } from '@psa/model/ports';
 import { isOpenStatus, type Owner, type Ticket, TicketSchema } from '@psa/model/ticket';
-import { isConditionFailure, outboxItemAttributes, outboxUpdateParts } from './dynamo-outbox.ts';
+import { isConditionFailure, outboxItemAttributes, outboxRef, outboxUpdateParts } from './dynamo-outbox.ts';
 import { lookupFirst, queryAll } from './query-all.ts';
 import { keys, TABLE_INDEXES } from './table.ts';
 
@@ -97,7 +97,7 @@ export class DynamoTicketStore implements TicketStore {
     return 1000 + Number(out.Attributes?.value);
   }
 
-  async create(ticket: Ticket, outbox: OutboxEntry[]): Promise<void> {
+  async create(ticket: Ticket, outbox: OutboxEntry[]): Promise<OutboxRef> {
     const key = keys.ticket(ticket.tenantId, ticket.id);
     const { set } = indexAttributes(ticket);
     try {
@@ -108,6 +108,7 @@ export class DynamoTicketStore implements TicketStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
+      return outboxRef(key);
     } catch (err) {
       if (isConditionFailure(err)) throw new ConflictError(`ticket ${ticket.id} exists`, { cause: err });
       throw err;
@@ -121,7 +122,7 @@ export class DynamoTicketStore implements TicketStore {
     return out.Item ? toTicket(out.Item) : null;
   }
 
-  async update(ticket: Ticket, outbox: OutboxEntry[]): Promise<void> {
+  async update(ticket: Ticket, outbox: OutboxEntry[]): Promise<OutboxRef> {
     const key = keys.ticket(ticket.tenantId, ticket.id);
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':prev': ticket.version - 1 };
@@ -154,6 +155,7 @@ export class DynamoTicketStore implements TicketStore {
           ExpressionAttributeValues: values,
         }),
       );
+      return outboxRef(key);
     } catch (err) {
       if (isConditionFailure(err)) {
         throw new StaleWriteError(`ticket ${ticket.id} changed since version ${ticket.version - 1}`, {

@@ -6,7 +6,7 @@ import { SOURCES } from '@psa/model/events';
  * route per HTTP_ROUTE; the local runtime's in-process bus matches the very same patterns with
  * the same EventBridge pattern matcher and invokes the same handler exports.
  */
-export type ServiceName = 'intake' | 'router' | 'sla' | 'reporting';
+export type ServiceName = 'intake' | 'router' | 'sla' | 'reporting' | 'outbox';
 export type QueueAccess = 'partner' | 'internal' | 'triage';
 
 export interface FunctionSpec {
@@ -52,15 +52,6 @@ export const FUNCTIONS = [
     access: { table: 'readwrite', bus: true, bucket: 'readwrite', mail: true },
     timeoutSeconds: 60,
     memoryMb: 1024,
-  },
-  {
-    id: 'OutboxReconciler',
-    service: 'intake',
-    entry: 'services/intake/src/handlers/reconcile-outbox.ts',
-    description: 'Re-delivers outbox entries a crash or an outage left undelivered',
-    access: { table: 'readwrite', bus: true, queues: ['partner', 'internal', 'triage'], mail: true },
-    timeoutSeconds: 60,
-    memoryMb: 256,
   },
   {
     id: 'RouterOnTicketReceived',
@@ -122,6 +113,15 @@ export const FUNCTIONS = [
     entry: 'services/reporting/src/handlers/monthly-relief.ts',
     description: 'Publishes each tenant’s relief report once its month has closed in its time zone',
     access: { table: 'readwrite', bus: true },
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  },
+  {
+    id: 'OutboxReconciler',
+    service: 'outbox',
+    entry: 'services/outbox/src/handlers/reconcile.ts',
+    description: 'Re-delivers outbox entries a crash or an outage left undelivered',
+    access: { table: 'readwrite', bus: true, queues: ['partner', 'internal', 'triage'], mail: true },
     timeoutSeconds: 60,
     memoryMb: 256,
   },

@@ -1,4 +1,4 @@
-import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
+import { DynamoOutboxStore, itemKeyOf } from '@psa/aws/dynamo-outbox';
 import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
 import { StaleWriteError } from '@psa/model/errors';
 import type { Ticket } from '@psa/model/ticket';
@@ -63,16 +63,17 @@ describe('the outbox', () => {
     const outbox = new DynamoOutboxStore(table.doc, table.tableName);
     const t = ticket({ tenantId: 'outbox' });
     const entry = { id: 'e1', kind: 'event' as const, event: { source: 's', detailType: 'd', detail: {} } };
-    await store.create(t, [entry]);
+    const ref = await store.create(t, [entry]);
+    expect(itemKeyOf(ref)).toEqual({ pk: `T#outbox#K#${t.id}`, sk: 'TICKET' });
     const later = new Date(Date.now() + 60_000);
-    const pending = (await outbox.listPending(later, 100)).filter((p) => p.key.pk.includes(t.id));
-    expect(pending).toEqual([{ key: { pk: `T#outbox#K#${t.id}`, sk: 'TICKET' }, entries: [entry] }]);
+    const pending = (await outbox.listPending(later, 100)).filter((p) => p.ref === ref);
+    expect(pending).toEqual([{ ref, entries: [entry] }]);
     // An update adds its own entry without dropping the undelivered one.
     const entry2 = { ...entry, id: 'e2' };
-    await store.update({ ...t, version: 2 }, [entry2]);
-    const both = (await outbox.listPending(later, 100)).find((p) => p.key.pk.includes(t.id));
+    expect(await store.update({ ...t, version: 2 }, [entry2])).toBe(ref);
+    const both = (await outbox.listPending(later, 100)).find((p) => p.ref === ref);
     expect(both?.entries.map((e) => e.id).sort()).toEqual(['e1', 'e2']);
-    await outbox.clear({ pk: `T#outbox#K#${t.id}`, sk: 'TICKET' }, ['e1', 'e2']);
-    expect((await outbox.listPending(later, 100)).filter((p) => p.key.pk.includes(t.id))).toEqual([]);
+    await outbox.clear(ref, ['e1', 'e2']);
+    expect((await outbox.listPending(later, 100)).filter((p) => p.ref === ref)).toEqual([]);
   });
 });

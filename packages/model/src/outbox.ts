@@ -1,9 +1,17 @@
+/**
+ * The transactional outbox, from the domain's side. A state change and its side effects are
+ * committed in one conditional write ({@link commitWithRetry}); the writer delivers them at once
+ * ({@link deliverOrDefer}), and whatever it could not deliver the reconciler delivers later
+ * ({@link reconcileOutbox}). Which record holds an outbox is the store's business: the domain
+ * only passes on the {@link OutboxRef} a write hands back.
+ */
+import { StaleWriteError } from './errors.ts';
 import type { BusEvent } from './events.ts';
 import type {
   EventBus,
   Mailer,
   OutboxEntry,
-  OutboxKey,
+  OutboxRef,
   OutboxStore,
   OutgoingMail,
   Queue,
@@ -17,6 +25,48 @@ export interface OutboxDeps {
   mailer?: Mailer;
   outbox: OutboxStore;
 }
+
+/** The one logging call delivery needs (Powertools' `Logger` has it). */
+export interface WarningLogger {
+  warn(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** What a writer needs to deliver its own outbox right after committing. */
+export interface DeliveryDeps extends OutboxDeps {
+  logger: WarningLogger;
+}
+
+/** A new state and the side effects to commit with it, in one conditional write. */
+export interface Change<T> {
+  next: T;
+  entries: OutboxEntry[];
+}
+
+/** The three steps of a write that guards against concurrent writers (optimistic concurrency). */
+export interface CommitSteps<S, T> {
+  /** Read the current state; called again on every attempt. */
+  read(): Promise<S>;
+  /** The change to make to what was read, or null when there is nothing to write. Throw to refuse. */
+  decide(stored: S): Change<T> | null | Promise<Change<T> | null>;
+  /**
+   * Write `next` with `entries` in one conditional write that throws StaleWriteError when the
+   * state changed since it was read; returns where the entries are kept.
+   */
+  write(next: T, entries: OutboxEntry[]): Promise<OutboxRef>;
+}
+
+/** What {@link commitWithRetry} did: wrote `next`, or found nothing to write in `stored`. */
+export type CommitOutcome<S, T> = { committed: true; state: T } | { committed: false; state: S };
+
+export interface CommitOptions {
+  /** Attempts before a StaleWriteError is given up on and rethrown. Default {@link MAX_ATTEMPTS}. */
+  maxAttempts?: number;
+  /** Attributes of the warning logged when delivery is left to the reconciler (e.g. `ticketId`). */
+  context?: Record<string, unknown>;
+}
+
+/** Attempts a write makes against concurrent writers before it gives up. */
+export const MAX_ATTEMPTS = 5;
 
 export const eventEntry = (id: string, event: BusEvent): OutboxEntry => ({ id, kind: 'event', event });
 
@@ -36,7 +86,7 @@ export const mailEntry = (id: string, mail: OutgoingMail): OutboxEntry => ({ id,
  * idempotent. Entries that fail stay in the outbox; the error is rethrown after the others ran.
  */
 export async function dispatchOutbox(
-  key: OutboxKey,
+  ref: OutboxRef,
   entries: OutboxEntry[],
   deps: OutboxDeps,
 ): Promise<void> {
@@ -66,7 +116,7 @@ export async function dispatchOutbox(
       failure ??= err;
     }
   }
-  await deps.outbox.clear(key, delivered);
+  await deps.outbox.clear(ref, delivered);
   if (failure) throw failure;
 }
 
@@ -85,10 +135,71 @@ export async function reconcileOutbox(
   let failures = 0;
   for (const p of pending) {
     try {
-      await dispatchOutbox(p.key, p.entries, deps);
+      await dispatchOutbox(p.ref, p.entries, deps);
     } catch {
       failures++;
     }
   }
   return { records: pending.length, failures };
+}
+
+/**
+ * Deliver what a write just committed to its outbox. When delivery fails the entries stay in the
+ * outbox and the reconciler delivers them later, so the failure is only logged: the state change
+ * itself has happened and stands.
+ */
+export async function deliverOrDefer(
+  ref: OutboxRef,
+  entries: OutboxEntry[],
+  deps: DeliveryDeps,
+  context: Record<string, unknown> = {},
+): Promise<void> {
+  if (entries.length === 0) return;
+  try {
+    await dispatchOutbox(ref, entries, deps);
+  } catch (error) {
+    deps.logger.warn('outbox delivery deferred to the reconciler', { ...context, error });
+  }
+}
+
+/**
+ * Run `attempt` again while it loses an optimistic-concurrency race (StaleWriteError), at most
+ * `maxAttempts` times in all; then the last StaleWriteError is rethrown. Any other error ends it
+ * at once. `attempt` must read afresh each time: re-deciding on what it read before would
+ * overwrite the concurrent writer it lost to.
+ */
+export async function retryOnStale<R>(
+  attempt: (n: number) => Promise<R>,
+  opts: Pick<CommitOptions, 'maxAttempts'> = {},
+): Promise<R> {
+  const max = opts.maxAttempts ?? MAX_ATTEMPTS;
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (err) {
+      if (err instanceof StaleWriteError && n < max) continue;
+      throw err;
+    }
+  }
+}
+
+/**
+ * The one way to change state with its side effects: read, decide, write both in one
+ * conditional write, and on a concurrent writer read and decide again (never overwrite); then
+ * deliver the outbox, or leave it to the reconciler ({@link deliverOrDefer}).
+ */
+export async function commitWithRetry<S, T>(
+  steps: CommitSteps<S, T>,
+  deps: DeliveryDeps,
+  opts: CommitOptions = {},
+): Promise<CommitOutcome<S, T>> {
+  const done = await retryOnStale(async () => {
+    const stored = await steps.read();
+    const change = await steps.decide(stored);
+    if (!change) return { stored, change: null, ref: null };
+    return { stored, change, ref: await steps.write(change.next, change.entries) };
+  }, opts);
+  if (!done.change || !done.ref) return { committed: false, state: done.stored };
+  await deliverOrDefer(done.ref, done.change.entries, deps, opts.context);
+  return { committed: true, state: done.change.next };
 }

@@ -13,20 +13,21 @@ export type OutboxEntry =
   | { id: string; kind: 'mail'; mail: OutgoingMail }
   | { id: string; kind: 'queue'; queue: QueueName; body: string; attributes: Record<string, string> };
 
-/** A record that carries an outbox of side effects written atomically with its state. */
-export interface OutboxKey {
-  pk: string;
-  sk: string;
-}
+/**
+ * Which record carries an outbox of side effects written atomically with its state. Opaque: the
+ * store that wrote the record makes it (it is what a write returns) and the outbox store reads
+ * it; nothing else looks inside, so the domain never learns how records are keyed.
+ */
+export type OutboxRef = string & { readonly __brand: 'OutboxRef' };
 
 export interface PendingOutbox {
-  key: OutboxKey;
+  ref: OutboxRef;
   entries: OutboxEntry[];
 }
 
 export interface OutboxStore {
   /** Remove entries that were dispatched. Idempotent. */
-  clear(key: OutboxKey, entryIds: string[]): Promise<void>;
+  clear(ref: OutboxRef, entryIds: string[]): Promise<void>;
   /** Records whose outbox still holds entries written before `olderThan` (for the reconciler). */
   listPending(olderThan: Date, limit: number): Promise<PendingOutbox[]>;
 }
@@ -48,15 +49,19 @@ export interface TicketPage {
 export interface TicketStore {
   /** Next ticket number of a tenant (monotonic; a crash may leave a gap, never a duplicate). */
   nextNumber(tenantId: string): Promise<number>;
-  /** Create; fails with ConflictError when the id exists. Outbox entries are written atomically. */
-  create(ticket: Ticket, outbox: OutboxEntry[]): Promise<void>;
+  /**
+   * Create; fails with ConflictError when the id exists. Outbox entries are written atomically;
+   * returns where they are kept.
+   */
+  create(ticket: Ticket, outbox: OutboxEntry[]): Promise<OutboxRef>;
   get(tenantId: string, id: string): Promise<Ticket | null>;
   getByNumber(tenantId: string, number: number): Promise<Ticket | null>;
   /**
    * Replace the ticket if its stored version is `ticket.version - 1` (optimistic concurrency);
-   * throws StaleWriteError otherwise. Outbox entries are written atomically with it.
+   * throws StaleWriteError otherwise. Outbox entries are written atomically with it; returns
+   * where they are kept.
    */
-  update(ticket: Ticket, outbox: OutboxEntry[]): Promise<void>;
+  update(ticket: Ticket, outbox: OutboxEntry[]): Promise<OutboxRef>;
   list(query: TicketListQuery): Promise<TicketPage>;
   /** Open, routed tickets of one owner, oldest first. Reads an index of open tickets only. */
   listOpen(tenantId: string, owner: Owner): Promise<Ticket[]>;
@@ -142,11 +147,10 @@ export interface SlaStore {
   listClocks(tenantId: string, ticketId: string): Promise<import('./sla-clock.ts').SlaClockRecord[]>;
   /**
    * Write a clock if its stored revision is `clock.rev - 1` (0 = must not exist); StaleWriteError
-   * otherwise. Outbox entries (SLA events) are written atomically with it.
+   * otherwise. Outbox entries (SLA events) are written atomically with it; returns where they
+   * are kept.
    */
-  saveClock(clock: import('./sla-clock.ts').SlaClockRecord, outbox: OutboxEntry[]): Promise<void>;
-  /** Clocks whose next warning or breach falls in `bucket` at or before `until`. */
-  listDue(bucket: string, until: Date, limit: number): Promise<import('./sla-clock.ts').SlaClockRecord[]>;
+  saveClock(clock: import('./sla-clock.ts').SlaClockRecord, outbox: OutboxEntry[]): Promise<OutboxRef>;
 }
 
 /** An email the system sends (acknowledgements, notifications). Always `Auto-Submitted`. */

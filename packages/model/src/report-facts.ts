@@ -54,9 +54,13 @@ export interface ReportStore {
   listFacts(tenantId: string, month: string): Promise<TicketFact[]>;
   /**
    * Record that a month's relief report was published, with its event in the outbox, exactly
-   * once. Returns false if it already was.
+   * once. Returns where the event is kept, or null if the report was already recorded.
    */
-  recordRelief(tenantId: string, month: string, outbox: import('./ports.ts').OutboxEntry[]): Promise<boolean>;
+  recordRelief(
+    tenantId: string,
+    month: string,
+    outbox: import('./ports.ts').OutboxEntry[],
+  ): Promise<import('./ports.ts').OutboxRef | null>;
   /** Whether a month's relief report was already published. */
   hasRelief(tenantId: string, month: string): Promise<boolean>;
   /** Keep the open backlog as a month closed; the first snapshot of a month stands. */

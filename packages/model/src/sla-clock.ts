@@ -68,23 +68,39 @@ export const SlaClockRecordSchema = z.object({
 export type SlaClockRecord = z.infer<typeof SlaClockRecordSchema>;
 
 /**
+ * A stretch of time in the due index, `start` inclusive to `end` exclusive. The store decides how
+ * wide each is; consecutive windows meet (one's `end` is the next one's `start`).
+ */
+export interface DueWindow {
+  readonly start: Date;
+  readonly end: Date;
+}
+
+/**
  * What the SLA service needs of its store beyond the read side every service uses (`SlaStore`):
- * withdrawn clocks too, the due index read page by page, and the sweep's watermark.
+ * withdrawn clocks too, the due index read window by window and page by page, and the sweep's
+ * watermark. A clock is indexed at its next fire time, or at the time it was written when that
+ * is later (a fire time already past), so a window holds clocks due up to its end, and earlier.
  */
 export interface SlaClockStore extends SlaStore {
   /** A ticket's clocks, withdrawn ones included (`listClocks` leaves them out). */
   listAllClocks(tenantId: string, ticketId: string): Promise<SlaClockRecord[]>;
-  /** One page of the clocks due in `bucket` at or before `until`; `cursor` continues after the last page. */
+  /** The window of the due index that `at` falls in. */
+  dueWindowAt(at: Date): DueWindow;
+  /**
+   * One page of the clocks indexed in `window` that are due at or before `until`; `cursor`
+   * continues after the last page.
+   */
   listDuePage(
-    bucket: string,
+    window: DueWindow,
     until: Date,
     limit: number,
     cursor?: string | null,
   ): Promise<{ clocks: SlaClockRecord[]; cursor: string | null }>;
-  /** The first due bucket a sweep still has to read (every earlier one was drained), if any sweep ran. */
-  getSweepMark(): Promise<string | null>;
-  /** Move the watermark forward to `bucket` (never back). */
-  advanceSweepMark(bucket: string): Promise<void>;
+  /** The start of the first window a sweep still has to read (every earlier one was drained), if any sweep ran. */
+  getSweepMark(): Promise<Date | null>;
+  /** Move the watermark forward to `to`, the start of a window (never back). */
+  advanceSweepMark(to: Date): Promise<void>;
 }
 
 export interface SlaClockView {

@@ -4,6 +4,3 @@ import { AuthConfig, BlobConfig, CoreConfig, QueueConfig } from '@psa/aws/config
 export const IntakeConfig = CoreConfig.extend(AuthConfig.shape)
   .extend(BlobConfig.shape)
   .extend(QueueConfig.partial().shape);
-
-/** The outbox reconciler delivers every kind of side effect: events, queue messages, mail. */
-export const ReconcilerConfig = CoreConfig.extend(QueueConfig.shape);

@@ -344,7 +344,7 @@ describe('status lifecycle', () => {
     };
     racing.update = async (ticket, outbox) => {
       try {
-        await real.update(ticket, outbox);
+        return await real.update(ticket, outbox);
       } catch (err) {
         if (err instanceof StaleWriteError) stale.push(err);
         throw err;

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
+import { DynamoOutboxStore, itemKeyOf } from '@psa/aws/dynamo-outbox';
 import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
 import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
 import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
@@ -97,9 +97,9 @@ async function store(next: Ticket): Promise<Ticket> {
 function countingDueReads(sla: SlaClockStore) {
   const reads = { queries: 0, rows: 0 };
   const counted: SlaClockStore = Object.create(sla);
-  counted.listDuePage = async (bucket, until, limit, cursor) => {
+  counted.listDuePage = async (window, until, limit, cursor) => {
     reads.queries++;
-    const page = await sla.listDuePage(bucket, until, limit, cursor);
+    const page = await sla.listDuePage(window, until, limit, cursor);
     reads.rows += page.clocks.length;
     return page;
   };
@@ -197,6 +197,24 @@ describe('clocks stored before they were kept per side', () => {
       'partner.resolution',
     ]);
     expect(await syncTicketClocks(ref(ticket), deps)).toBe(0);
+  });
+});
+
+describe('the due index as the store divides it', () => {
+  it('hands out consecutive windows and keeps the watermark at a window start, only ever moving it on', async () => {
+    const at = new Date('2026-11-23T10:42:00.000Z');
+    const window = deps.sla.dueWindowAt(at);
+    expect(window.start <= at && at < window.end).toBe(true);
+    expect(deps.sla.dueWindowAt(window.end).start).toEqual(window.end);
+    expect(deps.sla.dueWindowAt(new Date(window.end.getTime() - 1))).toEqual(window);
+
+    expect(await deps.sla.getSweepMark()).toBeNull();
+    await deps.sla.advanceSweepMark(window.start);
+    expect(await deps.sla.getSweepMark()).toEqual(window.start);
+    await deps.sla.advanceSweepMark(deps.sla.dueWindowAt(new Date(at.getTime() - 5 * HOUR)).start);
+    expect(await deps.sla.getSweepMark()).toEqual(window.start);
+    await deps.sla.advanceSweepMark(window.end);
+    expect(await deps.sla.getSweepMark()).toEqual(window.end);
   });
 });
 
@@ -300,7 +318,7 @@ describe('sweepDueClocks', () => {
     for (const c of initialClocks(old, acmeDivisionOfWork(), new Date(old.receivedAt))) {
       await deps.sla.saveClock(c, []);
     }
-    const current = await deps.sla.listDuePage(keys.dueBucket(clock.now()), clock.now(), 10);
+    const current = await deps.sla.listDuePage(deps.sla.dueWindowAt(clock.now()), clock.now(), 10);
     expect(current.clocks.map((c) => c.clockId)).toEqual(['partner.firstResponse', 'partner.resolution']);
     expect((await sweepDueClocks(deps)).fired).toBe(6);
     expect(Object.keys(bus.counts())).toHaveLength(6);
@@ -404,7 +422,10 @@ describe('sweepDueClocks', () => {
     await sweepDueClocks(deps); // the clock moved on: nothing published again
     const pending = await deps.outbox.listPending(new Date(clock.now().getTime() + 1), 100);
     expect(pending).toHaveLength(1);
-    expect(pending[0]!.key).toEqual({ pk: `T#acme#K#${ticket.id}`, sk: 'SLA#partner.firstResponse' });
+    expect(itemKeyOf(pending[0]!.ref)).toEqual({
+      pk: `T#acme#K#${ticket.id}`,
+      sk: 'SLA#partner.firstResponse',
+    });
     expect(pending[0]!.entries.map((e) => e.id).sort()).toEqual([`${id}:breach`, `${id}:warn:0.9`]);
 
     clock.advance(MINUTE);

@@ -5,9 +5,9 @@ import { SesMailer } from '../ses-mailer.ts';
 /**
  * Mail goes out through SES v2 in AWS and locally alike: the local runtime serves the SES v2
  * SendEmail API (`AWS_ENDPOINT_URL_SESV2`) and writes each message to its outbox folder or relays
- * it over SMTP, so no local-only mailer is ever bundled into a Lambda. It takes the service's
+ * it over SMTP, so no local-only mailer is ever bundled into a Lambda.
  * parsed config like the other factories; SES itself needs none of it.
  */
-export function createMailer(_config?: object): Mailer {
+export function createMailer(): Mailer {
   return new SesMailer(new SESv2Client({}));
 }

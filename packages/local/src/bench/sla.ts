@@ -3,7 +3,6 @@ import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
 import { DynamoSlaStore, slaClockItem } from '@psa/aws/dynamo-sla-store';
 import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
 import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
-import { keys } from '@psa/aws/table';
 import { ManualClock } from '@psa/model/clock';
 import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
@@ -125,7 +124,7 @@ async function sweepWith(open: number, due: number) {
     const loadMs = performance.now() - loadStart;
 
     // Steady state: the previous sweep ran a minute ago, so the watermark is current.
-    await sla.advanceSweepMark(keys.dueBucket(new Date(NOW.getTime() - 10 * MINUTE)));
+    await sla.advanceSweepMark(sla.dueWindowAt(new Date(NOW.getTime() - 10 * MINUTE)).start);
     const calls = countCalls(table.doc);
     const deps = {
       tickets,

@@ -1,21 +1,18 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Principal } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';
-import { ConflictError, StaleWriteError } from '@psa/model/errors';
+import { ConflictError } from '@psa/model/errors';
 import { TicketStatusChanged, toBusEvent } from '@psa/model/events';
-import { eventEntry, type OutboxDeps } from '@psa/model/outbox';
-import type { OutboxEntry, TicketStore } from '@psa/model/ports';
+import { type Change, commitWithRetry, eventEntry, type OutboxDeps } from '@psa/model/outbox';
+import type { TicketStore } from '@psa/model/ports';
 import { canTransition, RESPONDED_STATUSES, type Ticket, type TicketStatus } from '@psa/model/ticket';
 import { assertCanRead, assertCanUpdate } from './access.ts';
-import { deliverNow } from './submit-ticket.ts';
 
 export interface ChangeStatusDeps extends OutboxDeps {
   tickets: TicketStore;
   clock: Clock;
   logger: Pick<Logger, 'warn'>;
 }
-
-const MAX_ATTEMPTS = 5;
 
 /**
  * Move a ticket through its lifecycle. The change and its TicketStatusChanged event are one
@@ -104,17 +101,18 @@ export async function writeWithRetry(
   tenantId: string,
   ticketId: string,
   deps: ChangeStatusDeps,
-  decide: (stored: Ticket | null) => { next: Ticket; entries: OutboxEntry[] },
+  decide: (stored: Ticket | null) => Change<Ticket>,
 ): Promise<Ticket> {
-  for (let attempt = 1; ; attempt++) {
-    const { next, entries } = decide(await deps.tickets.get(tenantId, ticketId));
-    try {
-      await deps.tickets.update(next, entries);
-    } catch (err) {
-      if (err instanceof StaleWriteError && attempt < MAX_ATTEMPTS) continue;
-      throw err;
-    }
-    await deliverNow(next, entries, deps);
-    return next;
-  }
+  const outcome = await commitWithRetry(
+    {
+      read: () => deps.tickets.get(tenantId, ticketId),
+      decide,
+      write: (next, entries) => deps.tickets.update(next, entries),
+    },
+    deps,
+    { context: { ticketId } },
+  );
+  // `decide` returns a change or throws, so an outcome that wrote nothing cannot happen.
+  if (!outcome.committed) throw new Error(`ticket ${tenantId}/${ticketId}: nothing was written`);
+  return outcome.state;
 }

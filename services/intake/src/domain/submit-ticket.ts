@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { keys } from '@psa/aws/table';
 import type { CreateTicketBodySchema } from '@psa/contracts/api-contract';
 import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@psa/model/errors';
 import { TicketReceived, toBusEvent } from '@psa/model/events';
-import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/model/outbox';
-import type { IdempotencyStore, OutboxEntry, TenantStore, TicketStore } from '@psa/model/ports';
+import { deliverOrDefer, eventEntry, type OutboxDeps } from '@psa/model/outbox';
+import type { IdempotencyStore, OutboxEntry, OutboxRef, TenantStore, TicketStore } from '@psa/model/ports';
 import { type Channel, type Requester, type Ticket, ticketKey } from '@psa/model/ticket';
 import type { z } from 'zod';
 
@@ -148,8 +147,9 @@ export async function createTicket(
     ),
     ...(spec.outbox?.(ticket) ?? []),
   ];
+  let ref: OutboxRef;
   try {
-    await deps.tickets.create(ticket, entries);
+    ref = await deps.tickets.create(ticket, entries);
   } catch (err) {
     if (err instanceof ConflictError) {
       const stored = await deps.tickets.get(tenantId, id);
@@ -157,7 +157,7 @@ export async function createTicket(
     }
     throw err;
   }
-  await deliverNow(ticket, entries, deps);
+  await deliverOrDefer(ref, entries, deps, { ticketId: id });
   return { ticket, created: true };
 }
 
@@ -177,17 +177,4 @@ function resolveRequester(principal: Principal, given: Requester | undefined): R
     ]);
   }
   return given;
-}
-
-/** Deliver the outbox at once; on failure the reconciler delivers it later, so only log. */
-export async function deliverNow(
-  ticket: Ticket,
-  entries: Parameters<typeof dispatchOutbox>[1],
-  deps: OutboxDeps & { logger: Pick<Logger, 'warn'> },
-): Promise<void> {
-  try {
-    await dispatchOutbox(keys.ticket(ticket.tenantId, ticket.id), entries, deps);
-  } catch (error) {
-    deps.logger.warn('outbox delivery deferred to the reconciler', { ticketId: ticket.id, error });
-  }
 }

@@ -1,11 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { keys } from '@psa/aws/table';
 import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';
 import { NotFoundError } from '@psa/model/errors';
 import { MonthlyReliefReport, toBusEvent } from '@psa/model/events';
 import { monthOf, previousMonth } from '@psa/model/month';
-import { dispatchOutbox, eventEntry, type OutboxDeps } from '@psa/model/outbox';
+import { deliverOrDefer, eventEntry, type OutboxDeps } from '@psa/model/outbox';
 import type { TenantStore, TicketStore } from '@psa/model/ports';
 import type { BacklogSnapshot, ReportStore } from '@psa/model/report-facts';
 import { afterHoursReport, backlogReport, monthOverMonth, reliefReport } from './reports.ts';
@@ -122,12 +121,9 @@ export async function publishMonthlyRelief(
       eventId,
       toBusEvent(MonthlyReliefReport, { eventId, occurredAt: now.toISOString(), tenantId, month, report }),
     );
-    if (!(await deps.reports.recordRelief(tenantId, month, [entry]))) continue;
-    try {
-      await dispatchOutbox({ pk: keys.tenant(tenantId), sk: `RELIEF#${month}` }, [entry], deps);
-    } catch (error) {
-      deps.logger.warn('relief report delivery deferred to the reconciler', { tenantId, month, error });
-    }
+    const ref = await deps.reports.recordRelief(tenantId, month, [entry]);
+    if (!ref) continue;
+    await deliverOrDefer(ref, [entry], deps, { tenantId, month });
     published.push(`${tenantId}/${month}`);
   }
   return published;

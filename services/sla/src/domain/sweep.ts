@@ -1,4 +1,3 @@
-import { keys } from '@psa/aws/table';
 import { StaleWriteError } from '@psa/model/errors';
 import { nextFireAt, type SlaClockRecord } from '@psa/model/sla-clock';
 import { type DivisionOfWorkCache, type SlaDeps, type SyncResult, syncTicket } from './sync-clocks.ts';
@@ -15,7 +14,7 @@ export interface SweepOptions {
   deferMinutes?: number;
   /**
    * The watermark stays this far behind now, so a writer that computed a fire time a moment ago
-   * and writes it late still lands in a bucket the next sweep reads. Default 10 minutes (well
+   * and writes it late still lands in a window the next sweep reads. Default 10 minutes (well
    * over the SLA functions' 30 s timeout).
    */
   settleMinutes?: number;
@@ -26,7 +25,7 @@ export interface SweepOptions {
 export interface SweepResult {
   /** SLA events written (warnings, breaches, met). */
   fired: number;
-  /** Due buckets read. */
+  /** Windows of the due index read (the store decides how wide: an hour in DynamoDB). */
   buckets: number;
   /** Tickets whose clocks were brought up to date. */
   tickets: number;
@@ -34,17 +33,15 @@ export interface SweepResult {
   deferred: number;
 }
 
-const bucketStart = (bucket: string) => Date.parse(`${bucket.slice('DUE#'.length)}:00:00.000Z`);
-
 /**
- * Publish every warning and breach that has fallen due. It reads the due-index buckets (one hour
- * each) from its watermark, the first bucket not yet drained, to now, so its cost follows what is
- * due, not how many clocks are open, and a sweep that runs late, even days late, reads every
- * bucket it missed. Each due clock's ticket is synced, which fires what fell due. Overlapping
+ * Publish every warning and breach that has fallen due. It reads the due index window by window
+ * from its watermark, the first window not yet drained, to now, so its cost follows what is due,
+ * not how many clocks are open, and a sweep that runs late, even days late, reads every window
+ * it missed. Each due clock's ticket is synced, which fires what fell due. Overlapping
  * sweeps race on the clocks' revisions and only one publishes each event.
  *
  * A clock that cannot be brought forward (its ticket or tenant is gone, or syncing it fails) is
- * deferred, re-indexed a little later, so it neither holds back the rows behind it in its bucket
+ * deferred, re-indexed a little later, so it neither holds back the rows behind it in its window
  * (the sweep pages on) nor pins the watermark.
  */
 export async function sweepDueClocks(deps: SlaDeps, opts: SweepOptions = {}): Promise<SweepResult> {
@@ -52,12 +49,12 @@ export async function sweepDueClocks(deps: SlaDeps, opts: SweepOptions = {}): Pr
   const t = now.getTime();
   const pageSize = opts.pageSize ?? 100;
   const mark = await deps.sla.getSweepMark();
-  const first = mark ?? keys.dueBucket(new Date(t - (opts.lookbackHours ?? 48) * HOUR));
-  const last = keys.dueBucket(now);
+  const last = deps.sla.dueWindowAt(now);
   const synced = new Map<string, Promise<SyncResult | null>>();
   const dows: DivisionOfWorkCache = new Map();
   const result: SweepResult = { fired: 0, buckets: 0, tickets: 0, deferred: 0 };
-  let undrained: string | null = null;
+  /** The start of the first window with a clock that could not be settled. */
+  let undrained: Date | null = null;
 
   const sync = (clock: SlaClockRecord) => {
     const key = `${clock.tenantId}/${clock.ticketId}`;
@@ -79,7 +76,7 @@ export async function sweepDueClocks(deps: SlaDeps, opts: SweepOptions = {}): Pr
     return pending;
   };
 
-  /** True when the row no longer needs this bucket: it progressed, or it was put off for later. */
+  /** True when the row no longer needs this window: it progressed, or it was put off for later. */
   const settle = async (row: SlaClockRecord): Promise<boolean> => {
     const after = (await sync(row))?.clocks.get(row.clockId);
     const fire = after ? nextFireAt(after) : null;
@@ -111,20 +108,20 @@ export async function sweepDueClocks(deps: SlaDeps, opts: SweepOptions = {}): Pr
     }
   };
 
-  for (let b = bucketStart(first); b <= bucketStart(last); b += HOUR) {
-    const bucket = keys.dueBucket(new Date(b));
+  const first = deps.sla.dueWindowAt(mark ?? new Date(t - (opts.lookbackHours ?? 48) * HOUR));
+  for (let window = first; window.start <= last.start; window = deps.sla.dueWindowAt(window.end)) {
     result.buckets++;
     let cursor: string | null = null;
     do {
-      const page = await deps.sla.listDuePage(bucket, now, pageSize, cursor);
+      const page = await deps.sla.listDuePage(window, now, pageSize, cursor);
       const settled = await mapLimit(page.clocks, opts.concurrency ?? 10, settle);
-      if (settled.includes(false)) undrained ??= bucket;
+      if (settled.includes(false)) undrained ??= window.start;
       cursor = page.cursor;
     } while (cursor);
   }
 
-  // Every bucket before the settle margin is drained now (deferred clocks were re-indexed ahead).
-  const drained = keys.dueBucket(new Date(t - (opts.settleMinutes ?? 10) * MINUTE));
+  // Every window before the settle margin is drained now (deferred clocks were re-indexed ahead).
+  const drained = deps.sla.dueWindowAt(new Date(t - (opts.settleMinutes ?? 10) * MINUTE)).start;
   const to = undrained && undrained < drained ? undrained : drained;
   if (!mark || to > mark) await deps.sla.advanceSweepMark(to);
   return result;

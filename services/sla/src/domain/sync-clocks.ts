@@ -1,9 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { keys } from '@psa/aws/table';
 import type { Clock } from '@psa/model/clock';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
-import { StaleWriteError } from '@psa/model/errors';
-import { dispatchOutbox, type OutboxDeps } from '@psa/model/outbox';
+import { deliverOrDefer, type OutboxDeps, retryOnStale } from '@psa/model/outbox';
 import type { OutboxEntry, TenantStore, TicketStore } from '@psa/model/ports';
 import type { SlaClockRecord, SlaClockStore } from '@psa/model/sla-clock';
 import { advanceClock, withdrawClock } from './clocks.ts';
@@ -25,8 +23,6 @@ export interface SyncResult {
   /** Every clock of the ticket as it stands after the sync, by clock id (empty: nothing to sync). */
   clocks: Map<string, SlaClockRecord>;
 }
-
-const MAX_ATTEMPTS = 5;
 
 /** Reads each tenant's division of work once per run (a sweep touches many tickets of one tenant). */
 export type DivisionOfWorkCache = Map<string, Promise<DivisionOfWork | null>>;
@@ -50,57 +46,36 @@ export async function syncTicket(
   deps: SlaDeps,
   dows: DivisionOfWorkCache = new Map(),
 ): Promise<SyncResult> {
-  let writes = 0;
-  let fired = 0;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const result = await syncOnce(ref, deps, dows);
-      return { ...result, writes: writes + result.writes, fired: fired + result.fired };
-    } catch (err) {
-      if (!(err instanceof PartialSync)) throw err;
-      writes += err.writes;
-      fired += err.fired;
-      if (attempt >= MAX_ATTEMPTS) throw err.cause;
-    }
-  }
+  // What earlier attempts wrote before losing a race stands, and counts.
+  const tally = { writes: 0, fired: 0 };
+  const clocks = await retryOnStale(() => syncOnce(ref, deps, dows, tally));
+  return { ...tally, clocks };
 }
 
-/** A concurrent writer got to one of the clocks first: what was written stands; read again. */
-class PartialSync extends Error {
-  readonly writes: number;
-  readonly fired: number;
-  constructor(writes: number, fired: number, cause: StaleWriteError) {
-    super(cause.message, { cause });
-    this.writes = writes;
-    this.fired = fired;
-  }
-}
-
+/**
+ * One pass: read the ticket and its clocks, and write each clock that has to move. A concurrent
+ * writer that got to one of the clocks first makes the save throw StaleWriteError, and the pass
+ * starts again from a fresh read.
+ */
 async function syncOnce(
   ref: { tenantId: string; ticketId: string },
   deps: SlaDeps,
   dows: DivisionOfWorkCache,
-): Promise<SyncResult> {
+  tally: { writes: number; fired: number },
+): Promise<Map<string, SlaClockRecord>> {
   const ticket = await deps.tickets.get(ref.tenantId, ref.ticketId);
-  if (!ticket?.owner || !ticket.priority) return { writes: 0, fired: 0, clocks: new Map() }; // not routed yet
+  if (!ticket?.owner || !ticket.priority) return new Map(); // not routed yet
   if (!dows.has(ref.tenantId)) dows.set(ref.tenantId, deps.tenants.getDivisionOfWork(ref.tenantId));
   const dow = await dows.get(ref.tenantId)!;
   if (!dow) throw new Error(`tenant ${ref.tenantId} has no division of work`);
   const stored = await deps.sla.listAllClocks(ref.tenantId, ref.ticketId);
   const clocks = new Map(stored.map((c) => [c.clockId, c]));
   const now = deps.clock.now();
-  let writes = 0;
-  let fired = 0;
   const save = async (clock: SlaClockRecord, events: OutboxEntry[]) => {
-    try {
-      await saveAndPublish(clock, events, deps);
-    } catch (err) {
-      if (err instanceof StaleWriteError) throw new PartialSync(writes, fired, err);
-      throw err;
-    }
+    await saveAndPublish(clock, events, deps);
     clocks.set(clock.clockId, clock);
-    writes++;
-    fired += events.filter((e) => e.kind === 'event').length;
+    tally.writes++;
+    tally.fired += events.filter((e) => e.kind === 'event').length;
   };
   const planned = planClocks(ticket, dow);
   for (const plan of planned) {
@@ -112,19 +87,15 @@ async function syncOnce(
     const withdrawn = ids.has(clock.clockId) ? null : withdrawClock(clock);
     if (withdrawn) await save(withdrawn, []);
   }
-  return { writes, fired, clocks };
+  return clocks;
 }
 
-export async function saveAndPublish(
+/** Save a clock with its SLA events, then deliver them (or leave them to the reconciler). */
+async function saveAndPublish(
   clock: SlaClockRecord,
   events: OutboxEntry[],
   deps: Pick<SlaDeps, 'sla' | 'bus' | 'outbox' | 'logger' | 'mailer' | 'queue'>,
 ): Promise<void> {
-  await deps.sla.saveClock(clock, events);
-  if (events.length === 0) return;
-  try {
-    await dispatchOutbox(keys.sla(clock.tenantId, clock.ticketId, clock.clockId), events, deps);
-  } catch (error) {
-    deps.logger.warn('SLA event delivery deferred to the reconciler', { ticketId: clock.ticketId, error });
-  }
+  const ref = await deps.sla.saveClock(clock, events);
+  await deliverOrDefer(ref, events, deps, { ticketId: clock.ticketId, clock: clock.clockId });
 }

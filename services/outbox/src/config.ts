@@ -1,0 +1,7 @@
+import { CoreConfig, QueueConfig } from '@psa/aws/config';
+
+/**
+ * The outbox reconciler's configuration, parsed once at cold start. It delivers every kind of
+ * side effect any service commits (events, queue messages, mail), so it needs the queues too.
+ */
+export const OutboxConfig = CoreConfig.extend(QueueConfig.shape);
