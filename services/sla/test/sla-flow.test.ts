@@ -1,11 +1,11 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '@psa/aws/table';
-import type { ManualClock } from '@psa/model/clock';
 import { StaleWriteError } from '@psa/model/errors';
 import { reconcileOutbox } from '@psa/model/outbox';
 import type { TicketStore } from '@psa/model/ports';
 import type { SlaClockStore } from '@psa/model/sla-clock';
 import type { Ticket } from '@psa/model/ticket';
+import type { ManualClock } from '@psa/testing/clock';
 import { RecordingBus, RecordingLogger, RecordingMailer } from '@psa/testing/fakes';
 import { startTestStores, type TestStores } from '@psa/testing/stores';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,7 +18,6 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 let stores: TestStores;
-let table: TestStores['table'];
 let clock: ManualClock;
 let bus: RecordingBus;
 let mailer: RecordingMailer;
@@ -27,7 +26,7 @@ let deps: SlaDeps;
 
 beforeEach(async () => {
   stores = await startTestStores({ at: '2026-11-20T21:00:00.000Z' }); // acme on the default
-  ({ table, clock } = stores);
+  clock = stores.clock;
   bus = new RecordingBus();
   mailer = new RecordingMailer();
   logger = new RecordingLogger();
@@ -224,7 +223,7 @@ describe('clocks stored before they were kept per side', () => {
       calendar: 'partner',
       rev: 3,
     };
-    await table.doc.send(new PutCommand({ TableName: table.tableName, Item: legacy }));
+    await stores.table.doc.send(new PutCommand({ TableName: stores.table.tableName, Item: legacy }));
     expect(await deps.sla.listClocks('acme', ticket.id)).toEqual([]);
     expect(await syncTicketClocks(ref(ticket), deps)).toBe(2);
     expect((await deps.sla.listClocks('acme', ticket.id)).map((c) => c.clockId)).toEqual([
