@@ -1,36 +1,44 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
-export default defineConfig({
-  test: {
-    projects: [
-      { test: { name: 'model', root: 'packages/model', include: ['test/**/*.test.ts'] } },
-      { test: { name: 'calendar', root: 'packages/calendar', include: ['test/**/*.test.ts'] } },
-      { test: { name: 'mime', root: 'packages/mime', include: ['test/**/*.test.ts'] } },
-      { test: { name: 'http', root: 'packages/http', include: ['test/**/*.test.ts'] } },
-      { test: { name: 'local', root: 'packages/local', include: ['test/**/*.test.ts'] } },
-      { test: { name: 'intake', root: 'services/intake', include: ['test/**/*.test.ts'] } },
-      { test: { name: 'router', root: 'services/router', include: ['test/**/*.test.ts'] } },
-      { test: { name: 'sla', root: 'services/sla', include: ['test/**/*.test.ts'] } },
-      { test: { name: 'reporting', root: 'services/reporting', include: ['test/**/*.test.ts'] } },
-      { test: { name: 'outbox', root: 'services/outbox', include: ['test/**/*.test.ts'] } },
-      {
-        test: {
-          name: 'infra',
-          root: 'infra',
-          include: ['test/**/*.test.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-        },
-      },
-      {
-        test: {
-          name: 'e2e',
-          root: 'test',
-          include: ['**/*.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-        },
-      },
-    ],
+/**
+ * One project per workspace. `npm test` runs them all; `npm run test:unit` (`--mode unit`) runs
+ * only the fast ones: unit and in-process tests, emulator-backed adapters included, without the
+ * projects that spawn the local runtime or synthesize and bundle the CDK app.
+ */
+const fast: TestProjectInlineConfiguration[] = [
+  { test: { name: 'model', root: 'packages/model', include: ['test/**/*.test.ts'] } },
+  { test: { name: 'calendar', root: 'packages/calendar', include: ['test/**/*.test.ts'] } },
+  { test: { name: 'mime', root: 'packages/mime', include: ['test/**/*.test.ts'] } },
+  { test: { name: 'http', root: 'packages/http', include: ['test/**/*.test.ts'] } },
+  { test: { name: 'local', root: 'packages/local', include: ['test/**/*.test.ts'] } },
+  { test: { name: 'intake', root: 'services/intake', include: ['test/**/*.test.ts'] } },
+  { test: { name: 'router', root: 'services/router', include: ['test/**/*.test.ts'] } },
+  { test: { name: 'sla', root: 'services/sla', include: ['test/**/*.test.ts'] } },
+  { test: { name: 'reporting', root: 'services/reporting', include: ['test/**/*.test.ts'] } },
+  { test: { name: 'outbox', root: 'services/outbox', include: ['test/**/*.test.ts'] } },
+];
+
+const slow: TestProjectInlineConfiguration[] = [
+  {
+    test: {
+      name: 'infra',
+      root: 'infra',
+      include: ['test/**/*.test.ts'],
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+    },
   },
-});
+  {
+    test: {
+      name: 'e2e',
+      root: 'test',
+      include: ['**/*.test.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+    },
+  },
+];
+
+export default defineConfig(({ mode }) => ({
+  test: { projects: mode === 'unit' ? fast : [...fast, ...slow] },
+}));

@@ -1,4 +1,3 @@
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { RoutedTicketMessageSchema } from '@psa/contracts/queue-message';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,6 +6,7 @@ import {
   mintToken,
   newDataDir,
   type RunningSystem,
+  receiveMessages,
   removeDataDir,
   startSystem,
 } from './support/system.ts';
@@ -19,25 +19,9 @@ let partner: string;
 
 const mint = (args: string[]) => mintToken(dataDir, args);
 
-async function drain(queueUrl: string, want: number) {
-  const sqs = new SQSClient({
-    endpoint: system.endpoints.sqs,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  const got: unknown[] = [];
-  const deadline = Date.now() + 10_000;
-  while (got.length < want && Date.now() < deadline) {
-    const out = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    for (const m of out.Messages ?? []) {
-      got.push(RoutedTicketMessageSchema.parse(JSON.parse(m.Body!)));
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
-    }
-  }
-  return got as ReturnType<typeof RoutedTicketMessageSchema.parse>[];
-}
+/** Take `count` routed-ticket messages off a queue, read through the documented contract. */
+const drain = async (queueUrl: string, count: number) =>
+  (await receiveMessages(system, queueUrl, count)).map((m) => RoutedTicketMessageSchema.parse(m.body));
 
 beforeAll(async () => {
   dataDir = await newDataDir();

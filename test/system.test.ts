@@ -1,4 +1,3 @@
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { RoutedTicketMessageSchema } from '@psa/contracts/queue-message';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,6 +6,7 @@ import {
   mintToken,
   newDataDir,
   type RunningSystem,
+  receiveMessages,
   removeDataDir,
   startSystem,
 } from './support/system.ts';
@@ -43,35 +43,7 @@ async function submit(key: string, who: string, body: Record<string, unknown>, e
   return res.body;
 }
 
-async function receiveAll(queueUrl: string, expected: number) {
-  const sqs = new SQSClient({
-    endpoint: system.endpoints.sqs,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  const got: { body: unknown; attributes: Record<string, string | undefined> }[] = [];
-  const deadline = Date.now() + 15_000;
-  while (got.length < expected && Date.now() < deadline) {
-    const out = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-        MessageAttributeNames: ['All'],
-      }),
-    );
-    for (const m of out.Messages ?? []) {
-      got.push({
-        body: JSON.parse(m.Body!),
-        attributes: Object.fromEntries(
-          Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]),
-        ),
-      });
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
-    }
-  }
-  return got;
-}
+const receiveAll = (queueUrl: string, count: number) => receiveMessages(system, queueUrl, count);
 
 beforeAll(async () => {
   dataDir = await newDataDir();

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { main as tokenCli } from '@psa/local/cli/token';
 import { type Endpoints, readEndpoints } from '@psa/local/endpoints';
 
@@ -111,4 +112,57 @@ export async function mintToken(dataDir: string, args: string[]): Promise<string
   });
   if (code !== 0) throw new Error(`psa token ${args.join(' ')} exited ${code}`);
   return printed;
+}
+
+/** A message taken off a queue: its JSON body and its string message attributes. */
+export interface ReceivedMessage {
+  body: unknown;
+  attributes: Record<string, string | undefined>;
+}
+
+/**
+ * Take messages off a queue of the local runtime until at least `count` have come, deleting each
+ * as a consumer would (a batch may bring more: a test that expects exactly `count` sees extras);
+ * fails when fewer than `count` arrive within `timeoutMs`. Long polls, so it returns as soon as they come.
+ */
+export async function receiveMessages(
+  system: RunningSystem,
+  queueUrl: string,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<ReceivedMessage[]> {
+  const sqs = new SQSClient({
+    endpoint: system.endpoints.sqs,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  const got: ReceivedMessage[] = [];
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (got.length < count) {
+      if (Date.now() > deadline) {
+        throw new Error(`${got.length} of ${count} messages on ${queueUrl} in ${timeoutMs} ms`);
+      }
+      const out = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      for (const m of out.Messages ?? []) {
+        got.push({
+          body: JSON.parse(m.Body!),
+          attributes: Object.fromEntries(
+            Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]),
+          ),
+        });
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+      }
+    }
+    return got;
+  } finally {
+    sqs.destroy();
+  }
 }

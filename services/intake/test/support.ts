@@ -1,132 +1,59 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoIdempotencyStore } from '@psa/aws/dynamo-idempotency-store';
-import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
-import { DynamoMessageStore } from '@psa/aws/dynamo-message-store';
-import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
-import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
-import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
-import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
-import { hs256Authenticator, type Role, signToken } from '@psa/http/auth';
-import { ManualClock } from '@psa/model/clock';
-import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
-import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
-import type { BusEvent } from '@psa/model/events';
-import type { BlobStore, EventBus } from '@psa/model/ports';
 import type { Owner, Priority, Ticket } from '@psa/model/ticket';
-import { startTestTable } from '@psa/testing/fixtures';
+import { type TestClaims, testAuth } from '@psa/testing/auth';
+import { BUSINESS_HOURS } from '@psa/testing/clock';
+import { divisionOfWork } from '@psa/testing/division-of-work';
+import { MemoryBlobStore, RecordingBus, silentLogger } from '@psa/testing/fakes';
+import { type ApiResponse, requestApi } from '@psa/testing/http';
+import { startTestStores } from '@psa/testing/stores';
 import { createIntakeApp, type IntakeDeps } from '../src/app.ts';
 
 /** Tue 2026-06-16 10:00 in New York: an ordinary business hour. */
-export const START = '2026-06-16T14:00:00.000Z';
+export const START = BUSINESS_HOURS;
 
-const SECRET = new TextEncoder().encode('intake-test-secret-at-least-32-bytes!!');
-const ISSUER = 'psa-test';
-const AUDIENCE = 'psa-api-test';
+const auth = testAuth('intake-test-secret-at-least-32-bytes!!');
 
-/** An in-memory bus that records what it published; `down` simulates an outage. */
-export class RecordingBus implements EventBus {
-  readonly published: BusEvent[] = [];
-  down = false;
-  async publish(events: BusEvent[]): Promise<void> {
-    if (this.down) throw new Error('bus unavailable');
-    this.published.push(...events);
-  }
-  ofType(detailType: string): BusEvent[] {
-    return this.published.filter((e) => e.detailType === detailType);
-  }
-}
-
-/** An in-memory blob store (raw mail and attachments; unused by the web API paths). */
-export class MemoryBlobStore implements BlobStore {
-  readonly blobs = new Map<string, Uint8Array>();
-  async put(key: string, body: Uint8Array | string): Promise<void> {
-    this.blobs.set(key, typeof body === 'string' ? new TextEncoder().encode(body) : body);
-  }
-  async get(key: string): Promise<Uint8Array | null> {
-    return this.blobs.get(key) ?? null;
-  }
-}
-
-export const silentLogger = () => new Logger({ serviceName: 'intake-test', logLevel: 'SILENT' });
-
-export function token(claims: {
-  tenant?: string;
-  role: Role;
-  email?: string;
-  sub?: string;
-  name?: string;
-}): Promise<string> {
-  return signToken(
-    SECRET,
-    { tenant: 'acme', ...claims },
-    {
-      issuer: ISSUER,
-      audience: AUDIENCE,
-    },
-  );
-}
+/** A token this API trusts, for tenant `acme` unless the claims say otherwise. */
+export const token = (claims: TestClaims): Promise<string> => auth.sign(claims);
 
 /** A token signed with another key: well-formed, but not one this API trusts. */
-export function foreignToken(): Promise<string> {
-  return signToken(
-    new TextEncoder().encode('some-other-secret-that-is-long-enough'),
-    { tenant: 'acme', role: 'internal' },
-    { issuer: ISSUER, audience: AUDIENCE },
-  );
-}
-
-export interface ApiResponse {
-  status: number;
-  contentType: string | null;
-  // biome-ignore lint/suspicious/noExplicitAny: JSON bodies are read loosely in assertions.
-  body: any;
-}
+export { foreignToken } from '@psa/testing/auth';
 
 /** A fresh table, tenant `acme` (and `globex`) with the default division of work, and the app. */
 export async function startIntake() {
-  const table = await startTestTable();
-  const clock = new ManualClock(START);
-  const now = () => clock.now();
-  const tenants = new DynamoTenantStore(table.doc, table.tableName);
-  await tenants.putDivisionOfWork(DivisionOfWorkSchema.parse(defaultDivisionOfWork()));
-  await tenants.putDivisionOfWork(DivisionOfWorkSchema.parse(defaultDivisionOfWork('globex', 'Globex')));
+  const stores = await startTestStores({
+    at: START,
+    divisionsOfWork: [divisionOfWork(), divisionOfWork({ tenantId: 'globex', name: 'Globex' })],
+  });
+  const { table, clock } = stores;
   const bus = new RecordingBus();
   const deps: IntakeDeps = {
-    tickets: new DynamoTicketStore(table.doc, table.tableName, now),
-    tenants,
-    outbox: new DynamoOutboxStore(table.doc, table.tableName),
-    idempotency: new DynamoIdempotencyStore(table.doc, table.tableName),
-    sla: new DynamoSlaStore(table.doc, table.tableName, now),
-    messages: new DynamoMessageStore(table.doc, table.tableName),
-    mail: new DynamoMailStore(table.doc, table.tableName),
+    tickets: stores.tickets,
+    tenants: stores.tenants,
+    outbox: stores.outbox,
+    idempotency: stores.idempotency,
+    sla: stores.sla,
+    messages: stores.messages,
+    mail: stores.mail,
     blobs: new MemoryBlobStore(),
     bus,
     clock,
-    logger: silentLogger(),
-    authenticate: hs256Authenticator(SECRET, ISSUER, AUDIENCE),
+    logger: silentLogger('intake-test'),
+    authenticate: auth.authenticate,
   };
   const app = createIntakeApp(deps);
 
-  async function call(
+  const call = (
     method: string,
     path: string,
     opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
-  ): Promise<ApiResponse> {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | undefined;
-    if (opts.body !== undefined || opts.rawBody !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = opts.rawBody ?? JSON.stringify(opts.body);
-    }
-    const res = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
-    const text = await res.text();
-    return {
-      status: res.status,
-      contentType: res.headers.get('content-type'),
-      body: text ? JSON.parse(text) : null,
-    };
-  }
+  ): Promise<ApiResponse> =>
+    requestApi(app, method, path, {
+      ...(opts.token ? { token: opts.token } : {}),
+      ...(opts.headers ? { headers: opts.headers } : {}),
+      ...(opts.rawBody !== undefined
+        ? { raw: { type: 'application/json', body: opts.rawBody } }
+        : { json: opts.body }),
+    });
 
   /** Every ticket of a tenant, through the store's own list (the tickets index). */
   async function allTickets(tenantId = 'acme'): Promise<Ticket[]> {

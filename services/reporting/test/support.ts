@@ -1,47 +1,24 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
-import { DynamoReportStore } from '@psa/aws/dynamo-report-store';
-import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
-import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
-import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
-import { ManualClock } from '@psa/model/clock';
-import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
-import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
-import type { BusEvent } from '@psa/model/events';
-import type { EventBus, SlaStore, TicketStore } from '@psa/model/ports';
+import type { SlaStore, TicketStore } from '@psa/model/ports';
 import type { ReportStore } from '@psa/model/report-facts';
 import type { Ticket } from '@psa/model/ticket';
-import { startTestTable, ticketFixture } from '@psa/testing/fixtures';
-
-/** An in-memory bus that records what it published; `down` simulates an outage. */
-export class RecordingBus implements EventBus {
-  readonly published: BusEvent[] = [];
-  down = false;
-  async publish(events: BusEvent[]): Promise<void> {
-    if (this.down) throw new Error('bus unavailable');
-    this.published.push(...events);
-  }
-}
-
-export const silentLogger = () => new Logger({ serviceName: 'reporting-test', logLevel: 'SILENT' });
+import { RecordingBus, silentLogger } from '@psa/testing/fakes';
+import { ticketFixture } from '@psa/testing/fixtures';
+import { startTestStores } from '@psa/testing/stores';
 
 /** A fresh table with tenant `acme` (America/New_York, the default division of work). */
 export async function startReporting(start = '2026-11-15T15:00:00.000Z') {
-  const table = await startTestTable();
-  const clock = new ManualClock(start);
-  const now = () => clock.now();
-  const tenants = new DynamoTenantStore(table.doc, table.tableName);
-  await tenants.putDivisionOfWork(DivisionOfWorkSchema.parse(defaultDivisionOfWork()));
+  const stores = await startTestStores({ at: start });
+  const { table, clock } = stores;
   const bus = new RecordingBus();
   const deps = {
-    tickets: new DynamoTicketStore(table.doc, table.tableName, now) as TicketStore,
-    tenants,
-    sla: new DynamoSlaStore(table.doc, table.tableName, now) as SlaStore,
-    reports: new DynamoReportStore(table.doc, table.tableName, now) as ReportStore,
-    outbox: new DynamoOutboxStore(table.doc, table.tableName),
+    tickets: stores.tickets as TicketStore,
+    tenants: stores.tenants,
+    sla: stores.sla as SlaStore,
+    reports: stores.reports as ReportStore,
+    outbox: stores.outbox,
     bus,
     clock,
-    logger: silentLogger(),
+    logger: silentLogger('reporting-test'),
   };
   return { table, clock, bus, deps, stop: () => table.stop() };
 }

@@ -1,22 +1,15 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
-import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
-import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
-import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
-import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
-import { hs256Authenticator, type Role, signToken } from '@psa/http/auth';
-import { ManualClock } from '@psa/model/clock';
-import {
-  type DivisionOfWork,
-  type DivisionOfWorkInput,
-  DivisionOfWorkSchema,
-} from '@psa/model/division-of-work';
-import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
-import type { BusEvent } from '@psa/model/events';
-import type { EventBus, Queue, QueueMessage, QueueName } from '@psa/model/ports';
+import type { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
+import type { Role } from '@psa/http/auth';
+import type { DivisionOfWork, DivisionOfWorkInput } from '@psa/model/division-of-work';
 import type { Priority, Ticket, TicketStatus } from '@psa/model/ticket';
-import { startTestTable } from '@psa/testing/fixtures';
+import { testAuth } from '@psa/testing/auth';
+import { BUSINESS_HOURS, type ManualClock } from '@psa/testing/clock';
+import { divisionOfWork, divisionOfWorkInput } from '@psa/testing/division-of-work';
+import { RecordingBus, RecordingQueue, silentLogger } from '@psa/testing/fakes';
+import { ticketFixture } from '@psa/testing/fixtures';
+import { type ApiRequest, type ApiResponse, requestApi } from '@psa/testing/http';
+import { startTestStores } from '@psa/testing/stores';
 import { createRouterApp } from '../src/app.ts';
 import { routeTicket } from '../src/domain/route-ticket.ts';
 
@@ -26,46 +19,18 @@ import { routeTicket } from '../src/domain/route-ticket.ts';
  * real router (its backlog count read from the open index) and resolved, in time order.
  */
 
-const SECRET = new TextEncoder().encode('router-test-secret-at-least-32-bytes!!');
-const ISSUER = 'psa-test';
-const AUDIENCE = 'psa-api-test';
+const auth = testAuth('router-test-secret-at-least-32-bytes!!');
 
 /** Tue 2026-06-16 10:00 New York. */
-export const START = '2026-06-16T14:00:00.000Z';
+export const START = BUSINESS_HOURS;
 
+/** A token this API trusts; a requester's carries pat@acme.example unless the claims name another. */
 export const token = (claims: { role: Role; tenant?: string; email?: string }) =>
-  signToken(
-    SECRET,
-    { tenant: 'acme', ...(claims.role === 'requester' ? { email: 'pat@acme.example' } : {}), ...claims },
-    { issuer: ISSUER, audience: AUDIENCE },
-  );
+  auth.sign({ ...(claims.role === 'requester' ? { email: 'pat@acme.example' } : {}), ...claims });
 
-class NullQueue implements Queue {
-  readonly sent: { queue: QueueName; message: QueueMessage }[] = [];
-  async send(queue: QueueName, message: QueueMessage): Promise<void> {
-    this.sent.push({ queue, message });
-  }
-}
-class NullBus implements EventBus {
-  readonly published: BusEvent[] = [];
-  async publish(events: BusEvent[]): Promise<void> {
-    this.published.push(...events);
-  }
-}
-
-export interface ApiResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: JSON bodies are read loosely in assertions.
-  body: any;
-}
-
-/** The shipped default with changes applied to a parsed copy (tenant acme). */
+/** The shipped default (tenant acme) with changes applied to a fresh copy, not parsed. */
 export function defaultWith(change: (doc: DivisionOfWorkInput) => void = () => {}): DivisionOfWorkInput {
-  const doc = defaultDivisionOfWork();
-  change(doc);
-  return doc;
+  return divisionOfWorkInput({ change });
 }
 
 /** A document as an editor sends it: without tenantId, version and effectiveFrom. */
@@ -81,69 +46,46 @@ export const workload = (doc: DivisionOfWorkInput, id: string) => {
 };
 
 export async function startRouterApi(opts: { acme?: DivisionOfWork } = {}) {
-  const table = await startTestTable();
-  const clock = new ManualClock(START);
-  const now = () => clock.now();
-  const tenants = new DynamoTenantStore(table.doc, table.tableName);
-  await tenants.putDivisionOfWork(opts.acme ?? DivisionOfWorkSchema.parse(defaultDivisionOfWork()));
-  await tenants.putDivisionOfWork(DivisionOfWorkSchema.parse(defaultDivisionOfWork('globex', 'Globex')));
-  const tickets = new DynamoTicketStore(table.doc, table.tableName, now);
-  const logger = new Logger({ serviceName: 'router-test', logLevel: 'SILENT' });
+  const stores = await startTestStores({
+    at: START,
+    divisionsOfWork: [opts.acme ?? divisionOfWork(), divisionOfWork({ tenantId: 'globex', name: 'Globex' })],
+  });
+  const { table, clock, tickets, tenants } = stores;
+  const logger = silentLogger('router-test');
   const deps = {
     tenants,
     tickets,
-    mail: new DynamoMailStore(table.doc, table.tableName),
-    models: new DynamoModelStore(table.doc, table.tableName),
+    mail: stores.mail,
+    models: stores.models,
     clock,
     logger,
-    authenticate: hs256Authenticator(SECRET, ISSUER, AUDIENCE),
+    authenticate: auth.authenticate,
   };
   const app = createRouterApp(deps);
-  const queue = new NullQueue();
   const routeDeps = {
     tickets,
     tenants,
     clock,
     logger,
-    queue,
-    bus: new NullBus(),
-    outbox: new DynamoOutboxStore(table.doc, table.tableName),
+    queue: new RecordingQueue(),
+    bus: new RecordingBus(),
+    outbox: stores.outbox,
   };
 
-  async function call(
+  /** One request to the app; `yaml` sends a YAML body, as an editor may. */
+  const call = (
     method: string,
     path: string,
-    o: {
-      token?: string;
-      json?: unknown;
-      yaml?: string;
-      raw?: { type: string; body: string };
-      headers?: Record<string, string>;
-    } = {},
-  ): Promise<ApiResponse> {
-    const headers: Record<string, string> = { ...o.headers };
-    if (o.token) headers.authorization = `Bearer ${o.token}`;
-    let body: string | undefined;
-    if (o.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(o.json);
-    } else if (o.yaml !== undefined) {
-      headers['content-type'] = 'application/yaml';
-      body = o.yaml;
-    } else if (o.raw) {
-      headers['content-type'] = o.raw.type;
-      body = o.raw.body;
-    }
-    const res = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
-    const text = await res.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
-    return { status: res.status, headers: res.headers, text, body: parsed };
-  }
+    o: ApiRequest & { yaml?: string } = {},
+  ): Promise<ApiResponse> => {
+    const { yaml, ...req } = o;
+    return requestApi(
+      app,
+      method,
+      path,
+      yaml === undefined ? req : { ...req, raw: { type: 'application/yaml', body: yaml } },
+    );
+  };
 
   /** Every item in the table: a use case that must not write leaves this unchanged. */
   async function itemCount(): Promise<number> {
@@ -220,7 +162,7 @@ function historyMaker(
           const number = 1000 + ++numbers;
           const id = `${a.name}-${number}`;
           ids.set(a.name, id);
-          const t: Ticket = {
+          const t = ticketFixture({
             tenantId,
             id,
             number,
@@ -230,23 +172,8 @@ function historyMaker(
             channel: 'web',
             requester: { email: a.requester ?? 'pat@acme.example' },
             requestedPriority: a.priority ?? null,
-            status: 'new',
-            owner: null,
-            workload: null,
-            priority: null,
-            afterHours: null,
-            routing: null,
-            handleMinutes: null,
             receivedAt: a.at,
-            updatedAt: a.at,
-            firstRespondedAt: null,
-            resolvedAt: null,
-            history: [],
-            replyTo: null,
-            handoffs: [],
-            occurrences: 1,
-            version: 1,
-          };
+          });
           await tickets.create(t, []);
           await routeTicket({ tenantId, ticketId: id }, routeDeps);
         },

@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
 import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
 import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
@@ -6,10 +5,9 @@ import { RoutedTicketMessageSchema } from '@psa/contracts/queue-message';
 import { ManualClock } from '@psa/model/clock';
 import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
-import type { BusEvent } from '@psa/model/events';
 import { reconcileOutbox } from '@psa/model/outbox';
-import type { EventBus, Queue, QueueMessage, QueueName } from '@psa/model/ports';
 import type { Owner, Ticket } from '@psa/model/ticket';
+import { RecordingBus, RecordingQueue, silentLogger } from '@psa/testing/fakes';
 import { startTestTable, ticketFixture } from '@psa/testing/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RouteDeps, routeTicket } from '../src/domain/route-ticket.ts';
@@ -17,25 +15,6 @@ import { type RouteDeps, routeTicket } from '../src/domain/route-ticket.ts';
 /** Tue 2026-06-16 10:00 in New York: internal business hours under the default division of work. */
 const BUSINESS_HOURS = '2026-06-16T14:00:00.000Z';
 const FAR_FUTURE = new Date('2100-01-01T00:00:00Z');
-
-/** An in-memory queue that records what was sent; `down` simulates an outage. */
-class RecordingQueue implements Queue {
-  readonly sent: { queue: QueueName; message: QueueMessage }[] = [];
-  down = false;
-  async send(queue: QueueName, message: QueueMessage): Promise<void> {
-    if (this.down) throw new Error('queue unavailable');
-    this.sent.push({ queue, message });
-  }
-}
-
-class RecordingBus implements EventBus {
-  readonly published: BusEvent[] = [];
-  down = false;
-  async publish(events: BusEvent[]): Promise<void> {
-    if (this.down) throw new Error('bus unavailable');
-    this.published.push(...events);
-  }
-}
 
 let table: Awaited<ReturnType<typeof startTestTable>>;
 let clock: ManualClock;
@@ -60,7 +39,7 @@ beforeEach(async () => {
     bus,
     queue,
     clock,
-    logger: new Logger({ serviceName: 'router-test', logLevel: 'SILENT' }),
+    logger: silentLogger('router-test'),
   };
 });
 afterEach(() => table.stop());

@@ -1,10 +1,10 @@
-import { type DivisionOfWork, DivisionOfWorkSchema } from '@psa/model/division-of-work';
-import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import type { DivisionOfWork, DivisionOfWorkInput } from '@psa/model/division-of-work';
 import type { Ticket } from '@psa/model/ticket';
+import { divisionOfWork } from '@psa/testing/division-of-work';
 import { ticketFixture } from '@psa/testing/fixtures';
 
 /** The acme default: internal Mon-Fri 08:00-17:00 America/New_York with US holidays, partner 24x7. */
-export const acmeDivisionOfWork = (): DivisionOfWork => DivisionOfWorkSchema.parse(defaultDivisionOfWork());
+export const acmeDivisionOfWork = (): DivisionOfWork => divisionOfWork();
 
 let seq = 0;
 
@@ -31,12 +31,15 @@ export function routedTicket(over: Partial<Ticket> = {}): Ticket {
 
 /** The acme default with its SLA policy (and optionally its targets) changed. */
 export function dowWith(
-  policy: Record<string, unknown>,
-  change: (doc: ReturnType<typeof defaultDivisionOfWork>) => void = () => {},
+  policy: DivisionOfWorkInput['slaPolicy'],
+  change: (doc: DivisionOfWorkInput) => void = () => {},
 ): DivisionOfWork {
-  const doc = defaultDivisionOfWork();
-  change(doc);
-  return DivisionOfWorkSchema.parse({ ...doc, slaPolicy: policy });
+  return divisionOfWork({
+    change: (doc) => {
+      change(doc);
+      doc.slaPolicy = policy;
+    },
+  });
 }
 
 type Role = 'partner' | 'internal' | 'requester';

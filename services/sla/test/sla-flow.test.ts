@@ -1,17 +1,14 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoOutboxStore, itemKeyOf } from '@psa/aws/dynamo-outbox';
-import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
-import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
-import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
+import { itemKeyOf } from '@psa/aws/dynamo-outbox';
 import { keys } from '@psa/aws/table';
-import { ManualClock } from '@psa/model/clock';
 import { StaleWriteError } from '@psa/model/errors';
-import type { BusEvent } from '@psa/model/events';
 import { reconcileOutbox } from '@psa/model/outbox';
-import type { EventBus, Mailer, OutgoingMail, TicketStore } from '@psa/model/ports';
+import type { TicketStore } from '@psa/model/ports';
 import type { SlaClockStore } from '@psa/model/sla-clock';
 import type { Ticket } from '@psa/model/ticket';
-import { startTestTable } from '@psa/testing/fixtures';
+import type { ManualClock } from '@psa/testing/clock';
+import { RecordingBus, RecordingLogger, RecordingMailer } from '@psa/testing/fakes';
+import { startTestStores, type TestStores } from '@psa/testing/stores';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initialClocks } from '../src/domain/clocks.ts';
 import { sweepDueClocks } from '../src/domain/sweep.ts';
@@ -21,61 +18,31 @@ import { acmeDivisionOfWork, changeStatus, dowWith, handOff, routedTicket } from
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** An in-memory EventBus that records what it was given, and can be taken down to simulate an outage. */
-class RecordingBus implements EventBus {
-  readonly events: BusEvent[] = [];
-  down = false;
-  async publish(events: BusEvent[]): Promise<void> {
-    if (this.down) throw new Error('EventBridge unavailable');
-    this.events.push(...events);
-  }
-  ids(): string[] {
-    return this.events.map((e) => String(e.detail.eventId));
-  }
-  /** How many times each eventId was published. */
-  counts(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const id of this.ids()) out[id] = (out[id] ?? 0) + 1;
-    return out;
-  }
-}
-
-class RecordingMailer implements Mailer {
-  readonly sent: OutgoingMail[] = [];
-  down = false;
-  async send(mail: OutgoingMail): Promise<void> {
-    if (this.down) throw new Error('SES unavailable');
-    this.sent.push(mail);
-  }
-}
-
-let table: Awaited<ReturnType<typeof startTestTable>>;
+let stores: TestStores;
 let clock: ManualClock;
 let bus: RecordingBus;
 let mailer: RecordingMailer;
+let logger: RecordingLogger;
 let deps: SlaDeps;
-let warnings: unknown[][];
 
 beforeEach(async () => {
-  table = await startTestTable();
-  clock = new ManualClock('2026-11-20T21:00:00.000Z');
+  stores = await startTestStores({ at: '2026-11-20T21:00:00.000Z' }); // acme on the default
+  clock = stores.clock;
   bus = new RecordingBus();
   mailer = new RecordingMailer();
-  warnings = [];
-  const now = () => clock.now();
+  logger = new RecordingLogger();
   deps = {
-    tickets: new DynamoTicketStore(table.doc, table.tableName, now),
-    tenants: new DynamoTenantStore(table.doc, table.tableName),
-    sla: new DynamoSlaStore(table.doc, table.tableName, now),
-    outbox: new DynamoOutboxStore(table.doc, table.tableName),
+    tickets: stores.tickets,
+    tenants: stores.tenants,
+    sla: stores.sla,
+    outbox: stores.outbox,
     bus,
     mailer,
     clock,
-    logger: { warn: (...args: unknown[]) => warnings.push(args), info: () => {} },
+    logger,
   };
-  await deps.tenants.putDivisionOfWork(acmeDivisionOfWork());
 });
-afterEach(() => table.stop());
+afterEach(() => stores.stop());
 
 /** Store a ticket (received at the clock's current instant unless given) and return it. */
 async function receive(over: Partial<Ticket> = {}): Promise<Ticket> {
@@ -106,6 +73,75 @@ function countingDueReads(sla: SlaClockStore) {
   return { sla: counted, reads };
 }
 
+/** Holds the first `n` callers until the n-th arrives, then lets them all (and any later) through. */
+function barrier(n: number): () => Promise<void> {
+  let arrived = 0;
+  let release = () => {};
+  const open = new Promise<void>((r) => {
+    release = r;
+  });
+  return () => {
+    if (++arrived === n) release();
+    return open;
+  };
+}
+
+/**
+ * Makes overlapping sweeps race whatever the I/O timing: in each round, the clocks each sweep
+ * reads for a ticket are handed over only once all `sweeps` have read them, so all of them work
+ * from the same revisions. A sweep syncs each due ticket once per run, so a round's first
+ * `sweeps` reads of a ticket are one per sweep; later ones (retries after a lost write) pass.
+ * Records each clock write, as `ticket/clock@rev`, with its outcome.
+ */
+function forcedRace(sla: SlaClockStore, sweeps: number) {
+  let round = 0;
+  let gates = new Map<string, () => Promise<void>>();
+  const writes: { round: number; ticketId: string; key: string; won?: boolean }[] = [];
+  const raced: SlaClockStore = Object.create(sla);
+  raced.listAllClocks = async (tenantId, ticketId) => {
+    const clocks = await sla.listAllClocks(tenantId, ticketId);
+    if (!gates.has(ticketId)) gates.set(ticketId, barrier(sweeps));
+    await gates.get(ticketId)!();
+    return clocks;
+  };
+  raced.saveClock = async (c, outbox) => {
+    const write: (typeof writes)[number] = {
+      round,
+      ticketId: c.ticketId,
+      key: `${c.ticketId}/${c.clockId}@${c.rev}`,
+    };
+    writes.push(write);
+    try {
+      const ref = await sla.saveClock(c, outbox);
+      write.won = true;
+      return ref;
+    } catch (err) {
+      if (err instanceof StaleWriteError) write.won = false;
+      throw err;
+    }
+  };
+  const outcomes = (key: string) => ({
+    won: writes.filter((w) => w.key === key && w.won === true).length,
+    lost: writes.filter((w) => w.key === key && w.won === false).length,
+  });
+  return {
+    sla: raced,
+    nextRound: () => {
+      round++;
+      gates = new Map();
+    },
+    /** The outcomes of each round's first write to each ticket's clocks. */
+    firstWrites: () => {
+      const first = new Map<string, string>();
+      for (const w of writes)
+        if (!first.has(`${w.round}/${w.ticketId}`)) first.set(`${w.round}/${w.ticketId}`, w.key);
+      return [...first.values()].map(outcomes);
+    },
+    /** The outcomes of every clock revision some sweep tried to write. */
+    allWrites: () => [...new Set(writes.map((w) => w.key))].map(outcomes),
+  };
+}
+
 describe('syncTicketClocks', () => {
   it('creates the first-response and resolution clocks of a routed ticket', async () => {
     const ticket = await receive(); // internal P3, Friday 16:00 New York
@@ -115,7 +151,7 @@ describe('syncTicketClocks', () => {
       ['internal.firstResponse', 'internal', '2026-11-23T16:00:00.000Z', 1],
       ['internal.resolution', 'internal', '2026-11-25T21:00:00.000Z', 1],
     ]);
-    expect(bus.events).toEqual([]);
+    expect(bus.published).toEqual([]);
   });
 
   it('does nothing for a ticket that is not routed yet', async () => {
@@ -138,7 +174,7 @@ describe('syncTicketClocks', () => {
     ]);
     expect(writes.sort()).toEqual([0, 1]);
     expect(await syncTicketClocks(ref(ticket), deps)).toBe(0);
-    expect(bus.ids()).toEqual([`${ticket.id}:partner.firstResponse:warn:0.75`]);
+    expect(bus.eventIds()).toEqual([`${ticket.id}:partner.firstResponse:warn:0.75`]);
   });
 
   it('records an in-time first response as met and publishes SlaMet once across redeliveries', async () => {
@@ -154,13 +190,13 @@ describe('syncTicketClocks', () => {
       met: true,
       completedAt: responded.firstRespondedAt,
     });
-    expect(bus.events.map((e) => e.detailType)).toEqual(['SlaMet']);
+    expect(bus.published.map((e) => e.detailType)).toEqual(['SlaMet']);
 
     clock.advance(HOUR);
     await sweepDueClocks(deps);
-    expect(bus.events.filter((e) => e.detail.target === 'firstResponse').map((e) => e.detailType)).toEqual([
-      'SlaMet',
-    ]);
+    expect(bus.published.filter((e) => e.detail.target === 'firstResponse').map((e) => e.detailType)).toEqual(
+      ['SlaMet'],
+    );
   });
 
   it('follows a handoff: the receiving side’s acceptance clock starts and a redelivery changes nothing', async () => {
@@ -189,7 +225,7 @@ describe('clocks stored before they were kept per side', () => {
       calendar: 'partner',
       rev: 3,
     };
-    await table.doc.send(new PutCommand({ TableName: table.tableName, Item: legacy }));
+    await stores.table.doc.send(new PutCommand({ TableName: stores.table.tableName, Item: legacy }));
     expect(await deps.sla.listClocks('acme', ticket.id)).toEqual([]);
     expect(await syncTicketClocks(ref(ticket), deps)).toBe(2);
     expect((await deps.sla.listClocks('acme', ticket.id)).map((c) => c.clockId)).toEqual([
@@ -229,7 +265,11 @@ describe('sweepDueClocks', () => {
     }
     expect(fired).toEqual([0, 0, 1, 0, 1, 0, 1, 0, 0, 0]);
     const id = `${ticket.id}:internal.firstResponse`;
-    expect(bus.counts()).toEqual({ [`${id}:warn:0.75`]: 1, [`${id}:warn:0.9`]: 1, [`${id}:breach`]: 1 });
+    expect(bus.countsByEventId()).toEqual({
+      [`${id}:warn:0.75`]: 1,
+      [`${id}:warn:0.9`]: 1,
+      [`${id}:breach`]: 1,
+    });
     const [first] = await deps.sla.listClocks('acme', ticket.id);
     expect(first).toMatchObject({
       warned: [0.75, 0.9],
@@ -245,24 +285,21 @@ describe('sweepDueClocks', () => {
       await syncTicketClocks(ref(t), deps);
       tickets.push(t);
     }
-    let lostRaces = 0;
-    const saveClock = deps.sla.saveClock.bind(deps.sla);
-    deps.sla.saveClock = async (c, outbox) => {
-      try {
-        return await saveClock(c, outbox);
-      } catch (err) {
-        if (err instanceof StaleWriteError) lostRaces++;
-        throw err;
-      }
-    };
+    const race = forcedRace(deps.sla, 3);
+    const racing = { ...deps, sla: race.sla };
     let fired = 0;
     for (const minutes of [14, 25, 30, 200, 240, 480]) {
       clock.set(new Date(Date.parse('2026-11-20T21:00:00.000Z') + minutes * MINUTE));
-      const results = await Promise.all([sweepDueClocks(deps), sweepDueClocks(deps), sweepDueClocks(deps)]);
+      race.nextRound();
+      const results = await Promise.all([
+        sweepDueClocks(racing),
+        sweepDueClocks(racing),
+        sweepDueClocks(racing),
+      ]);
       fired += results.reduce((sum, r) => sum + r.fired, 0);
     }
     // 2 tickets x 2 clocks x (2 warnings + breach), each published once.
-    const counts = bus.counts();
+    const counts = bus.countsByEventId();
     expect(Object.keys(counts)).toHaveLength(12);
     expect(Object.values(counts).every((n) => n === 1)).toBe(true);
     expect(fired).toBe(12);
@@ -270,7 +307,12 @@ describe('sweepDueClocks', () => {
       for (const c of ['partner.firstResponse', 'partner.resolution'])
         expect(counts[`${t.id}:${c}:breach`]).toBe(1);
     }
-    expect(lostRaces).toBeGreaterThan(0); // the sweeps really did race for the same clocks
+    // The sweeps really raced: in every round each ticket's first write was tried by all three,
+    // from the same read, and two lost it; and no clock revision was written twice.
+    const first = race.firstWrites();
+    expect(first.length).toBeGreaterThan(0);
+    expect(first).toEqual(first.map(() => ({ won: 1, lost: 2 })));
+    expect(race.allWrites().every((w) => w.won === 1)).toBe(true);
   });
 
   it('catches up on every warning and breach it missed when it runs 30 hours late', async () => {
@@ -279,7 +321,7 @@ describe('sweepDueClocks', () => {
     await syncTicketClocks(ref(ticket), deps);
     clock.advance(30 * HOUR);
     expect((await sweepDueClocks(deps)).fired).toBe(6);
-    expect(bus.events.map((e) => [e.detail.clock, e.detailType, e.detail.threshold ?? 'breach'])).toEqual([
+    expect(bus.published.map((e) => [e.detail.clock, e.detailType, e.detail.threshold ?? 'breach'])).toEqual([
       ['partner.firstResponse', 'SlaWarning', 0.75],
       ['partner.firstResponse', 'SlaWarning', 0.9],
       ['partner.firstResponse', 'SlaBreached', 'breach'],
@@ -288,7 +330,7 @@ describe('sweepDueClocks', () => {
       ['partner.resolution', 'SlaBreached', 'breach'],
     ]);
     expect(await sweepDueClocks(deps)).toMatchObject({ fired: 0 });
-    expect(bus.events).toHaveLength(6);
+    expect(bus.published).toHaveLength(6);
   });
 
   it('fires a clock due longer ago than the lookback when the sweeps stopped for three days', async () => {
@@ -302,7 +344,7 @@ describe('sweepDueClocks', () => {
     const late = await sweepDueClocks(deps, { lookbackHours: 48 });
     expect(late.fired).toBe(6);
     expect(late.buckets).toBeGreaterThan(72);
-    expect(bus.counts()[`${ticket.id}:partner.firstResponse:breach`]).toBe(1);
+    expect(bus.countsByEventId()[`${ticket.id}:partner.firstResponse:breach`]).toBe(1);
     // Caught up: the next sweep starts from the new watermark and reads an hour or two.
     expect(await sweepDueClocks(deps)).toMatchObject({ fired: 0, buckets: expect.any(Number) });
     expect((await sweepDueClocks(deps)).buckets).toBeLessThanOrEqual(2);
@@ -321,7 +363,7 @@ describe('sweepDueClocks', () => {
     const current = await deps.sla.listDuePage(deps.sla.dueWindowAt(clock.now()), clock.now(), 10);
     expect(current.clocks.map((c) => c.clockId)).toEqual(['partner.firstResponse', 'partner.resolution']);
     expect((await sweepDueClocks(deps)).fired).toBe(6);
-    expect(Object.keys(bus.counts())).toHaveLength(6);
+    expect(Object.keys(bus.countsByEventId())).toHaveLength(6);
   });
 
   it('does not let a page of clocks that cannot progress stall the due clock behind them', async () => {
@@ -342,7 +384,7 @@ describe('sweepDueClocks', () => {
     clock.set('2026-11-23T15:05:00.000Z');
     const { sla, reads } = countingDueReads(deps.sla);
     const result = await sweepDueClocks({ ...deps, sla }, { pageSize: 2 });
-    expect(bus.ids()).toEqual([`${real.id}:partner.firstResponse:warn:0.75`]);
+    expect(bus.eventIds()).toEqual([`${real.id}:partner.firstResponse:warn:0.75`]);
     expect(result).toMatchObject({ fired: 1, deferred: 3 });
     expect(reads.rows).toBe(4);
 
@@ -395,7 +437,7 @@ describe('sweepDueClocks', () => {
     const { sla, reads } = countingDueReads(deps.sla);
     const result = await sweepDueClocks({ ...deps, tickets, sla });
     expect(result.fired).toBe(5);
-    expect(bus.counts()).toEqual(
+    expect(bus.countsByEventId()).toEqual(
       Object.fromEntries(due.map((t) => [`${t.id}:partner.firstResponse:warn:0.75`, 1])),
     );
     expect(ticketGets).toBe(5);
@@ -411,13 +453,13 @@ describe('sweepDueClocks', () => {
     clock.advance(11 * MINUTE + 30_000); // past the 0.75 warning
     await sweepDueClocks(deps);
     const id = `${ticket.id}:partner.firstResponse`;
-    expect(bus.ids()).toEqual([`${id}:warn:0.75`]);
+    expect(bus.eventIds()).toEqual([`${id}:warn:0.75`]);
 
     bus.down = true;
     clock.advance(4 * MINUTE); // past 0.9 and the 15-minute due instant
     expect((await sweepDueClocks(deps)).fired).toBe(2); // written to the outbox, not delivered
-    expect(warnings.filter((w) => String(w[0]).includes('deferred to the reconciler'))).toHaveLength(1);
-    expect(bus.events).toHaveLength(1);
+    expect(logger.messages('warn').filter((m) => m.includes('deferred to the reconciler'))).toHaveLength(1);
+    expect(bus.published).toHaveLength(1);
 
     await sweepDueClocks(deps); // the clock moved on: nothing published again
     const pending = await deps.outbox.listPending(new Date(clock.now().getTime() + 1), 100);
@@ -435,8 +477,12 @@ describe('sweepDueClocks', () => {
     expect(await reconcileOutbox(reconciler)).toEqual({ records: 1, failures: 0 });
     expect(await reconcileOutbox(reconciler)).toEqual({ records: 0, failures: 0 });
     await sweepDueClocks(deps);
-    expect(bus.counts()).toEqual({ [`${id}:warn:0.75`]: 1, [`${id}:warn:0.9`]: 1, [`${id}:breach`]: 1 });
-    expect(bus.events.find((e) => e.detail.eventId === `${id}:breach`)).toMatchObject({
+    expect(bus.countsByEventId()).toEqual({
+      [`${id}:warn:0.75`]: 1,
+      [`${id}:warn:0.9`]: 1,
+      [`${id}:breach`]: 1,
+    });
+    expect(bus.published.find((e) => e.detail.eventId === `${id}:breach`)).toMatchObject({
       source: 'psa.sla',
       detailType: 'SlaBreached',
       detail: {
@@ -478,7 +524,7 @@ describe('breach notification', () => {
     clock.advance(16 * MINUTE);
     await sweepDueClocks(deps);
     expect(mailer.sent).toEqual([]);
-    expect(bus.counts()[`${ticket.id}:partner.firstResponse:breach`]).toBe(1);
+    expect(bus.countsByEventId()[`${ticket.id}:partner.firstResponse:breach`]).toBe(1);
 
     mailer.down = false;
     clock.advance(MINUTE);
@@ -486,6 +532,6 @@ describe('breach notification', () => {
     expect(await reconcileOutbox(reconciler)).toEqual({ records: 1, failures: 0 });
     expect(await reconcileOutbox(reconciler)).toEqual({ records: 0, failures: 0 });
     expect(mailer.sent.map((m) => m.to)).toEqual(['dispatch@msp.example']);
-    expect(bus.counts()[`${ticket.id}:partner.firstResponse:breach`]).toBe(1);
+    expect(bus.countsByEventId()[`${ticket.id}:partner.firstResponse:breach`]).toBe(1);
   });
 });
