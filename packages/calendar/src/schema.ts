@@ -19,10 +19,10 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { publicHolidayProblem } from './public-holidays.ts';
-import { parseDateDay, parseMonthDay, parseTimeOfDay } from './wall-clock.ts';
+import { parseDateDay, parseMonthDay, parseTimeOfDay, WEEKDAYS, type Weekday } from './wall-clock.ts';
 
-export const WeekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
-export type Weekday = z.infer<typeof WeekdaySchema>;
+export const WeekdaySchema = z.enum(WEEKDAYS);
+export type { Weekday };
 
 /** True when `name` is a time zone the runtime knows (IANA names, plus 'UTC'). */
 export function isValidTimeZone(name: string): boolean {

@@ -1,5 +1,8 @@
 /** Parsing the wall-clock texts a calendar is written in (internal to @psa/calendar). */
-import type { Weekday } from './schema.ts';
+
+/** The days of the week as calendars name them. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
 
 export const MINUTE = 60_000;
 export const DAY = 86_400_000;

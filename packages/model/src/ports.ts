@@ -143,16 +143,6 @@ export interface DivisionOfWorkVersionInfo {
   summary: string[];
 }
 
-export interface SlaStore {
-  listClocks(tenantId: string, ticketId: string): Promise<import('./sla-clock.ts').SlaClockRecord[]>;
-  /**
-   * Write a clock if its stored revision is `clock.rev - 1` (0 = must not exist); StaleWriteError
-   * otherwise. Outbox entries (SLA events) are written atomically with it; returns where they
-   * are kept.
-   */
-  saveClock(clock: import('./sla-clock.ts').SlaClockRecord, outbox: OutboxEntry[]): Promise<OutboxRef>;
-}
-
 /** An email the system sends (acknowledgements, notifications). Always `Auto-Submitted`. */
 export interface OutgoingMail {
   from: string;

@@ -2,7 +2,7 @@ import { addBusinessTime, businessTimeBetween, type Pause } from '@psa/calendar/
 import type { Calendar } from '@psa/calendar/schema';
 import { z } from 'zod';
 import { SlaTargetSchema } from './events.ts';
-import type { SlaStore } from './ports.ts';
+import type { OutboxEntry, OutboxRef } from './ports.ts';
 import { OwnerSchema, PrioritySchema } from './ticket.ts';
 
 /** The two sides of the partnership; each side's clocks run on its own calendar. */
@@ -66,6 +66,17 @@ export const SlaClockRecordSchema = z.object({
   rev: z.number().int().nonnegative(),
 });
 export type SlaClockRecord = z.infer<typeof SlaClockRecordSchema>;
+
+/** The read and write side of SLA clocks every service uses. */
+export interface SlaStore {
+  listClocks(tenantId: string, ticketId: string): Promise<SlaClockRecord[]>;
+  /**
+   * Write a clock if its stored revision is `clock.rev - 1` (0 = must not exist); StaleWriteError
+   * otherwise. Outbox entries (SLA events) are written atomically with it; returns where they
+   * are kept.
+   */
+  saveClock(clock: SlaClockRecord, outbox: OutboxEntry[]): Promise<OutboxRef>;
+}
 
 /**
  * A stretch of time in the due index, `start` inclusive to `end` exclusive. The store decides how

@@ -1,5 +1,6 @@
-import type { SlaStore, TicketStore } from '@psa/model/ports';
+import type { TicketStore } from '@psa/model/ports';
 import type { ReportStore } from '@psa/model/report-facts';
+import type { SlaStore } from '@psa/model/sla-clock';
 import type { Ticket } from '@psa/model/ticket';
 import { RecordingBus, silentLogger } from '@psa/testing/fakes';
 import { ticketFixture } from '@psa/testing/fixtures';

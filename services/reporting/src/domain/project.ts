@@ -1,8 +1,8 @@
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { monthOf } from '@psa/model/month';
-import type { SlaStore, TenantStore, TicketStore } from '@psa/model/ports';
+import type { TenantStore, TicketStore } from '@psa/model/ports';
 import type { ReportStore, TicketFact } from '@psa/model/report-facts';
-import type { SlaClockRecord } from '@psa/model/sla-clock';
+import type { SlaClockRecord, SlaStore } from '@psa/model/sla-clock';
 import type { Ticket } from '@psa/model/ticket';
 
 export interface ProjectDeps {
