@@ -2,25 +2,19 @@ import { instantToWallClock, isBusinessTime, isHoliday } from '@psa/calendar/cal
 import type { DivisionOfWork, Workload } from '@psa/model/division-of-work';
 import type { Channel, Owner, Priority, RoutingDecision, RoutingRule } from '@psa/model/ticket';
 import type { LearnedPrediction } from './learned.ts';
-import { type Recognition, recognise, type WorkloadEvidence } from './recognise.ts';
+import { type Placement, pct, place, quoteList } from './placement.ts';
+import { recognise, type WorkloadEvidence } from './recognise.ts';
 
 /**
  * Applies the division of work to one ticket. Pure: no clock, no I/O; the same input always
  * gives the same outcome.
  *
- * Rules, in precedence order (DESIGN.md "Division of work"):
- * 1. guardrail: any guardrail workload whose own evidence strength reaches the triage threshold
- *    (even if another workload scores higher) makes the ticket internal, at any hour;
- * 2. vip: VIP requesters are internal at any hour, priority one step higher;
- *    (without a workload recognised with enough confidence the remaining rules cannot apply:
- *    rule 6, triage, decides);
- * 3. workload-owner: the workload's owner;
- * 4. after-hours: outside the internal calendar, an internal-owned non-guardrail P1/P2 goes to
- *    the partner (if the partner covers that moment); P3/P4 stay internal. A workload's
- *    `afterHoursOwner`, when set, replaces this default;
- * 5. overflow: while the internal open backlog exceeds `overflowLimit`, overflow-eligible
- *    workloads still internal go to the partner;
- * 6. triage: below the triage threshold, owner `triage`.
+ * First placement (placement.ts): which workload the ticket is about, from the rules and the
+ * history model. Then the owner, by {@link ROUTING_RULES} in precedence order (DESIGN.md
+ * "Division of work"): guardrail, VIP and triage decide outright; otherwise the workload's owner
+ * takes it, refined by after hours and then overflow. Every rule that applies adds its sentences
+ * to the reasons, a refinement that leaves the owner as it was too ("stays internal and waits
+ * for business hours").
  *
  * Priority: the requested priority (requester or alert severity) if given, else the workload
  * default, else {@link UNRECOGNISED_PRIORITY}; a VIP's is then raised one step (P1 stays P1).
@@ -30,6 +24,8 @@ import { type Recognition, recognise, type WorkloadEvidence } from './recognise.
  * internal calendar), `overflow` (the internal backlog exceeded the limit), `triage` (no
  * workload reached the triage threshold and no guardrail fired).
  */
+
+export { LEARNED_GUARDRAIL_CONFIDENCE } from './placement.ts';
 
 /** Priority of a ticket whose workload is not recognised and that asks for none. */
 export const UNRECOGNISED_PRIORITY: Priority = 'P3';
@@ -52,13 +48,6 @@ export interface RouteInput {
   /** The tenant's model learned from labelled history, when it has one. */
   learned?: LearnedPrediction | null;
 }
-
-/**
- * The history model alone makes a ticket a guardrail matter only when it is this sure: a
- * statistical guess should not take a ticket away from the partner lightly, but it may add
- * caution the rules missed.
- */
-export const LEARNED_GUARDRAIL_CONFIDENCE = 0.75;
 
 export interface RouteOutcome {
   owner: Owner;
@@ -83,239 +72,242 @@ function describeLocalTime(timeZone: string, at: Date): string {
   return `${time.slice(0, 5)} ${timeZone} on ${weekday} ${date}`;
 }
 
-const quoteList = (terms: readonly string[], max = 5): string => {
-  const shown = terms.slice(0, max).map((t) => `'${t}'`);
-  const more = terms.length > max ? ` and ${terms.length - max} more` : '';
-  return `${shown.join(', ')}${more}`;
-};
+/**
+ * The owner rules in precedence order: the ticket's routing at a glance. A `final` rule that
+ * applies ends the decision; the others refine the ruling so far, each adding its sentences.
+ */
+export const ROUTING_RULES: readonly { rule: RoutingRule; final: boolean; apply: Rule }[] = [
+  // Placed as a guardrail workload: internal, at any hour, for anyone.
+  { rule: 'guardrail', final: true, apply: guardrail },
+  // A VIP requester: internal, at any hour.
+  { rule: 'vip', final: true, apply: vip },
+  // No workload placed with enough confidence: the partner service desk triages it.
+  { rule: 'triage', final: true, apply: triage },
+  // The workload's owner...
+  { rule: 'workload-owner', final: false, apply: workloadOwner },
+  // ...outside internal hours: afterHoursOwner, or an internal P1/P2 to the partner's cover...
+  { rule: 'after-hours', final: false, apply: afterHours },
+  // ...and while the internal backlog is over the limit: overflow-eligible work to the partner.
+  { rule: 'overflow', final: false, apply: overflow },
+];
 
-const pct = (n: number): string => n.toFixed(2);
-
-function recognitionReason(e: WorkloadEvidence, confidence: number): string {
-  return `recognised '${e.workload}' from ${quoteList(e.matched)} (confidence ${pct(confidence)})`;
+/** What every rule reads about the ticket, worked out once. */
+interface Facts {
+  input: RouteInput;
+  dow: DivisionOfWork;
+  /** "division of work v3", as the reasons cite it. */
+  cited: string;
+  placement: Placement;
+  /** The rules' best candidate (placed or not). */
+  top: WorkloadEvidence | undefined;
+  requester: string;
+  vip: boolean;
+  afterHours: boolean;
+  /** "received 22:14 America/New_York on Tue 2026-11-03, outside internal hours". */
+  outside: string;
+  overflowInForce: boolean;
+  priority: Priority;
 }
 
-/** Applies the division of work to one ticket. */
-export function decideRouting(input: RouteInput): RouteOutcome {
-  const { dow } = input;
-  const v = `division of work v${dow.version}`;
-  const threshold = dow.triageThreshold;
-  const byId = new Map<string, Workload>(dow.workloads.map((w) => [w.id, w]));
+/** Who owns the ticket so far, by which rule, and why. */
+interface Ruling {
+  owner: Owner;
+  rule: RoutingRule;
+  reasons: string[];
+}
 
-  const recognition: Recognition = recognise(
-    { subject: input.subject, body: input.body, senderEmail: input.requesterEmail, channel: input.channel },
-    dow.workloads,
-  );
+/**
+ * A rule reads the facts and the ruling so far (null before any rule applied) and answers null
+ * when it does not apply, else the owner and rule it leaves and the sentences it adds.
+ */
+type Rule = (f: Facts, sofar: Ruling | null) => Ruling | null;
 
-  const requester = input.requesterEmail.trim().toLowerCase();
-  const vip = dow.vipRequesters.includes(requester);
-  const afterHours = !isBusinessTime(dow.internalCalendar, input.receivedAt);
-  const overflowInForce = input.internalOpenBacklog > dow.overflowLimit;
+/** Placed as a guardrail workload: internal at any hour, whoever asks and whatever else it reads as. */
+function guardrail(f: Facts): Ruling | null {
+  const { placement: p, top } = f;
+  if (!p.guardrail || !p.workload) return null;
+  return {
+    owner: 'internal',
+    rule: 'guardrail',
+    reasons: [
+      `'${p.workload.id}' is a decision-rights guardrail: internal owns it at any hour (${f.cited})`,
+      ...(top && top !== p.evidence
+        ? [`it also reads as '${top.workload}' (${quoteList(top.matched, 3)}), but the guardrail wins`]
+        : []),
+      p.sentence,
+      ...(f.vip ? [`${f.requester} is a VIP requester`] : []),
+      ...(f.afterHours ? [`${f.outside}; guardrails stay internal`] : []),
+    ],
+  };
+}
 
-  // Rule 1 input: the strongest guardrail workload whose own evidence reaches the threshold.
-  const guardrailHit = recognition.candidates
-    .filter((c) => byId.get(c.workload)?.guardrail && c.strength >= threshold)
-    .sort((a, b) => b.strength - a.strength)[0];
+/** A VIP requester: internal at any hour. */
+function vip(f: Facts): Ruling | null {
+  if (!f.vip) return null;
+  return {
+    owner: 'internal',
+    rule: 'vip',
+    reasons: [
+      `${f.requester} is a VIP requester: internal owns it at any hour (${f.cited})`,
+      f.placement.sentence,
+      ...(f.afterHours ? [`${f.outside}; VIP tickets stay internal`] : []),
+    ],
+  };
+}
 
-  const top = recognition.candidates[0];
-  const recognised = top && recognition.confidence >= threshold ? top : undefined;
+/** No workload placed: the partner service desk triages it. */
+function triage(f: Facts): Ruling | null {
+  if (f.placement.workload) return null;
+  return {
+    owner: 'triage',
+    rule: 'triage',
+    reasons: [
+      `no workload recognised with confidence of at least ${pct(f.dow.triageThreshold)}: the partner service desk triages it (${f.cited})`,
+      f.placement.sentence,
+      ...(f.afterHours ? [f.outside] : []),
+    ],
+  };
+}
 
-  // The history model, in workload terms (a label that maps to no workload says nothing here).
-  const learned = input.learned?.workload && byId.has(input.learned.workload) ? input.learned : null;
-  const learnedStrong = learned !== null && learned.confidence >= threshold;
-  const learnedGuardrail =
-    !guardrailHit &&
-    learned !== null &&
-    Boolean(byId.get(learned.workload!)?.guardrail) &&
-    learned.confidence >= Math.max(threshold, LEARNED_GUARDRAIL_CONFIDENCE);
-  const learnedEvidence = (l: LearnedPrediction): WorkloadEvidence => ({
-    workload: l.workload!,
-    score: 0,
-    strength: l.confidence,
-    confidence: l.confidence,
-    matched: [],
-  });
+/** The workload's owner, as the division of work assigns it. */
+function workloadOwner(f: Facts): Ruling | null {
+  const w = f.placement.workload;
+  if (!w) return null;
+  return {
+    owner: w.owner,
+    rule: 'workload-owner',
+    reasons: [`${w.owner} owns '${w.id}' (${f.cited})`, f.placement.sentence],
+  };
+}
 
-  // The workload the decision is about, and its confidence and runner-up.
-  let evidence: WorkloadEvidence | undefined;
-  let confidence: number;
-  let runnerUp: RouteOutcome['routing']['runnerUp'];
-  let source: 'rules' | 'history' | 'both' = 'rules';
-  if (guardrailHit) {
-    evidence = guardrailHit;
-    confidence = guardrailHit === top ? recognition.confidence : guardrailHit.strength;
-    const other = recognition.candidates.find((c) => c !== guardrailHit);
-    runnerUp = other
-      ? { workload: other.workload, confidence: other === top ? recognition.confidence : other.confidence }
-      : null;
-  } else if (learnedGuardrail && learned) {
-    evidence = learnedEvidence(learned);
-    confidence = learned.confidence;
-    source = 'history';
-    runnerUp =
-      top && top.workload !== learned.workload
-        ? { workload: top.workload, confidence: recognition.confidence }
-        : null;
-  } else if (recognised) {
-    evidence = recognised;
-    confidence = recognition.confidence;
-    runnerUp = recognition.runnerUp;
-    if (learnedStrong && learned.workload === recognised.workload) {
-      // Two independent sources agreeing: the chance both are wrong is the product of their errors.
-      confidence = 1 - (1 - confidence) * (1 - learned.confidence);
-      source = 'both';
-    } else if (
-      learned &&
-      learned.workload !== recognised.workload &&
-      (!runnerUp || learned.confidence > runnerUp.confidence)
-    ) {
-      runnerUp = { workload: learned.workload!, confidence: learned.confidence };
+/**
+ * Outside internal hours: the workload's `afterHoursOwner` when set (to the partner only if the
+ * partner covers that moment); else an internal P1/P2 goes to the partner's after-hours cover
+ * and a P3/P4 waits for business hours. Partner-owned work stays with the partner.
+ */
+function afterHours(f: Facts, sofar: Ruling | null): Ruling | null {
+  const w = f.placement.workload;
+  if (!sofar || !w || !f.afterHours) return null;
+  const { outside, priority, cited } = f;
+  const stays = (reason: string): Ruling => ({ ...sofar, reasons: [reason] });
+  const moves = (owner: Owner, reason: string): Ruling => ({ owner, rule: 'after-hours', reasons: [reason] });
+  const partnerCovers = () => isBusinessTime(f.dow.partnerCoverage.calendar, f.input.receivedAt);
+
+  if (w.afterHoursOwner && w.afterHoursOwner !== sofar.owner) {
+    if (w.afterHoursOwner === 'partner' && !partnerCovers()) {
+      return stays(`${outside}; partner coverage is closed then, so it stays internal`);
     }
-  } else if (learnedStrong && learned) {
-    evidence = learnedEvidence(learned);
-    confidence = learned.confidence;
-    source = 'history';
-    runnerUp =
-      top && top.workload !== learned.workload
-        ? { workload: top.workload, confidence: recognition.confidence }
-        : null;
-  } else {
-    evidence = undefined;
-    confidence = Math.max(recognition.confidence, learned?.confidence ?? 0);
-    runnerUp = recognition.runnerUp;
+    return moves(
+      w.afterHoursOwner,
+      `${outside}; '${w.id}' goes to ${w.afterHoursOwner} after hours (${cited})`,
+    );
   }
-  const workload = evidence ? byId.get(evidence.workload) : undefined;
-  const triage = !workload;
+  if (w.afterHoursOwner) return stays(`${outside}; '${w.id}' stays ${sofar.owner} after hours`);
+  if (sofar.owner === 'partner') {
+    return stays(`${outside}; partner-owned work stays with the partner at any hour`);
+  }
+  if (priority === 'P1' || priority === 'P2') {
+    return partnerCovers()
+      ? moves('partner', `${outside}; ${priority} goes to after-hours coverage (partner) (${cited})`)
+      : stays(`${outside}; ${priority} would go to the partner, but partner coverage is closed then`);
+  }
+  return stays(`${outside}; ${priority} stays internal and waits for business hours`);
+}
 
-  // Priority.
-  const basePriority = input.requestedPriority ?? workload?.defaultPriority ?? UNRECOGNISED_PRIORITY;
-  const priority = vip ? raisePriority(basePriority) : basePriority;
-  const priorityReason = vip
-    ? `VIP requester: priority ${basePriority} raised to ${priority}`
+/** While the internal backlog exceeds `overflowLimit`, overflow-eligible internal work goes to the partner. */
+function overflow(f: Facts, sofar: Ruling | null): Ruling | null {
+  const w = f.placement.workload;
+  if (!sofar || !w || sofar.owner !== 'internal' || !f.overflowInForce) return null;
+  const over = `internal open backlog ${f.input.internalOpenBacklog} exceeds the overflow limit ${f.dow.overflowLimit}`;
+  return w.overflowEligible
+    ? {
+        owner: 'partner',
+        rule: 'overflow',
+        reasons: [`${over}: overflow-eligible '${w.id}' goes to the partner (${f.cited})`],
+      }
+    : { ...sofar, reasons: [`${over}, but '${w.id}' is not overflow-eligible`] };
+}
+
+function applyRules(f: Facts): Ruling {
+  let sofar: Ruling | null = null;
+  for (const { apply, final } of ROUTING_RULES) {
+    const next = apply(f, sofar);
+    if (!next) continue;
+    const before: string[] = sofar ? sofar.reasons : [];
+    sofar = { ...next, reasons: [...before, ...next.reasons] };
+    if (final) break;
+  }
+  // workload-owner applies whenever triage does not: some rule always rules.
+  return sofar!;
+}
+
+/** The requested priority, else the workload default, else the unrecognised one; a VIP's one step higher. */
+function priorityOf(input: RouteInput, workload: Workload | undefined, isVip: boolean) {
+  const base = input.requestedPriority ?? workload?.defaultPriority ?? UNRECOGNISED_PRIORITY;
+  const priority = isVip ? raisePriority(base) : base;
+  const reason = isVip
+    ? `VIP requester: priority ${base} raised to ${priority}`
     : input.requestedPriority
       ? `priority ${priority} as requested`
       : workload
         ? `priority ${priority}, the default for '${workload.id}'`
         : `priority ${priority}, the default when no workload is recognised`;
+  return { priority, reason };
+}
 
-  // Supporting sentences.
+/** Applies the division of work to one ticket. */
+export function decideRouting(input: RouteInput): RouteOutcome {
+  const { dow } = input;
+  const byId = new Map<string, Workload>(dow.workloads.map((w) => [w.id, w]));
+  const recognition = recognise(
+    { subject: input.subject, body: input.body, senderEmail: input.requesterEmail, channel: input.channel },
+    dow.workloads,
+  );
+  const top = recognition.candidates[0];
+  // The history model, in workload terms (a label that maps to no workload says nothing here).
+  const learned = input.learned?.workload && byId.has(input.learned.workload) ? input.learned : null;
+  const placement = place({ dow, byId, recognition, top, learned });
+
+  const requester = input.requesterEmail.trim().toLowerCase();
+  const isVip = dow.vipRequesters.includes(requester);
+  const isAfterHours = !isBusinessTime(dow.internalCalendar, input.receivedAt);
+  const holiday = isAfterHours && isHoliday(dow.internalCalendar, input.receivedAt) ? ', a holiday' : '';
   const when = describeLocalTime(dow.internalCalendar.timeZone, input.receivedAt);
-  const holiday = afterHours && isHoliday(dow.internalCalendar, input.receivedAt) ? ', a holiday' : '';
-  const outside = `received ${when}${holiday}, outside internal hours`;
-  const historySentence = (l: LearnedPrediction) =>
-    `learned from ticket history: label '${l.label}' maps to '${l.workload}' (confidence ${pct(l.confidence)}, model v${l.modelVersion})`;
-  const recognitionSentence = (): string => {
-    if (evidence && source === 'history' && learned) return historySentence(learned);
-    if (evidence && source === 'both' && learned) {
-      return `${recognitionReason(evidence, recognition.confidence)}; the history model agrees (label '${learned.label}', ${pct(learned.confidence)}), combined confidence ${pct(confidence)}`;
-    }
-    if (evidence) return recognitionReason(evidence, confidence);
-    if (!top) return 'no workload recognised: no known terms, senders or channels matched';
-    const close = recognition.runnerUp
-      ? `, close to '${recognition.runnerUp.workload}' (${pct(recognition.runnerUp.confidence)})`
-      : '';
-    return `best guess '${top.workload}' from ${quoteList(top.matched)} has confidence ${pct(recognition.confidence)}${close}, below the triage threshold ${pct(threshold)}`;
-  };
+  const overflowInForce = input.internalOpenBacklog > dow.overflowLimit;
+  const { priority, reason: priorityReason } = priorityOf(input, placement.workload, isVip);
 
-  let owner: Owner;
-  let rule: RoutingRule;
-  const reasons: string[] = [];
-
-  if ((guardrailHit || learnedGuardrail) && workload) {
-    owner = 'internal';
-    rule = 'guardrail';
-    reasons.push(`'${workload.id}' is a decision-rights guardrail: internal owns it at any hour (${v})`);
-    if (top && top !== guardrailHit) {
-      reasons.push(
-        `it also reads as '${top.workload}' (${quoteList(top.matched, 3)}), but the guardrail wins`,
-      );
-    }
-    reasons.push(recognitionSentence());
-    if (vip) reasons.push(`${requester} is a VIP requester`);
-    if (afterHours) reasons.push(`${outside}; guardrails stay internal`);
-  } else if (vip) {
-    owner = 'internal';
-    rule = 'vip';
-    reasons.push(`${requester} is a VIP requester: internal owns it at any hour (${v})`);
-    reasons.push(recognitionSentence());
-    if (afterHours) reasons.push(`${outside}; VIP tickets stay internal`);
-  } else if (!workload) {
-    owner = 'triage';
-    rule = 'triage';
-    reasons.push(
-      `no workload recognised with confidence of at least ${pct(threshold)}: the partner service desk triages it (${v})`,
-    );
-    reasons.push(recognitionSentence());
-    if (afterHours) reasons.push(outside);
-  } else {
-    owner = workload.owner;
-    rule = 'workload-owner';
-    reasons.push(`${workload.owner} owns '${workload.id}' (${v})`);
-    reasons.push(recognitionSentence());
-
-    if (afterHours) {
-      const partnerCovers = isBusinessTime(dow.partnerCoverage.calendar, input.receivedAt);
-      if (workload.afterHoursOwner && workload.afterHoursOwner !== workload.owner) {
-        if (workload.afterHoursOwner === 'partner' && !partnerCovers) {
-          reasons.push(`${outside}; partner coverage is closed then, so it stays internal`);
-        } else {
-          owner = workload.afterHoursOwner;
-          rule = 'after-hours';
-          reasons.push(`${outside}; '${workload.id}' goes to ${owner} after hours (${v})`);
-        }
-      } else if (workload.afterHoursOwner) {
-        reasons.push(`${outside}; '${workload.id}' stays ${owner} after hours`);
-      } else if (workload.owner === 'partner') {
-        reasons.push(`${outside}; partner-owned work stays with the partner at any hour`);
-      } else if (priority === 'P1' || priority === 'P2') {
-        if (partnerCovers) {
-          owner = 'partner';
-          rule = 'after-hours';
-          reasons.push(`${outside}; ${priority} goes to after-hours coverage (partner) (${v})`);
-        } else {
-          reasons.push(
-            `${outside}; ${priority} would go to the partner, but partner coverage is closed then`,
-          );
-        }
-      } else {
-        reasons.push(`${outside}; ${priority} stays internal and waits for business hours`);
-      }
-    }
-
-    if (owner === 'internal' && overflowInForce) {
-      if (workload.overflowEligible) {
-        owner = 'partner';
-        rule = 'overflow';
-        reasons.push(
-          `internal open backlog ${input.internalOpenBacklog} exceeds the overflow limit ${dow.overflowLimit}: overflow-eligible '${workload.id}' goes to the partner (${v})`,
-        );
-      } else {
-        reasons.push(
-          `internal open backlog ${input.internalOpenBacklog} exceeds the overflow limit ${dow.overflowLimit}, but '${workload.id}' is not overflow-eligible`,
-        );
-      }
-    }
-  }
-  reasons.push(priorityReason);
+  const ruling = applyRules({
+    input,
+    dow,
+    cited: `division of work v${dow.version}`,
+    placement,
+    top,
+    requester,
+    vip: isVip,
+    afterHours: isAfterHours,
+    outside: `received ${when}${holiday}, outside internal hours`,
+    overflowInForce,
+    priority,
+  });
 
   return {
-    owner,
-    workload: workload?.id ?? null,
+    owner: ruling.owner,
+    workload: placement.workload?.id ?? null,
     priority,
-    afterHours,
-    handleMinutes: workload?.handleMinutes ?? UNRECOGNISED_HANDLE_MINUTES,
+    afterHours: isAfterHours,
+    handleMinutes: placement.workload?.handleMinutes ?? UNRECOGNISED_HANDLE_MINUTES,
     routing: {
-      rule,
-      reasons,
-      confidence: Math.min(1, Math.max(0, confidence)),
+      rule: ruling.rule,
+      reasons: [...ruling.reasons, priorityReason],
+      confidence: Math.min(1, Math.max(0, placement.confidence)),
       divisionOfWorkVersion: dow.version,
-      runnerUp,
+      runnerUp: placement.runnerUp,
       flags: {
-        guardrail: Boolean(guardrailHit || learnedGuardrail),
-        vip,
-        afterHours,
+        guardrail: placement.guardrail,
+        vip: isVip,
+        afterHours: isAfterHours,
         overflow: overflowInForce,
-        triage,
+        triage: !placement.workload,
       },
     },
   };
