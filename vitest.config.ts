@@ -6,6 +6,7 @@ export default defineConfig({
       { test: { name: 'model', root: 'packages/model', include: ['test/**/*.test.ts'] } },
       { test: { name: 'calendar', root: 'packages/calendar', include: ['test/**/*.test.ts'] } },
       { test: { name: 'mime', root: 'packages/mime', include: ['test/**/*.test.ts'] } },
+      { test: { name: 'routing', root: 'packages/routing', include: ['test/**/*.test.ts'] } },
       { test: { name: 'local', root: 'packages/local', include: ['test/**/*.test.ts'] } },
       { test: { name: 'intake', root: 'services/intake', include: ['test/**/*.test.ts'] } },
       { test: { name: 'router', root: 'services/router', include: ['test/**/*.test.ts'] } },

@@ -5,25 +5,22 @@ import { type ApiEnv, createApiApp } from '@psa/http/http';
 import type { Clock } from '@psa/model/clock';
 import { NotFoundError, ValidationError } from '@psa/model/errors';
 import type { MailStore, ModelStore, TenantStore, TicketStore } from '@psa/model/ports';
+import { coverageOfMonth } from '@psa/routing/coverage';
+import { MAX_DOCUMENT_BYTES, PayloadTooLargeError, parseDocumentText, toYaml } from '@psa/routing/document';
+import { importHistory } from '@psa/routing/learned';
+import type { LoadOptions } from '@psa/routing/replay-load';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { routingCoverage } from './domain/coverage.ts';
 import {
   acceptsYaml,
   formatOfMediaType,
   getCurrentDocument,
   getDocumentVersion,
   listDocumentVersions,
-  MAX_DOCUMENT_BYTES,
-  PayloadTooLargeError,
-  parseDocumentText,
   publishDocument,
-  toYaml,
   UnsupportedMediaTypeError,
   validateDocument,
 } from './domain/dow-api.ts';
-import { importHistory } from './domain/learned.ts';
-import type { LoadOptions } from './domain/replay.ts';
 import { simulateProposal } from './domain/simulate.ts';
 
 export interface RouterApiDeps {
@@ -187,8 +184,11 @@ export function createRouterApp(deps: RouterApiDeps) {
   app.openapi(routes.routingCoverageReport, async (c) => {
     const { tenantId } = c.req.valid('param');
     const { month } = c.req.valid('query');
+    const principal = c.get('principal');
+    assertTenant(principal, tenantId);
+    assertRole(principal, ['internal', 'leadership'], 'read reports');
     return c.json(
-      await routingCoverage({ tenantId, principal: c.get('principal'), ...(month ? { month } : {}) }, deps, {
+      await coverageOfMonth({ tenantId, ...(month ? { month } : {}) }, deps, {
         monthPath: 'query.month',
         ...deps.replay,
       }),

@@ -4,7 +4,7 @@ import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
 import { createAuthenticator, createCoreDeps, createQueue } from '@psa/aws/runtime';
 import type { RouterApiDeps } from './app.ts';
 import { RouterApiConfig, RouterConfig } from './config.ts';
-import { LearnedRecogniser } from './domain/learned.ts';
+import { LearnedRecogniser } from './domain/learned-recogniser.ts';
 import type { RouteDeps } from './domain/route-ticket.ts';
 
 /**

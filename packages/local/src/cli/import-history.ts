@@ -4,7 +4,7 @@ import { createDocumentClient } from '@psa/aws/dynamo-client';
 import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
 import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
 import { PsaError } from '@psa/model/errors';
-import { importHistory } from '@psa/router/domain/learned';
+import { importHistory } from '@psa/routing/learned';
 import { defaultDataDir } from '../config.ts';
 import { readEndpoints } from '../endpoints.ts';
 

@@ -8,7 +8,7 @@ import {
   type RoutingRule,
 } from '@psa/model/ticket';
 import { describe, expect, it } from 'vitest';
-import { decideRouting, type RouteInput } from '../src/domain/decide.ts';
+import { decideRouting, type RouteInput } from '../src/decide.ts';
 
 /**
  * Routing scenarios under the default division of work (tenant acme, America/New_York,
