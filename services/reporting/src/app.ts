@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { routes } from '@psa/contracts/api-contract';
+import { reportingRoutes as routes } from '@psa/contracts/http/reporting-routes';
 import type { Authenticator } from '@psa/http/auth';
 import { createApiApp } from '@psa/http/http';
 import { getBacklog, getMonthly, type ReportDeps } from './domain/read-reports.ts';

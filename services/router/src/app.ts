@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { routes, SimulateBodySchema } from '@psa/contracts/api-contract';
+import { reportingRoutes } from '@psa/contracts/http/reporting-routes';
+import { routerRoutes as routes, SimulateBodySchema } from '@psa/contracts/http/router-routes';
 import { type Authenticator, assertRole, assertTenant } from '@psa/http/auth';
 import { type ApiEnv, createApiApp } from '@psa/http/http';
 import type { Clock } from '@psa/model/clock';
@@ -181,7 +182,7 @@ export function createRouterApp(deps: RouterApiDeps) {
     return c.json(report, 200);
   });
 
-  app.openapi(routes.routingCoverageReport, async (c) => {
+  app.openapi(reportingRoutes.routingCoverageReport, async (c) => {
     const { tenantId } = c.req.valid('param');
     const { month } = c.req.valid('query');
     const principal = c.get('principal');

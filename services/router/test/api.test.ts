@@ -1,4 +1,4 @@
-import { routes } from '@psa/contracts/api-contract';
+import { routes } from '@psa/contracts/http/openapi';
 import { HTTP_ROUTES } from '@psa/contracts/wiring';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
