@@ -1,4 +1,3 @@
-import type { Clock } from '@psa/model/clock';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { NotFoundError } from '@psa/model/errors';
 import { monthOf } from '@psa/model/month';
@@ -15,6 +14,9 @@ import {
   UNRECOGNISED,
 } from './routing-stats.ts';
 import { DEFAULT_MAX_CHANGES, overflowLimitsOf, type SimulateDeps } from './simulate.ts';
+
+/** What coverage reads: the month's tickets, the current document and the versions that decided them. */
+export type CoverageDeps = SimulateDeps;
 
 /**
  * Routing coverage and drift for a month: how much of the work the division of work recognised
@@ -122,7 +124,7 @@ export function summariseCoverage(input: {
 /** Coverage of a month (YYYY-MM); it defaults to the current one in the tenant's zone. */
 export async function coverageOfMonth(
   cmd: { tenantId: string; month?: string; maxItems?: number },
-  deps: SimulateDeps & { clock: Clock },
+  deps: CoverageDeps,
   opts: LoadOptions = {},
 ): Promise<CoverageReport> {
   const current = await deps.tenants.getDivisionOfWork(cmd.tenantId);

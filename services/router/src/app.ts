@@ -1,12 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { reportingRoutes } from '@psa/contracts/http/reporting-routes';
 import { routerRoutes as routes, SimulateBodySchema } from '@psa/contracts/http/router-routes';
 import { type Authenticator, assertRole, assertTenant } from '@psa/http/auth';
 import { type ApiEnv, createApiApp } from '@psa/http/http';
 import type { Clock } from '@psa/model/clock';
 import { NotFoundError, ValidationError } from '@psa/model/errors';
 import type { MailStore, ModelStore, TenantStore, TicketStore } from '@psa/model/ports';
-import { coverageOfMonth } from '@psa/routing/coverage';
 import { MAX_DOCUMENT_BYTES, PayloadTooLargeError, parseDocumentText, toYaml } from '@psa/routing/document';
 import { importHistory } from '@psa/routing/learned';
 import type { LoadOptions } from '@psa/routing/replay-load';
@@ -34,7 +32,7 @@ export interface RouterApiDeps {
   clock: Clock;
   logger: Logger;
   authenticate: Authenticator;
-  /** How much a simulation or coverage report may read (defaults: 90 days back, 50,000 tickets). */
+  /** How much a simulation may read (defaults: 90 days back, 50,000 tickets). */
   replay?: LoadOptions;
 }
 
@@ -79,7 +77,7 @@ const withoutBodyValidation = <R extends { request: { body?: unknown } }>(route:
   return { ...route, request };
 };
 
-/** The router's HTTP API: the division of work, what-if simulation, coverage and drift. */
+/** The router's HTTP API: the division of work, what-if simulation and the history model. */
 export function createRouterApp(deps: RouterApiDeps) {
   const app = createApiApp({ authenticate: deps.authenticate, logger: deps.logger });
 
@@ -180,21 +178,6 @@ export function createRouterApp(deps: RouterApiDeps) {
       { monthPath: 'body.month', ...deps.replay },
     );
     return c.json(report, 200);
-  });
-
-  app.openapi(reportingRoutes.routingCoverageReport, async (c) => {
-    const { tenantId } = c.req.valid('param');
-    const { month } = c.req.valid('query');
-    const principal = c.get('principal');
-    assertTenant(principal, tenantId);
-    assertRole(principal, ['internal', 'leadership'], 'read reports');
-    return c.json(
-      await coverageOfMonth({ tenantId, ...(month ? { month } : {}) }, deps, {
-        monthPath: 'query.month',
-        ...deps.replay,
-      }),
-      200,
-    );
   });
 
   return app;
