@@ -1,5 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { routerRoutes as routes, SimulateBodySchema } from '@psa/contracts/http/router-routes';
+import {
+  MAX_HISTORY_BODY_BYTES,
+  MAX_HISTORY_CSV_BYTES,
+  routerRoutes as routes,
+  SimulateBodySchema,
+} from '@psa/contracts/http/router-routes';
 import { type Authenticator, assertRole, assertTenant } from '@psa/http/auth';
 import { type ApiEnv, createApiApp } from '@psa/http/http';
 import type { Clock } from '@psa/model/clock';
@@ -9,6 +14,7 @@ import { MAX_DOCUMENT_BYTES, PayloadTooLargeError, parseDocumentText, toYaml } f
 import { importHistory } from '@psa/routing/learned';
 import type { LoadOptions } from '@psa/routing/replay-load';
 import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import {
   acceptsYaml,
@@ -80,6 +86,19 @@ const withoutBodyValidation = <R extends { request: { body?: unknown } }>(route:
 /** The router's HTTP API: the division of work, what-if simulation and the history model. */
 export function createRouterApp(deps: RouterApiDeps) {
   const app = createApiApp({ authenticate: deps.authenticate, logger: deps.logger });
+
+  // Before the route's own validation reads the body: past this, AWS could not have invoked us.
+  app.use(
+    '/v1/tenants/:tenantId/division-of-work/history',
+    bodyLimit({
+      maxSize: MAX_HISTORY_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(
+          `a history import may be at most ${MAX_HISTORY_BODY_BYTES} bytes (5 MiB), its csv at most ${MAX_HISTORY_CSV_BYTES} bytes (4 MiB): import a larger history with psa import-history`,
+        );
+      },
+    }),
+  );
 
   app.openapi(routes.importHistory, async (c) => {
     const { tenantId } = c.req.valid('param');

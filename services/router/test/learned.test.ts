@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
+import { MAX_HISTORY_BODY_BYTES, MAX_HISTORY_CSV_BYTES } from '@psa/contracts/http/router-routes';
 import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
 import { importHistory } from '@psa/routing/learned';
@@ -100,4 +101,51 @@ describe('the history import API', () => {
       await api.stop();
     }
   }, 60_000);
+});
+
+describe('the history import API’s size limits (a Lambda request carries at most 6 MB)', () => {
+  let api: Awaited<ReturnType<typeof startRouterApi>>;
+  let internal: string;
+  beforeAll(async () => {
+    api = await startRouterApi();
+    internal = await token({ tenant: 'acme', role: 'internal', email: 'it@acme.example' });
+  });
+  afterAll(() => api.stop());
+
+  const post = (csv: string) =>
+    api.call('POST', '/v1/tenants/acme/division-of-work/history', { token: internal, json: { csv } });
+
+  it('answers 400 naming body.csv and its 4 MiB limit for a CSV one byte over it', async () => {
+    const res = await post('x'.repeat(MAX_HISTORY_CSV_BYTES + 1));
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues).toEqual([
+      { path: 'body.csv', message: expect.stringContaining(`at most ${MAX_HISTORY_CSV_BYTES} bytes`) },
+    ]);
+    expect(res.body.error.message).toContain('psa import-history');
+  });
+
+  it('counts bytes, not characters: 1.5 million euro signs are 4.5 MB of UTF-8', async () => {
+    const csv = '€'.repeat(1_500_000);
+    expect(csv.length).toBeLessThan(MAX_HISTORY_CSV_BYTES);
+    const res = await post(csv);
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues[0].path).toBe('body.csv');
+  });
+
+  it('answers 413 naming the limits for a body over 5 MiB, before reading it as JSON', async () => {
+    const res = await post('x'.repeat(MAX_HISTORY_BODY_BYTES));
+    expect(res.status).toBe(413);
+    expect(res.body.error).toMatchObject({
+      code: 'payload_too_large',
+      message: expect.stringMatching(
+        new RegExp(`at most ${MAX_HISTORY_BODY_BYTES} bytes .*csv at most ${MAX_HISTORY_CSV_BYTES} bytes`),
+      ),
+    });
+  });
+
+  it('still reads a body just under the limits (and then judges the history itself)', async () => {
+    const res = await post(`text,label\n${'x'.repeat(MAX_HISTORY_CSV_BYTES - 20)},a\n`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/at least 20 tickets/);
+  });
 });

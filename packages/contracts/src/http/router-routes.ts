@@ -153,6 +153,32 @@ export const LearnedModelSchema = z
   })
   .openapi('LearnedModel');
 
+/**
+ * How much ticket history one `POST division-of-work/history` may carry. The API runs in a Lambda
+ * behind an HTTP API, invoked synchronously, and a synchronous invocation's request payload is at
+ * most 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html):
+ * the whole API Gateway event, in which the JSON body rides as an escaped string beside the
+ * headers and request context, so each quote and line break of the CSV is escaped twice on the
+ * way. (The HTTP API itself would take 10 MB:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html.)
+ * 4 MiB of CSV and 5 MiB of body leave room for that; a larger history is imported with
+ * `psa import-history`, which trains from the file on the operator's machine.
+ */
+export const MAX_HISTORY_CSV_BYTES = 4 * 1024 * 1024;
+/** The whole request body of a history import: the CSV as a JSON string, and the label map. */
+export const MAX_HISTORY_BODY_BYTES = 5 * 1024 * 1024;
+
+const tooLargeHistory = `the csv may be at most ${MAX_HISTORY_CSV_BYTES} bytes (4 MiB) of UTF-8: import a larger history with psa import-history`;
+
+/** The history CSV: limited in bytes of UTF-8 (a character may take up to four). */
+const HistoryCsvSchema = z
+  .string()
+  .min(1)
+  // A UTF-16 unit is at least one byte of UTF-8: this cheap bound goes first, and ends the checks.
+  .max(MAX_HISTORY_CSV_BYTES, { error: tooLargeHistory, abort: true })
+  .refine((csv) => Buffer.byteLength(csv, 'utf8') <= MAX_HISTORY_CSV_BYTES, tooLargeHistory)
+  .openapi({ description: `At most ${MAX_HISTORY_CSV_BYTES} bytes (4 MiB) of UTF-8.` });
+
 export const routerRoutes = {
   getDivisionOfWork: createRoute({
     method: 'get',
@@ -279,7 +305,7 @@ export const routerRoutes = {
           'application/json': {
             schema: z
               .object({
-                csv: z.string().min(1).max(20_000_000),
+                csv: HistoryCsvSchema,
                 labelMap: z.record(z.string(), z.string().nullable()).optional(),
               })
               .strict()
@@ -289,7 +315,11 @@ export const routerRoutes = {
         required: true,
       },
     },
-    responses: { 201: json(LearnedModelSchema, 'The model now used for routing'), ...errors },
+    responses: {
+      201: json(LearnedModelSchema, 'The model now used for routing'),
+      413: json(ErrorSchema, 'Body over 5 MiB: import a larger history with `psa import-history`'),
+      ...errors,
+    },
   }),
   getLearnedModel: createRoute({
     method: 'get',
