@@ -9,6 +9,7 @@ const fast: TestProjectInlineConfiguration[] = [
   { test: { name: 'model', root: 'packages/model', include: ['test/**/*.test.ts'] } },
   { test: { name: 'calendar', root: 'packages/calendar', include: ['test/**/*.test.ts'] } },
   { test: { name: 'mime', root: 'packages/mime', include: ['test/**/*.test.ts'] } },
+  { test: { name: 'routing', root: 'packages/routing', include: ['test/**/*.test.ts'] } },
   { test: { name: 'http', root: 'packages/http', include: ['test/**/*.test.ts'] } },
   { test: { name: 'local', root: 'packages/local', include: ['test/**/*.test.ts'] } },
   { test: { name: 'intake', root: 'services/intake', include: ['test/**/*.test.ts'] } },

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { functionEnvironment } from '@psa/aws/function-environment';
 import { TABLE_INDEXES } from '@psa/aws/table';
-import { routes } from '@psa/contracts/api-contract';
 import { INBOUND_PREFIX } from '@psa/contracts/email-keys';
+import { intakeRoutes } from '@psa/contracts/http/intake-routes';
 import {
   FUNCTIONS,
   type FunctionId,
@@ -692,7 +692,11 @@ describe('HTTP API', () => {
     const [authorizerId] = Object.entries(servicesResources).find(
       ([, r]) => r.Type === 'AWS::ApiGatewayV2::Authorizer',
     )!;
-    for (const route of [routes.getAttachment, routes.listQuarantine, routes.reprocessQuarantined]) {
+    for (const route of [
+      intakeRoutes.getAttachment,
+      intakeRoutes.listQuarantine,
+      intakeRoutes.reprocessQuarantined,
+    ]) {
       const key = `${route.method.toUpperCase()} ${route.path}`;
       const found = apiRoutes().find((r) => r.Properties.RouteKey === key);
       expect(found, key).toBeDefined();

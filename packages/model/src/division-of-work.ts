@@ -173,7 +173,7 @@ export type SlaTargetsByPriority = z.infer<typeof SlaTargetsByPrioritySchema>;
 
 /**
  * Default triage threshold. Recognition confidence is `strength x (1 - runnerUp / (2 x top))`
- * (see services/router/src/domain/recognise.ts): a tie between two workloads halves it, so a
+ * (see packages/routing/src/recognise.ts): a tie between two workloads halves it, so a
  * tie can never reach 0.5. A single strong term in the body (weight 3) or a medium term in the
  * subject (weight 2, counted double) clears it; a single weak hint does not.
  */

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { openApiDocument, routes } from '@psa/contracts/api-contract';
+import { intakeRoutes as routes } from '@psa/contracts/http/intake-routes';
+import { openApiDocument } from '@psa/contracts/http/openapi';
 import type { Authenticator } from '@psa/http/auth';
 import { createApiApp } from '@psa/http/http';
 import { type ChangeStatusDeps, changeStatus } from './domain/change-status.ts';

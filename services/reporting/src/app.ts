@@ -1,10 +1,17 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { routes } from '@psa/contracts/api-contract';
+import { reportingRoutes as routes } from '@psa/contracts/http/reporting-routes';
 import type { Authenticator } from '@psa/http/auth';
 import { createApiApp } from '@psa/http/http';
+import type { LoadOptions } from '@psa/routing/replay-load';
 import { getBacklog, getMonthly, type ReportDeps } from './domain/read-reports.ts';
+import { routingCoverage } from './domain/routing-coverage.ts';
 
-export type ReportingApiDeps = ReportDeps & { logger: Logger; authenticate: Authenticator };
+export type ReportingApiDeps = ReportDeps & {
+  logger: Logger;
+  authenticate: Authenticator;
+  /** How much the routing-coverage report may read (defaults: 90 days back, 50,000 tickets). */
+  replay?: LoadOptions;
+};
 
 /** Leadership reports: the same app runs behind API Gateway and in the local server. */
 export function createReportingApp(deps: ReportingApiDeps) {
@@ -33,6 +40,18 @@ export function createReportingApp(deps: ReportingApiDeps) {
         'relief',
         { tenantId, principal: c.get('principal'), ...(month ? { month } : {}) },
         deps,
+      ),
+      200,
+    );
+  });
+  app.openapi(routes.routingCoverageReport, async (c) => {
+    const { tenantId } = c.req.valid('param');
+    const { month } = c.req.valid('query');
+    return c.json(
+      await routingCoverage(
+        { tenantId, principal: c.get('principal'), ...(month ? { month } : {}) },
+        deps,
+        deps.replay,
       ),
       200,
     );

@@ -1,29 +1,31 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { routes, SimulateBodySchema } from '@psa/contracts/api-contract';
+import {
+  MAX_HISTORY_BODY_BYTES,
+  MAX_HISTORY_CSV_BYTES,
+  routerRoutes as routes,
+  SimulateBodySchema,
+} from '@psa/contracts/http/router-routes';
 import { type Authenticator, assertRole, assertTenant } from '@psa/http/auth';
 import { type ApiEnv, createApiApp } from '@psa/http/http';
 import type { Clock } from '@psa/model/clock';
 import { NotFoundError, ValidationError } from '@psa/model/errors';
 import type { MailStore, ModelStore, TenantStore, TicketStore } from '@psa/model/ports';
+import { MAX_DOCUMENT_BYTES, PayloadTooLargeError, parseDocumentText, toYaml } from '@psa/routing/document';
+import { importHistory } from '@psa/routing/learned';
+import type { LoadOptions } from '@psa/routing/replay-load';
 import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { routingCoverage } from './domain/coverage.ts';
 import {
   acceptsYaml,
   formatOfMediaType,
   getCurrentDocument,
   getDocumentVersion,
   listDocumentVersions,
-  MAX_DOCUMENT_BYTES,
-  PayloadTooLargeError,
-  parseDocumentText,
   publishDocument,
-  toYaml,
   UnsupportedMediaTypeError,
   validateDocument,
 } from './domain/dow-api.ts';
-import { importHistory } from './domain/learned.ts';
-import type { LoadOptions } from './domain/replay.ts';
 import { simulateProposal } from './domain/simulate.ts';
 
 export interface RouterApiDeps {
@@ -36,7 +38,7 @@ export interface RouterApiDeps {
   clock: Clock;
   logger: Logger;
   authenticate: Authenticator;
-  /** How much a simulation or coverage report may read (defaults: 90 days back, 50,000 tickets). */
+  /** How much a simulation may read (defaults: 90 days back, 50,000 tickets). */
   replay?: LoadOptions;
 }
 
@@ -81,9 +83,22 @@ const withoutBodyValidation = <R extends { request: { body?: unknown } }>(route:
   return { ...route, request };
 };
 
-/** The router's HTTP API: the division of work, what-if simulation, coverage and drift. */
+/** The router's HTTP API: the division of work, what-if simulation and the history model. */
 export function createRouterApp(deps: RouterApiDeps) {
   const app = createApiApp({ authenticate: deps.authenticate, logger: deps.logger });
+
+  // Before the route's own validation reads the body: past this, AWS could not have invoked us.
+  app.use(
+    '/v1/tenants/:tenantId/division-of-work/history',
+    bodyLimit({
+      maxSize: MAX_HISTORY_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(
+          `a history import may be at most ${MAX_HISTORY_BODY_BYTES} bytes (5 MiB), its csv at most ${MAX_HISTORY_CSV_BYTES} bytes (4 MiB): import a larger history with psa import-history`,
+        );
+      },
+    }),
+  );
 
   app.openapi(routes.importHistory, async (c) => {
     const { tenantId } = c.req.valid('param');
@@ -182,18 +197,6 @@ export function createRouterApp(deps: RouterApiDeps) {
       { monthPath: 'body.month', ...deps.replay },
     );
     return c.json(report, 200);
-  });
-
-  app.openapi(routes.routingCoverageReport, async (c) => {
-    const { tenantId } = c.req.valid('param');
-    const { month } = c.req.valid('query');
-    return c.json(
-      await routingCoverage({ tenantId, principal: c.get('principal'), ...(month ? { month } : {}) }, deps, {
-        monthPath: 'query.month',
-        ...deps.replay,
-      }),
-      200,
-    );
   });
 
   return app;

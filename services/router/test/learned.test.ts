@@ -1,17 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
+import { MAX_HISTORY_BODY_BYTES, MAX_HISTORY_CSV_BYTES } from '@psa/contracts/http/router-routes';
 import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
-import { ValidationError } from '@psa/model/errors';
+import { importHistory } from '@psa/routing/learned';
 import { startTestTable } from '@psa/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decideRouting, type RouteInput } from '../src/domain/decide.ts';
-import {
-  importHistory,
-  type LearnedPrediction,
-  LearnedRecogniser,
-  resolveLabelMap,
-} from '../src/domain/learned.ts';
+import { LearnedRecogniser } from '../src/domain/learned-recogniser.ts';
 import { startRouterApi, token } from './api-support.ts';
 
 const dow = DivisionOfWorkSchema.parse(defaultDivisionOfWork());
@@ -30,96 +25,6 @@ const MAP = {
   'HR Support': 'general-request',
   Miscellaneous: null,
 };
-
-const base: RouteInput = {
-  subject: 'Question',
-  body: 'hello, please see below',
-  requesterEmail: 'pat@acme.example',
-  channel: 'web',
-  requestedPriority: null,
-  receivedAt: new Date('2026-11-03T15:00:00Z'), // Tuesday 10:00 in New York
-  internalOpenBacklog: 0,
-  dow,
-};
-const learned = (workload: string | null, confidence: number, label = 'L'): LearnedPrediction => ({
-  workload,
-  label,
-  confidence,
-  runnerUp: null,
-  modelVersion: 3,
-});
-
-describe('mapping history labels to workloads', () => {
-  it('takes the explicit map, then workload ids, and leaves other labels unrouted', () => {
-    expect(resolveLabelMap(['Hardware', 'password-reset', 'Odd'], dow, { Hardware: 'hardware' })).toEqual({
-      Hardware: 'hardware',
-      'password-reset': 'password-reset',
-      Odd: null,
-    });
-  });
-
-  it('refuses a map to a workload the division of work does not have, naming the label', () => {
-    expect(() => resolveLabelMap(['Hardware'], dow, { Hardware: 'toasters' })).toThrow(ValidationError);
-    try {
-      resolveLabelMap(['Hardware'], dow, { Hardware: 'toasters' });
-    } catch (err) {
-      expect((err as ValidationError).issues[0]?.path).toBe('labelMap.Hardware');
-    }
-  });
-});
-
-describe('routing with the model learned from history beside the rules', () => {
-  it('routes a ticket the rules cannot place by the history model, and says so', () => {
-    const out = decideRouting({ ...base, learned: learned('hardware', 0.9, 'Hardware') });
-    expect([out.owner, out.workload, out.routing.rule, out.routing.flags.triage]).toEqual([
-      'internal',
-      'hardware',
-      'workload-owner',
-      false,
-    ]);
-    expect(out.routing.reasons.join(' ')).toContain(
-      "learned from ticket history: label 'Hardware' maps to 'hardware'",
-    );
-    expect(out.routing.confidence).toBe(0.9);
-  });
-
-  it('still triages when neither the rules nor the model are confident', () => {
-    const out = decideRouting({ ...base, learned: learned('hardware', 0.3) });
-    expect(out.owner).toBe('triage');
-  });
-
-  it('raises the confidence when the model agrees with the rules', () => {
-    const ticket = { ...base, subject: 'Locked out', body: 'I forgot my password and I am locked out' };
-    const alone = decideRouting(ticket);
-    const agreed = decideRouting({ ...ticket, learned: learned('password-reset', 0.8) });
-    expect(agreed.workload).toBe('password-reset');
-    expect(agreed.routing.confidence).toBeGreaterThan(alone.routing.confidence);
-    expect(agreed.routing.confidence).toBeCloseTo(1 - (1 - alone.routing.confidence) * 0.2, 6);
-  });
-
-  it('lets the division of work’s rules win a disagreement and reports the model as runner-up', () => {
-    const out = decideRouting({
-      ...base,
-      subject: 'Locked out',
-      body: 'I forgot my password and I am locked out',
-      learned: learned('hardware', 0.97),
-    });
-    expect(out.workload).toBe('password-reset');
-    expect(out.routing.runnerUp).toEqual({ workload: 'hardware', confidence: 0.97 });
-  });
-
-  it('makes a ticket internal when the model is very sure it is a guardrail matter, but not on a weak guess', () => {
-    const vague = { ...base, subject: 'wifi', body: 'the wifi is slow' };
-    const sure = decideRouting({ ...vague, learned: learned('purchasing-budget', 0.9) });
-    expect([sure.owner, sure.routing.rule, sure.routing.flags.guardrail]).toEqual([
-      'internal',
-      'guardrail',
-      true,
-    ]);
-    const unsure = decideRouting({ ...vague, learned: learned('purchasing-budget', 0.6) });
-    expect(unsure.owner).toBe('partner');
-  });
-});
 
 describe('importing history', () => {
   let table: Awaited<ReturnType<typeof startTestTable>>;
@@ -196,4 +101,51 @@ describe('the history import API', () => {
       await api.stop();
     }
   }, 60_000);
+});
+
+describe('the history import API’s size limits (a Lambda request carries at most 6 MB)', () => {
+  let api: Awaited<ReturnType<typeof startRouterApi>>;
+  let internal: string;
+  beforeAll(async () => {
+    api = await startRouterApi();
+    internal = await token({ tenant: 'acme', role: 'internal', email: 'it@acme.example' });
+  });
+  afterAll(() => api.stop());
+
+  const post = (csv: string) =>
+    api.call('POST', '/v1/tenants/acme/division-of-work/history', { token: internal, json: { csv } });
+
+  it('answers 400 naming body.csv and its 4 MiB limit for a CSV one byte over it', async () => {
+    const res = await post('x'.repeat(MAX_HISTORY_CSV_BYTES + 1));
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues).toEqual([
+      { path: 'body.csv', message: expect.stringContaining(`at most ${MAX_HISTORY_CSV_BYTES} bytes`) },
+    ]);
+    expect(res.body.error.message).toContain('psa import-history');
+  });
+
+  it('counts bytes, not characters: 1.5 million euro signs are 4.5 MB of UTF-8', async () => {
+    const csv = '€'.repeat(1_500_000);
+    expect(csv.length).toBeLessThan(MAX_HISTORY_CSV_BYTES);
+    const res = await post(csv);
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues[0].path).toBe('body.csv');
+  });
+
+  it('answers 413 naming the limits for a body over 5 MiB, before reading it as JSON', async () => {
+    const res = await post('x'.repeat(MAX_HISTORY_BODY_BYTES));
+    expect(res.status).toBe(413);
+    expect(res.body.error).toMatchObject({
+      code: 'payload_too_large',
+      message: expect.stringMatching(
+        new RegExp(`at most ${MAX_HISTORY_BODY_BYTES} bytes .*csv at most ${MAX_HISTORY_CSV_BYTES} bytes`),
+      ),
+    });
+  });
+
+  it('still reads a body just under the limits (and then judges the history itself)', async () => {
+    const res = await post(`text,label\n${'x'.repeat(MAX_HISTORY_CSV_BYTES - 20)},a\n`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/at least 20 tickets/);
+  });
 });

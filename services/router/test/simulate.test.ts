@@ -1,8 +1,8 @@
 import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
 import type { Ticket } from '@psa/model/ticket';
+import { simulateMonth } from '@psa/routing/simulate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { simulateProposal } from '../src/domain/simulate.ts';
 import { type Arrival, draft, type RouterApi, startRouterApi, token, workload } from './api-support.ts';
 
 const SIMULATE = '/v1/tenants/acme/division-of-work/simulate';
@@ -257,7 +257,7 @@ describe('backlog reconstruction', () => {
     return api.history(HISTORY);
   }
   const simulate = (proposal: unknown, backlog: 'actual' | 'replayed', lookbackDays?: number) =>
-    simulateProposal(
+    simulateMonth(
       { tenantId: 'acme', month: '2026-11', proposal, backlog },
       api.deps,
       lookbackDays === undefined ? {} : { lookbackDays },

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseCsv, predict, serialiseModel, trainClassifier } from '@psa/router/domain/classifier/index';
+import { parseCsv, predict, serialiseModel, trainClassifier } from '@psa/routing/classifier';
 import { report } from './stats.ts';
 
 const CORPUS = fileURLToPath(new URL('../../../../test/corpus/tickets/topics-train.csv', import.meta.url));

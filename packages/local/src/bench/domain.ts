@@ -1,7 +1,7 @@
 import { addBusinessTime } from '@psa/calendar/business-time';
 import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
-import { decideRouting } from '@psa/router/domain/decide';
+import { decideRouting } from '@psa/routing/decide';
 import { percentile, report } from './stats.ts';
 
 const SAMPLES = [

@@ -1,9 +1,9 @@
 import { type DivisionOfWork, DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
 import type { Ticket } from '@psa/model/ticket';
-import { decideRouting } from '@psa/router/domain/decide';
-import { monthWindow, replayMonth } from '@psa/router/domain/replay';
-import { summariseSimulation } from '@psa/router/domain/simulate';
+import { decideRouting } from '@psa/routing/decide';
+import { monthWindow, replayMonth } from '@psa/routing/replay';
+import { summariseSimulation } from '@psa/routing/simulate';
 import { report } from './stats.ts';
 
 const SAMPLES = [

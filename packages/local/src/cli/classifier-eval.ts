@@ -13,7 +13,7 @@ import {
   parseCsv,
   type TextModel,
   trainClassifier,
-} from '@psa/router/domain/classifier/index';
+} from '@psa/routing/classifier';
 
 const USAGE = 'usage: psa classifier-eval --train <train.csv> --test <test.csv>\n';
 

@@ -4,7 +4,7 @@ import { createDocumentClient } from '@psa/aws/dynamo-client';
 import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
 import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
 import { PsaError } from '@psa/model/errors';
-import { importHistory } from '@psa/router/domain/learned';
+import { importHistory } from '@psa/routing/learned';
 import { defaultDataDir } from '../config.ts';
 import { readEndpoints } from '../endpoints.ts';
 
@@ -13,6 +13,11 @@ import { readEndpoints } from '../endpoints.ts';
  * trains the tenant's routing model on past tickets (`text,label`) in the running local system
  * and prints what it learned as JSON. Labels map to workloads by `--map`, or by being a workload
  * id; others are learned but never route.
+ *
+ * It trains here, from the file, and stores the model through the table directly: no HTTP request
+ * carries the CSV, so the API's 4 MiB limit on `POST division-of-work/history` (a Lambda request
+ * is at most 6 MB) does not apply. Use it for a history larger than the API takes; the size is
+ * bounded only by this machine's memory and the training time.
  */
 export async function main(
   args: string[],

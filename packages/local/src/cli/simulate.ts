@@ -6,9 +6,9 @@ import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
 import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
 import { systemClock } from '@psa/model/clock';
 import { PsaError, ValidationError } from '@psa/model/errors';
-import { parseDocumentText } from '@psa/router/domain/dow-api';
-import { DEFAULT_LOOKBACK_DAYS } from '@psa/router/domain/replay';
-import { MONTH_RE, simulateProposal } from '@psa/router/domain/simulate';
+import { parseDocumentText } from '@psa/routing/document';
+import { DEFAULT_LOOKBACK_DAYS } from '@psa/routing/replay-load';
+import { MONTH_RE, simulateMonth } from '@psa/routing/simulate';
 import { defaultDataDir } from '../config.ts';
 import { readEndpoints } from '../endpoints.ts';
 
@@ -84,7 +84,7 @@ export async function main(
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    const report = await simulateProposal(
+    const report = await simulateMonth(
       {
         tenantId: tenant,
         month,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { CreateTicketBodySchema } from '@psa/contracts/api-contract';
+import type { CreateTicketBodySchema } from '@psa/contracts/http/intake-routes';
 import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@psa/model/errors';

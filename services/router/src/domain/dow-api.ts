@@ -1,19 +1,16 @@
 import { assertRole, assertTenant, type Principal, type Role } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';
-import { type DivisionOfWork, DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { ConflictError, NotFoundError, PsaError, ValidationError } from '@psa/model/errors';
 import type { DivisionOfWorkVersionInfo, MailStore, TenantStore } from '@psa/model/ports';
-import { parse as parseYaml, stringify as stringifyYaml, YAMLParseError } from 'yaml';
-import type { z } from 'zod';
-import { describeChanges } from './dow-changes.ts';
+import { checkDocument, type DocumentFormat, type Issue, prefixIssues } from '@psa/routing/document';
+import { describeChanges } from '@psa/routing/dow-changes';
 
 /**
  * The division of work as an API: read the current version and its history, validate an edited
  * document, publish it as the next version. Routing reads the current version at decision time
  * and records its number, so a published version applies from the next ticket on.
  */
-
-export type Issue = { path: string; message: string };
 
 /** Who may read the agreement: both sides of it, and leadership. */
 export const DOCUMENT_READERS: readonly Role[] = ['internal', 'partner', 'leadership'];
@@ -22,23 +19,10 @@ export const DOCUMENT_EDITORS: readonly Role[] = ['internal'];
 /** Validation has no side effects: every staff role may check a draft. */
 export const DOCUMENT_VALIDATORS: readonly Role[] = ['internal', 'partner', 'leadership'];
 
-/** Largest document body accepted (the shipped default is about 30 KB of JSON). */
-export const MAX_DOCUMENT_BYTES = 1024 * 1024;
-
-/** A clock may run this far ahead of the editor's without `effectiveFrom` counting as future. */
-const CLOCK_SKEW_MS = 5 * 60_000;
-
 export class UnsupportedMediaTypeError extends PsaError {
   override readonly status = 415;
   override readonly code = 'unsupported_media_type';
 }
-
-export class PayloadTooLargeError extends PsaError {
-  override readonly status = 413;
-  override readonly code = 'payload_too_large';
-}
-
-export type DocumentFormat = 'json' | 'yaml';
 
 /** The format of a request body by its media type; null for one this API does not read. */
 export function formatOfMediaType(contentType: string | undefined): DocumentFormat | null {
@@ -51,145 +35,6 @@ export function formatOfMediaType(contentType: string | undefined): DocumentForm
 /** True when an Accept header asks for YAML rather than JSON. */
 export function acceptsYaml(accept: string | undefined): boolean {
   return /\b(application|text)\/(x-)?yaml\b/i.test(accept ?? '') && !/application\/json/i.test(accept ?? '');
-}
-
-/**
- * Parses a JSON or YAML text. YAML is read as YAML 1.2 (so `08:00` stays a string and `no` is not
- * false), with duplicate keys refused and aliases capped (no "billion laughs").
- * A syntax error is a ValidationError at `root`, with the line and column.
- */
-export function parseDocumentText(text: string, format: DocumentFormat, root = 'body'): unknown {
-  if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
-    throw new PayloadTooLargeError(`a document may be at most ${MAX_DOCUMENT_BYTES} bytes`);
-  }
-  if (!text.trim()) throw new ValidationError('empty document', [{ path: root, message: 'required' }]);
-  try {
-    return format === 'json'
-      ? JSON.parse(text)
-      : parseYaml(text, { version: '1.2', uniqueKeys: true, maxAliasCount: 100, prettyErrors: true });
-  } catch (err) {
-    const where =
-      err instanceof YAMLParseError && err.linePos
-        ? `line ${err.linePos[0].line}, column ${err.linePos[0].col}: `
-        : '';
-    const message = err instanceof YAMLParseError ? err.message.split('\n')[0]! : (err as Error).message;
-    throw new ValidationError(
-      `${format === 'json' ? 'body is not valid JSON' : 'body is not valid YAML'}`,
-      [{ path: root, message: `${where}${message.replace(/ at line \d+, column \d+:?$/, '')}` }],
-      { cause: err },
-    );
-  }
-}
-
-/** The document as YAML, for editors who asked for it. */
-export function toYaml(document: unknown): string {
-  return stringifyYaml(document, { lineWidth: 0 });
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: walks zod's own definition objects.
-type AnyDef = any;
-
-/**
- * Fields in `value` the schema does not know. The division-of-work schema strips unknown keys, so
- * without this a misspelt `afterHoursOwnr: partner` would vanish and the editor believe it applied.
- * Walks the schema rather than the parse result, so it reports even when other fields are invalid.
- */
-export function unknownFields(schema: z.ZodType, value: unknown, path: (string | number)[] = []): Issue[] {
-  let def: AnyDef = (schema as AnyDef)._zod.def;
-  while (
-    ['optional', 'default', 'prefault', 'nullable', 'nonoptional', 'readonly', 'catch'].includes(def.type)
-  ) {
-    def = def.innerType._zod.def;
-  }
-  if (def.type === 'pipe') return unknownFields(def.in, value, path);
-  const out: Issue[] = [];
-  if (def.type === 'object' && value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      const field = def.shape[k];
-      if (field) out.push(...unknownFields(field, v, [...path, k]));
-      else out.push({ path: [...path, k].join('.'), message: 'unknown field' });
-    }
-  } else if (def.type === 'array' && Array.isArray(value)) {
-    value.forEach((v, i) => {
-      out.push(...unknownFields(def.element, v, [...path, i]));
-    });
-  } else if (def.type === 'record' && value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) out.push(...unknownFields(def.valueType, v, [...path, k]));
-  }
-  return out;
-}
-
-const zodIssues = (error: z.ZodError): Issue[] =>
-  error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-
-/** Issue paths under a prefix: `workloads.3.owner` -> `body.workloads.3.owner`. */
-export const prefixIssues = (prefix: string, issues: Issue[]): Issue[] =>
-  prefix
-    ? issues.map((i) => ({ path: i.path ? `${prefix}.${i.path}` : prefix, message: i.message }))
-    : issues;
-
-export type CheckedDocument =
-  | { ok: true; document: DivisionOfWork; baseVersion: number | null; effectiveFromGiven: boolean }
-  | { ok: false; issues: Issue[] };
-
-/**
- * Turns an edited document into the next version: the server assigns `tenantId` (from the path),
- * `version` and, unless given, `effectiveFrom` (now). A document that still carries the `tenantId`
- * and `version` it was read with is accepted (GET, edit, PUT round-trips), its `version` then
- * naming the version the edit was based on. Issues name JSON paths inside the document.
- */
-export function checkDocument(
-  input: unknown,
-  ctx: { tenantId: string; nextVersion: number; now: Date; allowFutureEffectiveFrom?: boolean },
-): CheckedDocument {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    return {
-      ok: false,
-      issues: [{ path: '', message: 'a division of work is an object (a mapping in YAML)' }],
-    };
-  }
-  const doc = input as Record<string, unknown>;
-  const issues: Issue[] = [];
-  if (doc.tenantId !== undefined && doc.tenantId !== ctx.tenantId) {
-    issues.push({
-      path: 'tenantId',
-      message: `the tenant is the one in the path ('${ctx.tenantId}'); leave tenantId out`,
-    });
-  }
-  let baseVersion: number | null = null;
-  if (doc.version !== undefined) {
-    if (typeof doc.version === 'number' && Number.isInteger(doc.version) && doc.version > 0) {
-      baseVersion = doc.version;
-    } else {
-      issues.push({
-        path: 'version',
-        message: 'the server assigns the version; when given it must be the version you edited',
-      });
-    }
-  }
-  const effectiveFromGiven = doc.effectiveFrom !== undefined;
-  if (
-    effectiveFromGiven &&
-    !ctx.allowFutureEffectiveFrom &&
-    typeof doc.effectiveFrom === 'string' &&
-    Date.parse(doc.effectiveFrom) > ctx.now.getTime() + CLOCK_SKEW_MS
-  ) {
-    issues.push({
-      path: 'effectiveFrom',
-      message:
-        'must not be in the future: routing applies a version from the moment it is published (leave it out for now)',
-    });
-  }
-  issues.push(...unknownFields(DivisionOfWorkSchema, doc));
-  const parsed = DivisionOfWorkSchema.safeParse({
-    ...doc,
-    tenantId: ctx.tenantId,
-    version: ctx.nextVersion,
-    effectiveFrom: effectiveFromGiven ? doc.effectiveFrom : ctx.now.toISOString(),
-  });
-  if (!parsed.success) issues.push(...zodIssues(parsed.error));
-  if (issues.length > 0 || !parsed.success) return { ok: false, issues };
-  return { ok: true, document: parsed.data, baseVersion, effectiveFromGiven };
 }
 
 export interface DocumentDeps {

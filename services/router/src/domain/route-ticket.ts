@@ -5,8 +5,8 @@ import { TicketRouted, toBusEvent } from '@psa/model/events';
 import { type Change, commitWithRetry, eventEntry, type OutboxDeps, queueEntry } from '@psa/model/outbox';
 import type { TenantStore, TicketStore } from '@psa/model/ports';
 import type { Ticket } from '@psa/model/ticket';
-import { decideRouting } from './decide.ts';
-import type { LearnedRecogniser } from './learned.ts';
+import { decideRouting } from '@psa/routing/decide';
+import type { LearnedRecogniser } from './learned-recogniser.ts';
 
 export interface RouteDeps extends OutboxDeps {
   tickets: TicketStore;

@@ -1,16 +1,12 @@
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { ValidationError } from '@psa/model/errors';
 import type { ModelRecord, ModelStore } from '@psa/model/ports';
-import {
-  CsvError,
-  crossValidate,
-  deserialiseModel,
-  parseCsv,
-  predict,
-  serialiseModel,
-  type TextModel,
-  trainClassifier,
-} from './classifier/index.ts';
+import { CsvError, crossValidate, parseCsv, serialiseModel, trainClassifier } from './classifier/index.ts';
+
+/**
+ * The tenant's routing model learned from labelled history: labels mapped to workloads, training
+ * with a cross-validated quality estimate, and the import that stores it as the next version.
+ */
 
 /** What the history model says about one ticket, in workload terms. */
 export interface LearnedPrediction {
@@ -94,6 +90,7 @@ export function trainFromHistory(
   };
 }
 
+/** Train on a CSV of past tickets and store the model as the tenant's next version. */
 export async function importHistory(
   cmd: { tenantId: string; csv: string; labelMap?: Record<string, string | null>; now: Date },
   deps: { models: ModelStore; dow: DivisionOfWork },
@@ -109,42 +106,4 @@ export async function importHistory(
   await deps.models.save(record);
   const { model: _model, ...meta } = record;
   return meta;
-}
-
-/** Loads each tenant's current model once per version and predicts in workload terms. */
-export class LearnedRecogniser {
-  private readonly models: ModelStore;
-  private readonly cache = new Map<
-    string,
-    { version: number; model: TextModel; labelMap: Record<string, string | null> }
-  >();
-  constructor(models: ModelStore) {
-    this.models = models;
-  }
-
-  async predict(tenantId: string, subject: string, body: string): Promise<LearnedPrediction | null> {
-    const meta = await this.models.current(tenantId);
-    if (!meta) return null;
-    let entry = this.cache.get(tenantId);
-    if (!entry || entry.version !== meta.version) {
-      const json = await this.models.load(tenantId, meta.version);
-      if (!json) return null;
-      entry = { version: meta.version, model: deserialiseModel(json), labelMap: meta.labelMap };
-      this.cache.set(tenantId, entry);
-    }
-    const p = predict(entry.model, `${subject}\n${body}`);
-    return {
-      workload: entry.labelMap[p.label] ?? null,
-      label: p.label,
-      confidence: p.confidence,
-      runnerUp: p.runnerUp
-        ? {
-            workload: entry.labelMap[p.runnerUp.label] ?? null,
-            label: p.runnerUp.label,
-            confidence: p.runnerUp.confidence,
-          }
-        : null,
-      modelVersion: entry.version,
-    };
-  }
 }

@@ -1,49 +1,95 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '@psa/local/cli/simulate';
-import { writeEndpoints } from '@psa/local/endpoints';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
+import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
+import {
+  type DivisionOfWorkInput,
+  DivisionOfWorkSchema,
+  parseDivisionOfWork,
+} from '@psa/model/division-of-work';
+import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
+import { decideRouting } from '@psa/routing/decide';
+import { startTestTable, ticketFixture } from '@psa/testing/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify as stringifyYaml } from 'yaml';
-import { draft, type RouterApi, startRouterApi, workload } from './api-support.ts';
+import { main } from '../src/cli/simulate.ts';
+import { writeEndpoints } from '../src/endpoints.ts';
 
-let api: RouterApi;
+let table: Awaited<ReturnType<typeof startTestTable>>;
 let dir: string;
 let laptopId: string;
 
+/** A proposal as an editor writes it: the shipped default with a change, without bookkeeping. */
+function draft(change: (doc: DivisionOfWorkInput) => void = () => {}): Record<string, unknown> {
+  const { tenantId: _t, version: _v, effectiveFrom: _e, ...rest } = defaultDivisionOfWork();
+  const doc = { ...rest } as DivisionOfWorkInput;
+  change(doc);
+  return doc;
+}
+const workload = (doc: DivisionOfWorkInput, id: string) => doc.workloads.find((w) => w.id === id)!;
+
+/** Every item in the table: a command that must not write leaves this unchanged. */
+async function itemCount(): Promise<number> {
+  const out = await table.doc.send(new ScanCommand({ TableName: table.tableName, Select: 'COUNT' }));
+  return out.Count ?? 0;
+}
+
+/**
+ * Tickets as the router leaves them: each decided by the routing engine as it arrives, in time
+ * order, seeing the internal backlog the open index holds then.
+ */
+async function routedHistory(arrivals: { at: string; subject: string; body: string }[]) {
+  const dow = parseDivisionOfWork(defaultDivisionOfWork());
+  const tickets = new DynamoTicketStore(table.doc, table.tableName);
+  const out = [];
+  for (const a of arrivals) {
+    const ticket = ticketFixture({ subject: a.subject, body: a.body, receivedAt: a.at, channel: 'web' });
+    const outcome = decideRouting({
+      subject: ticket.subject,
+      body: ticket.body,
+      requesterEmail: ticket.requester.email,
+      channel: ticket.channel,
+      requestedPriority: null,
+      receivedAt: new Date(a.at),
+      internalOpenBacklog: await tickets.countOpen('acme', 'internal', dow.overflowLimit + 1),
+      dow,
+    });
+    const { routing, ...decided } = outcome;
+    const routed = { ...ticket, ...decided, routing: { ...routing, decidedAt: a.at }, version: 2 };
+    await tickets.create(routed, []);
+    out.push(routed);
+  }
+  return out;
+}
+
 beforeEach(async () => {
-  api = await startRouterApi();
-  const tickets = await api.history([
-    {
-      name: 'pw',
-      at: '2026-11-02T15:00:00.000Z',
-      subject: 'Locked out of my account',
-      body: 'I forgot my password',
-    },
-    {
-      name: 'laptop',
-      at: '2026-11-03T15:00:00.000Z',
-      subject: 'Laptop screen cracked',
-      body: 'my laptop is broken',
-    },
+  table = await startTestTable();
+  await new DynamoTenantStore(table.doc, table.tableName).putDivisionOfWork(
+    DivisionOfWorkSchema.parse(defaultDivisionOfWork()),
+  );
+  const [, laptop] = await routedHistory([
+    { at: '2026-11-02T15:00:00.000Z', subject: 'Locked out of my account', body: 'I forgot my password' },
+    { at: '2026-11-03T15:00:00.000Z', subject: 'Laptop screen cracked', body: 'my laptop is broken' },
   ]);
-  laptopId = tickets.get('laptop')!.id;
+  laptopId = laptop!.id;
   dir = await mkdtemp(join(tmpdir(), 'psa-simulate-'));
   // What `npm start` writes; only the DynamoDB endpoint and the table name are read.
   await writeEndpoints(dir, {
     http: 'http://127.0.0.1:1',
     smtp: null,
-    dynamodb: api.table.endpoint,
+    dynamodb: table.endpoint,
     sqs: 'http://127.0.0.1:1',
     s3: 'http://127.0.0.1:1',
     eventbridge: 'http://127.0.0.1:1',
     queues: { partner: 'x', internal: 'x', triage: 'x' },
-    table: api.table.tableName,
+    table: table.tableName,
     bucket: 'x',
   });
 });
 afterEach(async () => {
-  await api.stop();
+  await table.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -69,7 +115,7 @@ describe('psa simulate', () => {
         }),
       ),
     );
-    const before = await api.itemCount();
+    const before = await itemCount();
 
     const { code, out, err } = await run([
       '--tenant',
@@ -94,7 +140,7 @@ describe('psa simulate', () => {
       replayed: { owner: 'partner' },
     });
     expect(report.delta.internalHoursFreed).toBe(0.75);
-    expect(await api.itemCount()).toBe(before);
+    expect(await itemCount()).toBe(before);
   });
 
   it('reads a JSON proposal by its extension', async () => {

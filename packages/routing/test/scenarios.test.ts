@@ -8,13 +8,15 @@ import {
   type RoutingRule,
 } from '@psa/model/ticket';
 import { describe, expect, it } from 'vitest';
-import { decideRouting, type RouteInput } from '../src/domain/decide.ts';
+import { decideRouting, type RouteInput } from '../src/decide.ts';
 
 /**
  * Routing scenarios under the default division of work (tenant acme, America/New_York,
  * internal Mon-Fri 08:00-17:00 with US federal holidays, partner 24x7, overflow above 25).
  *
  * Times carry their New York offset: EST is -05:00, EDT -04:00 (2026-03-08 to 2026-11-01).
+ *
+ * Over 400 lines on purpose: one worded table of 60+ scenarios, rule by rule, read as a whole.
  */
 const dow = parseDivisionOfWork(defaultDivisionOfWork());
 

@@ -1,32 +1,29 @@
-import { assertRole, assertTenant, type Principal, type Role } from '@psa/http/auth';
-import type { Clock } from '@psa/model/clock';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { NotFoundError } from '@psa/model/errors';
 import { monthOf } from '@psa/model/month';
 import type { RoutingRule } from '@psa/model/ticket';
+import { monthWindow, type Replay, replayMonth } from './replay.ts';
+import { type LoadOptions, loadReplayTickets } from './replay-load.ts';
 import {
   actualFacts,
   backlogCheck,
   compareDecision,
   type DecisionChange,
-  type LoadOptions,
-  loadReplayTickets,
-  monthWindow,
-  type Replay,
   ratio,
-  replayMonth,
   routingStats,
   UNRECOGNISED,
-} from './replay.ts';
+} from './routing-stats.ts';
 import { DEFAULT_MAX_CHANGES, overflowLimitsOf, type SimulateDeps } from './simulate.ts';
+
+/** What coverage reads: the month's tickets, the current document and the versions that decided them. */
+export type CoverageDeps = SimulateDeps;
 
 /**
  * Routing coverage and drift for a month: how much of the work the division of work recognised
  * (and how much fell to triage or no workload), which workloads and rules carried it, and which
- * tickets the current version would route differently from how they were routed.
+ * tickets the current version would route differently from how they were routed. Reads only,
+ * through the ticket and tenant ports; who may read it is the caller's business.
  */
-
-export const COVERAGE_READERS: readonly Role[] = ['internal', 'leadership'];
 
 export interface CoverageReport {
   tenantId: string;
@@ -124,19 +121,17 @@ export function summariseCoverage(input: {
   };
 }
 
-/** `GET reports/routing-coverage?month=`: the month defaults to the current one in the tenant's zone. */
-export async function routingCoverage(
-  cmd: { tenantId: string; principal: Principal; month?: string; maxItems?: number },
-  deps: SimulateDeps & { clock: Clock },
+/** Coverage of a month (YYYY-MM); it defaults to the current one in the tenant's zone. */
+export async function coverageOfMonth(
+  cmd: { tenantId: string; month?: string; maxItems?: number },
+  deps: CoverageDeps,
   opts: LoadOptions = {},
 ): Promise<CoverageReport> {
-  assertTenant(cmd.principal, cmd.tenantId);
-  assertRole(cmd.principal, COVERAGE_READERS, 'read reports');
   const current = await deps.tenants.getDivisionOfWork(cmd.tenantId);
   if (!current) throw new NotFoundError(`tenant ${cmd.tenantId} not found`);
   const month = cmd.month ?? monthOf(deps.clock.now(), current.timeZone);
   const window = monthWindow(month, current.timeZone);
-  const loaded = await loadReplayTickets(cmd.tenantId, window, deps, { monthPath: 'query.month', ...opts });
+  const loaded = await loadReplayTickets(cmd.tenantId, window, deps, opts);
   const replay = replayMonth({ window, tickets: loaded.tickets, document: current, backlog: 'actual' });
   return summariseCoverage({
     tenantId: cmd.tenantId,

@@ -1,10 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
+import { type DivisionOfWorkInput, DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
 import { describe, expect, it } from 'vitest';
-import { parseDocumentText, unknownFields } from '../src/domain/dow-api.ts';
-import { describeChanges } from '../src/domain/dow-changes.ts';
-import { defaultWith, workload } from './api-support.ts';
+import { parseDocumentText, unknownFields } from '../src/document.ts';
+import { describeChanges } from '../src/dow-changes.ts';
+
+/** The shipped default with changes applied (tenant acme). */
+function defaultWith(change: (doc: DivisionOfWorkInput) => void): DivisionOfWorkInput {
+  const doc = defaultDivisionOfWork();
+  change(doc);
+  return doc;
+}
+const workload = (doc: DivisionOfWorkInput, id: string) => doc.workloads.find((w) => w.id === id)!;
 
 const EXAMPLE = new URL('../../../docs/division-of-work.example.yaml', import.meta.url);
 

@@ -14,7 +14,7 @@ import {
   splitQuoted,
   stem,
   strengthOf,
-} from '../src/domain/recognise.ts';
+} from '../src/recognise.ts';
 
 const dow = parseDivisionOfWork(defaultDivisionOfWork());
 

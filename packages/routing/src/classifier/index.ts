@@ -8,6 +8,8 @@
  * - {@link serialiseModel} / {@link deserialiseModel}: JSON string (which the caller may chunk);
  * - {@link evaluate} and {@link crossValidate}: accuracy, macro-F1, per-label scores, confusion.
  */
+
+export { stratifiedFolds } from './calibrate.ts';
 export { CsvError, type LabelledText, parseCsv } from './csv.ts';
 export {
   type CrossValidation,
@@ -23,17 +25,13 @@ export {
   type Algorithm,
   DEFAULT_C,
   DEFAULT_OPTIONS,
-  deserialiseModel,
   MIN_CALIBRATION_EXAMPLES,
   MIN_DF_PER_EXAMPLES,
   MODEL_FORMAT,
-  type Prediction,
-  predict,
-  probabilities,
-  serialiseModel,
-  stratifiedFolds,
   type TextModel,
   type TrainOptions,
   trainClassifier,
 } from './model.ts';
+export { type Prediction, predict, probabilities } from './predict.ts';
+export { deserialiseModel, serialiseModel } from './serialise.ts';
 export { tokenise } from './text.ts';

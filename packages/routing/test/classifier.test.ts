@@ -14,7 +14,7 @@ import {
   stratifiedFolds,
   tokenise,
   trainClassifier,
-} from '../src/domain/classifier/index.ts';
+} from '../src/classifier/index.ts';
 
 const corpusFile = fileURLToPath(new URL('../../../test/corpus/tickets/topics-train.csv', import.meta.url));
 

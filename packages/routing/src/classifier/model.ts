@@ -12,22 +12,15 @@
  * inside the training set), so that `confidence` is a calibrated-ish probability.
  *
  * The model is a plain JSON object ({@link TextModel}): vocabulary, document frequencies and
- * quantised weights, small enough to keep per tenant (see {@link serialiseModel}).
+ * quantised weights, small enough to keep per tenant (see serialise.ts). Prediction is in
+ * predict.ts, the temperature fit and the folds it uses in calibrate.ts.
  */
-import {
-  createVectoriser,
-  type FeatureSpec,
-  fitVocabulary,
-  type Vectoriser,
-  vectorise,
-  vectoriseTokens,
-} from './features.ts';
+import { fitTemperature, stratifiedFolds } from './calibrate.ts';
+import { createVectoriser, type FeatureSpec, fitVocabulary, vectoriseTokens } from './features.ts';
 import {
   balancedClassWeights,
   type LinearWeights,
   linearScores,
-  seededRandom,
-  shuffleInPlace,
   type TrainingSet,
   trainComplementNb,
   trainLinearSvm,
@@ -123,17 +116,6 @@ const DEFAULT_TEMPERATURE: Record<Algorithm, number> = {
 /** Weights are quantised to integers: the largest magnitude becomes this many steps (no measurable loss). */
 const WEIGHT_STEPS = 2_000;
 
-export interface Prediction {
-  /** The most probable label. */
-  label: string;
-  /** Its probability (0..1). */
-  confidence: number;
-  /** The second most probable label and its probability; null when the model knows one label. */
-  runnerUp: { label: string; confidence: number } | null;
-  /** Probability of every label (they sum to 1). */
-  scores: Record<string, number>;
-}
-
 type Resolved = typeof DEFAULT_OPTIONS & { c: number };
 
 function checkRange(name: string, range: [number, number] | null): void {
@@ -181,69 +163,6 @@ function learn(set: TrainingSet, o: Resolved): LinearWeights {
     case 'complement-nb':
       return trainComplementNb(set, 1);
   }
-}
-
-/** Stratified fold number (0..folds-1) of every example: labels spread evenly, seeded shuffle. */
-export function stratifiedFolds(labels: readonly string[], folds: number, seed: number): Int32Array {
-  const random = seededRandom(seed);
-  const byLabel = new Map<string, number[]>();
-  labels.forEach((label, i) => {
-    const list = byLabel.get(label);
-    if (list) list.push(i);
-    else byLabel.set(label, [i]);
-  });
-  const fold = new Int32Array(labels.length);
-  let offset = 0;
-  for (const label of [...byLabel.keys()].sort()) {
-    const members = byLabel.get(label)!;
-    shuffleInPlace(members, random);
-    members.forEach((i, j) => {
-      fold[i] = (offset + j) % folds;
-    });
-    offset += members.length;
-  }
-  return fold;
-}
-
-/** Mean negative log-likelihood of the true classes under `softmax(t * scores)`. */
-function logLoss(scores: Float64Array[], y: Int32Array, t: number): number {
-  let total = 0;
-  scores.forEach((s, i) => {
-    let max = Number.NEGATIVE_INFINITY;
-    for (const v of s) max = Math.max(max, t * v);
-    let z = 0;
-    for (const v of s) z += Math.exp(t * v - max);
-    total += max + Math.log(z) - t * s[y[i]!]!;
-  });
-  return total / scores.length;
-}
-
-/** The temperature minimising the log-loss, by golden-section search on ln t in [-8, 16]. */
-function fitTemperature(scores: Float64Array[], y: Int32Array): number {
-  const phi = (Math.sqrt(5) - 1) / 2;
-  let lo = -8;
-  let hi = 16;
-  const f = (logT: number) => logLoss(scores, y, Math.exp(logT));
-  let a = hi - phi * (hi - lo);
-  let b = lo + phi * (hi - lo);
-  let fa = f(a);
-  let fb = f(b);
-  for (let iter = 0; iter < 40; iter++) {
-    if (fa <= fb) {
-      hi = b;
-      b = a;
-      fb = fa;
-      a = hi - phi * (hi - lo);
-      fa = f(a);
-    } else {
-      lo = a;
-      a = b;
-      fa = fb;
-      b = lo + phi * (hi - lo);
-      fb = f(b);
-    }
-  }
-  return Math.exp((lo + hi) / 2);
 }
 
 /** Round to `digits` significant digits (for compact JSON). */
@@ -323,129 +242,4 @@ export function trainClassifier(
     temperature: roundSignificant(temperature, 6),
     support,
   };
-}
-
-/** A model made ready for prediction: vectoriser and feature-major weights. */
-interface Compiled {
-  vectoriser: Vectoriser;
-  /** `weights[j * K + k]`: weight of feature j for class k. */
-  weights: Float64Array;
-  classes: number;
-}
-
-const compiledModels = new WeakMap<TextModel, Compiled>();
-
-function compile(model: TextModel): Compiled {
-  let compiled = compiledModels.get(model);
-  if (!compiled) {
-    const vectoriser = createVectoriser(
-      { ...model.vocabulary, df: model.df, documents: model.documents },
-      model.features,
-    );
-    const K = model.labels.length;
-    const weights = new Float64Array(vectoriser.size * K);
-    model.weights.forEach((wk, k) => {
-      wk.forEach((q, j) => {
-        weights[j * K + k] = q * model.weightScale;
-      });
-    });
-    compiled = { vectoriser, weights, classes: K };
-    compiledModels.set(model, compiled);
-  }
-  return compiled;
-}
-
-/** Probabilities of every label (in `model.labels` order) for `text`. */
-export function probabilities(model: TextModel, text: string): Float64Array {
-  const { vectoriser, weights, classes: K } = compile(model);
-  const x = vectorise(vectoriser, text);
-  const p = Float64Array.from(model.bias);
-  for (let j = 0; j < x.idx.length; j++) {
-    const off = x.idx[j]! * K;
-    const v = x.val[j]!;
-    for (let k = 0; k < K; k++) p[k]! += weights[off + k]! * v;
-  }
-  let max = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < K; k++) {
-    p[k]! *= model.temperature;
-    max = Math.max(max, p[k]!);
-  }
-  let z = 0;
-  for (let k = 0; k < K; k++) {
-    p[k] = Math.exp(p[k]! - max);
-    z += p[k]!;
-  }
-  for (let k = 0; k < K; k++) p[k]! /= z;
-  return p;
-}
-
-/**
- * Classifies a ticket's text (subject and body, raw or pre-processed): the most probable label,
- * its probability, the runner-up and the probability of every label. Ties go to the label first
- * in sorted order.
- */
-export function predict(model: TextModel, text: string): Prediction {
-  const p = probabilities(model, text);
-  let best = 0;
-  let second = -1;
-  for (let k = 1; k < p.length; k++) {
-    if (p[k]! > p[best]!) {
-      second = best;
-      best = k;
-    } else if (second < 0 || p[k]! > p[second]!) {
-      second = k;
-    }
-  }
-  const scores: Record<string, number> = {};
-  model.labels.forEach((label, k) => {
-    scores[label] = p[k]!;
-  });
-  return {
-    label: model.labels[best]!,
-    confidence: p[best]!,
-    runnerUp: second >= 0 ? { label: model.labels[second]!, confidence: p[second]! } : null,
-    scores,
-  };
-}
-
-/** The model as one JSON string; a caller with a size limit (DynamoDB: 400 KB) may cut it into chunks. */
-export function serialiseModel(model: TextModel): string {
-  return JSON.stringify(model);
-}
-
-/**
- * The model from {@link serialiseModel}'s JSON, whole or as the chunks it was cut into (in order).
- * Throws a TypeError when the data is not a model of this format.
- */
-export function deserialiseModel(json: string | readonly string[]): TextModel {
-  const text = typeof json === 'string' ? json : json.join('');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new TypeError(`not a text model: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const m = value as Partial<TextModel> | null;
-  if (!m || typeof m !== 'object' || m.format !== MODEL_FORMAT) {
-    throw new TypeError(`not a text model: expected format "${MODEL_FORMAT}"`);
-  }
-  const dim = (m.vocabulary?.words?.length ?? 0) + (m.vocabulary?.chars?.length ?? 0);
-  const K = m.labels?.length ?? 0;
-  const ok =
-    Array.isArray(m.labels) &&
-    K > 0 &&
-    ALGORITHMS.includes(m.algorithm as Algorithm) &&
-    Array.isArray(m.df) &&
-    m.df.length === dim &&
-    Array.isArray(m.weights) &&
-    m.weights.length === K &&
-    m.weights.every((wk) => Array.isArray(wk) && wk.length === dim) &&
-    Array.isArray(m.bias) &&
-    m.bias.length === K &&
-    typeof m.weightScale === 'number' &&
-    typeof m.temperature === 'number' &&
-    typeof m.documents === 'number' &&
-    typeof m.features === 'object';
-  if (!ok) throw new TypeError('not a text model: missing or inconsistent fields');
-  return m as TextModel;
 }

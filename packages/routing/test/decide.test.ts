@@ -12,7 +12,7 @@ import {
   raisePriority,
   UNRECOGNISED_HANDLE_MINUTES,
   UNRECOGNISED_PRIORITY,
-} from '../src/domain/decide.ts';
+} from '../src/decide.ts';
 
 const dow = parseDivisionOfWork(defaultDivisionOfWork());
 

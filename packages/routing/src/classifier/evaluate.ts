@@ -1,6 +1,9 @@
 /** Evaluation of a text model on labelled examples, and stratified k-fold cross-validation. */
+
+import { stratifiedFolds } from './calibrate.ts';
 import type { LabelledText } from './csv.ts';
-import { predict, stratifiedFolds, type TextModel, type TrainOptions, trainClassifier } from './model.ts';
+import { type TextModel, type TrainOptions, trainClassifier } from './model.ts';
+import { predict } from './predict.ts';
 
 export interface LabelScores {
   precision: number;

@@ -1,0 +1,235 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { SlaTargetSchema } from '@psa/model/events';
+import {
+  OwnerSchema,
+  PrioritySchema,
+  RequesterSchema,
+  SettableStatusSchema,
+  TicketMessageSchema,
+  TicketSchema,
+  TicketStatusSchema,
+} from '@psa/model/ticket';
+import { ErrorSchema, errors, json, security, TenantParams, TicketParams } from './shared.ts';
+
+/** Intake's routes: tickets, their lifecycle and attachments, and the mail quarantine. */
+
+export const CreateTicketBodySchema = z
+  .object({
+    subject: z.string().trim().min(1).max(998),
+    body: z.string().max(100_000),
+    priority: PrioritySchema.optional(),
+    requester: RequesterSchema.optional(),
+    channel: z.enum(['web', 'api']).optional(),
+  })
+  .strict()
+  .openapi('CreateTicket');
+
+export const SlaClockSchema = z
+  .object({
+    /** Which clock: `{side}.firstResponse`, `{side}.resolution`, `{side}.nextUpdate`, `{side}.handoff.{n}`. */
+    clock: z.string(),
+    target: SlaTargetSchema,
+    owner: OwnerSchema,
+    targetMinutes: z.number(),
+    /** The side whose clock it is, and so the calendar it runs on. */
+    calendar: z.enum(['partner', 'internal']),
+    /** Period: next-update periods, or resolution restarted by a reopen. */
+    cycle: z.number().int(),
+    startedAt: z.string(),
+    /** Null while paused short of it: the due instant moves by however long the pause lasts. */
+    dueAt: z.string().nullable(),
+    elapsedBusinessMinutes: z.number(),
+    remainingBusinessMinutes: z.number(),
+    paused: z.boolean(),
+    pausedFor: z.enum(['status', 'closed', 'handedOff', 'awaitingAcceptance', 'withdrawn']).nullable(),
+    completedAt: z.string().nullable(),
+    met: z.boolean().nullable(),
+    warned: z.array(z.number()),
+    breached: z.boolean(),
+  })
+  .openapi('SlaClock');
+
+export const TicketViewSchema = TicketSchema.omit({ version: true })
+  .extend({ sla: z.array(SlaClockSchema), messages: z.array(TicketMessageSchema.omit({ rawKey: true })) })
+  .openapi('Ticket');
+
+export const QuarantinedMailSchema = z
+  .object({
+    id: z.string(),
+    receivedAt: z.string(),
+    reason: z.string(),
+    from: z.string().nullable(),
+    subject: z.string().nullable(),
+    status: z.enum(['quarantined', 'reprocessed']),
+  })
+  .openapi('QuarantinedMail');
+
+export const TicketListSchema = z
+  .object({ items: z.array(TicketViewSchema), nextCursor: z.string().nullable() })
+  .openapi('TicketList');
+
+export const StatusBodySchema = z
+  .object({ status: SettableStatusSchema, note: z.string().max(10_000).optional() })
+  .strict()
+  .openapi('StatusChange');
+
+export const intakeRoutes = {
+  createTicket: createRoute({
+    method: 'post',
+    path: '/v1/tenants/{tenantId}/tickets',
+    summary: 'Submit a ticket (honours Idempotency-Key)',
+    security,
+    request: {
+      params: TenantParams,
+      headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+      body: { content: { 'application/json': { schema: CreateTicketBodySchema } }, required: true },
+    },
+    responses: {
+      201: json(TicketViewSchema, 'Created'),
+      200: json(TicketViewSchema, 'A repeat of an Idempotency-Key: the ticket it created'),
+      409: json(ErrorSchema, 'Idempotency-Key reused with a different request'),
+      ...errors,
+    },
+  }),
+  getTicket: createRoute({
+    method: 'get',
+    path: '/v1/tenants/{tenantId}/tickets/{id}',
+    summary: 'Read one ticket',
+    security,
+    request: { params: TicketParams },
+    responses: { 200: json(TicketViewSchema, 'The ticket'), ...errors },
+  }),
+  listTickets: createRoute({
+    method: 'get',
+    path: '/v1/tenants/{tenantId}/tickets',
+    summary: 'List tickets, newest first',
+    security,
+    request: {
+      params: TenantParams,
+      query: z.object({
+        status: TicketStatusSchema.optional(),
+        owner: OwnerSchema.optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(25),
+        cursor: z.string().optional(),
+      }),
+    },
+    responses: { 200: json(TicketListSchema, 'A page of tickets'), ...errors },
+  }),
+  changeStatus: createRoute({
+    method: 'post',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/status',
+    summary: 'Move a ticket through its lifecycle',
+    security,
+    request: {
+      params: TicketParams,
+      body: { content: { 'application/json': { schema: StatusBodySchema } }, required: true },
+    },
+    responses: {
+      200: json(TicketViewSchema, 'The updated ticket'),
+      409: json(ErrorSchema, 'Transition not allowed from the current status'),
+      ...errors,
+    },
+  }),
+  changePriority: createRoute({
+    method: 'post',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/priority',
+    summary: 'Change a routed ticket’s priority; its SLA dues are recomputed',
+    security,
+    request: {
+      params: TicketParams,
+      body: {
+        content: {
+          'application/json': {
+            schema: z
+              .object({ priority: PrioritySchema, reason: z.string().trim().max(2000).optional() })
+              .strict()
+              .openapi('PriorityChange'),
+          },
+        },
+        required: true,
+      },
+    },
+    responses: {
+      200: json(TicketViewSchema, 'The ticket with its new priority'),
+      409: json(ErrorSchema, 'Not routed yet, closed, or already that priority'),
+      ...errors,
+    },
+  }),
+  reassignTicket: createRoute({
+    method: 'post',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/reassign',
+    summary: 'Hand a ticket to the other side with a reason (escalate to internal, delegate to partner)',
+    security,
+    request: {
+      params: TicketParams,
+      body: {
+        content: {
+          'application/json': {
+            schema: z
+              .object({ to: z.enum(['partner', 'internal']), reason: z.string().trim().min(1).max(2000) })
+              .strict()
+              .openapi('Reassign'),
+          },
+        },
+        required: true,
+      },
+    },
+    responses: {
+      200: json(TicketViewSchema, 'The ticket, now owned by the other side'),
+      409: json(ErrorSchema, 'Already owned by that side, not routed yet, or closed'),
+      ...errors,
+    },
+  }),
+  getAttachment: createRoute({
+    method: 'get',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/attachments/{attachmentId}',
+    summary: 'Download an attachment of a ticket one may see',
+    security,
+    request: {
+      params: TicketParams.extend({
+        attachmentId: z.string().openapi({ param: { name: 'attachmentId', in: 'path' } }),
+      }),
+    },
+    responses: {
+      200: {
+        content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
+        description: 'The file',
+      },
+      ...errors,
+    },
+  }),
+  listQuarantine: createRoute({
+    method: 'get',
+    path: '/v1/tenants/{tenantId}/mail/quarantine',
+    summary: 'Mail that could not become a ticket, with the reason (internal IT)',
+    security,
+    request: {
+      params: TenantParams,
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(100).default(25),
+        cursor: z.string().optional(),
+      }),
+    },
+    responses: {
+      200: json(
+        z.object({ items: z.array(QuarantinedMailSchema), nextCursor: z.string().nullable() }),
+        'Quarantine',
+      ),
+      ...errors,
+    },
+  }),
+  reprocessQuarantined: createRoute({
+    method: 'post',
+    path: '/v1/tenants/{tenantId}/mail/quarantine/{id}/reprocess',
+    summary: 'Run a quarantined mail through intake again (after a fix or a limit change)',
+    security,
+    request: { params: TicketParams },
+    responses: {
+      200: json(
+        z.object({ outcome: z.string(), ticketId: z.string().optional(), reason: z.string().optional() }),
+        'Outcome',
+      ),
+      ...errors,
+    },
+  }),
+} as const;
