@@ -13,15 +13,16 @@ const MAX_SMTP_BYTES = 64 * 1024 * 1024;
 /**
  * The local stand-in for SES receiving: an SMTP listener on loopback. It refuses unknown
  * recipients at RCPT TO (550), stores each accepted message raw in the local S3 exactly where
- * the SES receipt rule's S3 action would, and invokes the same email handler with the event
- * shape SES sends. It answers 250 only once the message is stored, so nothing accepted is lost.
+ * the SES receipt rule's S3 action would, then hands the event SES sends to `accept`, which
+ * records the email handler's invocation durably (Lambda's asynchronous invocation queue). It
+ * answers 250 only once both are done, so a mail acknowledged is processed even across a crash.
  */
 export async function startSmtp(opts: {
   port: number;
   tableName: string;
   bucket: string;
-  invoke: (event: unknown) => Promise<unknown>;
-  log: (msg: string, extra?: unknown) => void;
+  /** Durably queues the email handler's invocation; once it returns, the mail is accepted. */
+  accept: (event: ReturnType<typeof sesEvent>) => void;
 }): Promise<{ url: string; port: number; close: () => Promise<void> }> {
   const mail = new DynamoMailStore(createDocumentClient(), opts.tableName);
   const blobs = new S3BlobStore(new S3Client({ forcePathStyle: true }), opts.bucket);
@@ -57,9 +58,9 @@ export async function startSmtp(opts: {
         const recipients = session.envelope.rcptTo.map((r) => r.address);
         blobs
           .put(rawKeyFor(messageId), Buffer.concat(chunks), 'message/rfc822')
-          .then(async () => {
-            callback(); // stored: accepted. Processing failures are retried and dead-lettered, not lost.
-            await processWithRetry(() => opts.invoke(sesEvent(messageId, recipients)), opts.log, messageId);
+          .then(() => {
+            opts.accept(sesEvent(messageId, recipients));
+            callback(); // stored and queued: accepted. Processing is retried and dead-lettered, never lost.
           })
           .catch((err: Error) => callback(Object.assign(err, { responseCode: 451 })));
       });
@@ -75,23 +76,6 @@ export async function startSmtp(opts: {
     port,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
-}
-
-async function processWithRetry(
-  run: () => Promise<unknown>,
-  log: (m: string, e?: unknown) => void,
-  id: string,
-) {
-  // Lambda retries an asynchronous invocation twice; so do we.
-  for (const delay of [0, 1000, 5000]) {
-    if (delay) await new Promise((r) => setTimeout(r, delay));
-    try {
-      await run();
-      return;
-    } catch (err) {
-      log(`email ${id} failed`, err);
-    }
-  }
 }
 
 /** The event a SES receipt rule's Lambda action delivers (the fields the handler reads, and more). */
