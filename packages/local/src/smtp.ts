@@ -23,9 +23,13 @@ export async function startSmtp(opts: {
   bucket: string;
   /** Durably queues the email handler's invocation; once it returns, the mail is accepted. */
   accept: (event: ReturnType<typeof sesEvent>) => void;
+  /** On close, how long sessions still talking may finish before they get a 421. */
+  closeTimeoutMs?: number;
 }): Promise<{ url: string; port: number; close: () => Promise<void> }> {
   const mail = new DynamoMailStore(createDocumentClient(), opts.tableName);
   const blobs = new S3BlobStore(new S3Client({ forcePathStyle: true }), opts.bucket);
+  /** Sessions whose message is being received: a close lets them finish. */
+  const receiving = new Set<string>();
   const server = new SMTPServer({
     name: 'psa.local',
     banner: 'co-managed IT ticket routing (local)',
@@ -33,6 +37,7 @@ export async function startSmtp(opts: {
     disabledCommands: ['AUTH', 'STARTTLS'],
     size: MAX_SMTP_BYTES,
     logger: false,
+    closeTimeout: opts.closeTimeoutMs ?? 5_000,
     onRcptTo(address, _session, callback) {
       mail
         .tenantForAddress(baseAddress(address.address))
@@ -45,7 +50,12 @@ export async function startSmtp(opts: {
         })
         .catch((err: Error) => callback(Object.assign(err, { responseCode: 451 })));
     },
-    onData(stream, session, callback) {
+    onData(stream, session, done) {
+      receiving.add(session.id);
+      const callback = (err?: Error) => {
+        receiving.delete(session.id);
+        done(err);
+      };
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
@@ -74,7 +84,17 @@ export async function startSmtp(opts: {
   return {
     url: `smtp://127.0.0.1:${port}`,
     port,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Sessions not in the middle of a message have nothing to finish: they go at once (a
+        // client mid-transaction resends the message, as it was never acknowledged).
+        for (const connection of server.connections) {
+          if (receiving.has(connection.id)) continue;
+          connection.send(421, 'Server shutting down');
+          connection.close();
+        }
+      }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,11 +17,13 @@ import {
 import { LocalEventBus } from './bus.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from './cli/token.ts';
 import type { LocalConfig } from './config.ts';
+import { lockDataFolder } from './data-lock.ts';
 import { DurableDeliveryQueue } from './durable/delivery-queue.ts';
 import { type DeliveryPolicy, DeliveryStore } from './durable/delivery-store.ts';
 import { startEmulators } from './emulators.ts';
 import { authKeyFile, type Endpoints, writeEndpoints } from './endpoints.ts';
 import { loadFunction } from './functions.ts';
+import { drainable } from './http-drain.ts';
 import { clients, ensureBucket, ensureQueues, RESOURCE_NAMES, seedDefaultTenant } from './provision.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { FolderOutbox, LocalSes, SmtpRelay } from './ses.ts';
@@ -29,7 +32,7 @@ import { startSmtp } from './smtp.ts';
 /** The delivery queue's lane of received mail; up to this many are processed at once. */
 const MAIL_LANE = 'mail';
 const MAIL_CONCURRENCY = 4;
-/** How long a stop lets deliveries in flight finish. */
+/** How long a stop lets requests, SMTP sessions and deliveries in flight finish. */
 const DEFAULT_GRACE_MS = 5_000;
 
 /** Attempts and age limit of a lane, from the wiring's ASYNC_DELIVERY (Lambda and rule targets). */
@@ -50,10 +53,17 @@ export interface LocalStack {
   /** Fire a schedule now (as EventBridge Scheduler does at its next tick); its run is queued. */
   runSchedule(id: string): void;
   /**
-   * Stops; deliveries in flight may finish within `graceMs`. Deliveries not done stay pending in
-   * the data folder for the next start.
+   * Stops accepting (HTTP, SMTP), lets what is in flight finish within `graceMs`, then stops.
+   * Deliveries not done stay pending in the data folder for the next start.
    */
-  stop(opts?: { graceMs?: number }): Promise<{ pendingDeliveries: number }>;
+  stop(opts?: { graceMs?: number }): Promise<StopSummary>;
+}
+
+export interface StopSummary {
+  /** HTTP requests still running at the end of the grace period, cut off. */
+  cutRequests: number;
+  /** Deliveries left pending on disk (resumed at the next start). */
+  pendingDeliveries: number;
 }
 
 type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
@@ -70,9 +80,11 @@ interface HandlerModule {
 export async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
   const dataDir = resolve(config.PSA_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
-  const cleanup: (() => Promise<void> | void)[] = [];
+  // Before anything opens a file of the folder: a second runtime on it stops here.
+  const lock = lockDataFolder(dataDir);
+  const cleanup: (() => Promise<void> | void)[] = [() => lock.release()];
   try {
-    return await start(config, dataDir, cleanup);
+    return await start(config, dataDir, lock, cleanup);
   } catch (err) {
     for (const undo of cleanup.reverse()) await Promise.resolve(undo()).catch(() => undefined);
     throw err;
@@ -82,6 +94,7 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
 async function start(
   config: LocalConfig,
   dataDir: string,
+  lock: { release: () => void },
   cleanup: (() => Promise<void> | void)[],
 ): Promise<LocalStack> {
   const log = (msg: string, extra?: unknown) => {
@@ -186,6 +199,12 @@ async function start(
     hostname: '127.0.0.1',
     port: config.PSA_HTTP_PORT,
     fetch: (req) => {
+      if (gateway.draining) {
+        return Response.json(
+          { error: { code: 'unavailable', message: 'the local runtime is stopping' } },
+          { status: 503, headers: { 'retry-after': '5', connection: 'close' } },
+        );
+      }
       // What API Gateway does: pick the integration by route, then hand the request to that app.
       const url = new URL(req.url);
       const route = routes.find((r) => r.method === req.method && r.regex.test(url.pathname));
@@ -199,7 +218,8 @@ async function start(
       return app.fetch(req);
     },
   });
-  cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
+  const gateway = drainable(server as Server);
+  cleanup.push(() => gateway.drain(Date.now()).then(() => undefined));
   await new Promise<void>((r) => (server.listening ? r() : server.once('listening', () => r())));
   const http = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -211,6 +231,7 @@ async function start(
     accept: (event) => {
       queue.enqueue([{ lane: MAIL_LANE, functionId: 'IntakeEmail', payload: event, policy: mailPolicy }]);
     },
+    closeTimeoutMs: DEFAULT_GRACE_MS,
   });
   cleanup.push(() => smtp.close());
 
@@ -241,15 +262,19 @@ async function start(
     async stop(opts = {}) {
       const deadline = Date.now() + (opts.graceMs ?? DEFAULT_GRACE_MS);
       scheduler.stop();
-      await new Promise<void>((r) => server.close(() => r()));
-      await smtp.close();
-      // The bus endpoint stays up meanwhile: deliveries finishing publish events.
-      const pendingDeliveries = await queue.stop(deadline);
+      // Stop accepting everywhere at once; then what is in flight finishes, within the grace.
+      // The bus endpoint stays up meanwhile: requests and deliveries finishing publish events.
+      const [cutRequests, , pendingDeliveries] = await Promise.all([
+        gateway.drain(deadline),
+        smtp.close(),
+        queue.stop(deadline),
+      ]);
       await bus.close();
       await ses.close();
       await emulators.stop();
       store.close();
-      return { pendingDeliveries };
+      lock.release();
+      return { cutRequests, pendingDeliveries };
     },
   };
 }
