@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { functionEnvironment } from '@psa/aws/function-environment';
 import { TABLE_DEFINITION } from '@psa/aws/table';
-import type { FunctionSpec, QueueAccess } from '@psa/contracts/wiring';
+import { ASYNC_DELIVERY, type FunctionSpec, type QueueAccess } from '@psa/contracts/wiring';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { type ITableV2, TableGrants } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -108,7 +108,9 @@ export class PsaFunction extends Construct {
       role,
       logGroup,
       environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
-      ...(this.failureQueue ? { deadLetterQueue: this.failureQueue, retryAttempts: 2 } : {}),
+      ...(this.failureQueue
+        ? { deadLetterQueue: this.failureQueue, retryAttempts: ASYNC_DELIVERY.functionRetryAttempts }
+        : {}),
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',

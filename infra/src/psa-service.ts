@@ -1,4 +1,5 @@
 import {
+  ASYNC_DELIVERY,
   FUNCTIONS,
   type FunctionId,
   type FunctionSpec,
@@ -26,13 +27,16 @@ import { INBOUND_MAIL_FUNCTION } from './email-receiving.ts';
 import { PsaFunction, type SharedResources } from './psa-function.ts';
 
 /**
- * EventBridge's retries when it cannot hand a domain event to Lambda (throttling, a missing
- * permission); after that the event goes to the function's failure queue. Consumers are
- * idempotent, so a late or repeated delivery is harmless.
+ * EventBridge's retries when it cannot hand an event to Lambda (throttling, a missing
+ * permission); after that the event goes to the function's failure queue. From the wiring's
+ * ASYNC_DELIVERY, which the local runtime's delivery queue applies too.
  */
-const EVENT_DELIVERY = { retryAttempts: 20, maxEventAge: Duration.hours(6) };
-/** A schedule tick is superseded by the next one: retry briefly, then dead-letter it (and alarm). */
-const TICK_DELIVERY = { retryAttempts: 2, maxEventAge: Duration.minutes(5) };
+const targetDelivery = (policy: { retryAttempts: number; maxEventAgeSeconds: number }) => ({
+  retryAttempts: policy.retryAttempts,
+  maxEventAge: Duration.seconds(policy.maxEventAgeSeconds),
+});
+const EVENT_DELIVERY = targetDelivery(ASYNC_DELIVERY.events);
+const TICK_DELIVERY = targetDelivery(ASYNC_DELIVERY.ticks);
 
 /** EventBridge rules and the SES receipt rule's Lambda action (invocation type Event) invoke these. */
 const FUNCTIONS_INVOKED_ASYNC: ReadonlySet<string> = new Set<string>([

@@ -13,9 +13,14 @@ const NODE = join(ROOT, 'node_modules/.bin/node');
 export interface RunningSystem {
   endpoints: Endpoints;
   dataDir: string;
+  pid: number;
   output: () => string;
   /** Ctrl-C, as a user would; resolves with the exit code. */
   stop: () => Promise<number | null>;
+  /** SIGKILL, as a crash or an OOM killer would; resolves once the process is gone. */
+  kill: () => Promise<void>;
+  /** Resolves with the exit code (or the signal's name) once the process has exited. */
+  exited: Promise<number | string | null>;
 }
 
 export const newDataDir = () => mkdtemp(join(tmpdir(), 'psa-e2e-'));
@@ -24,6 +29,45 @@ export const removeDataDir = (dir: string) => rm(dir, { recursive: true, force: 
 /** Start the local runtime exactly as `npm start` does, on free ports, and wait until ready. */
 export async function startSystem(dataDir: string, env: Record<string, string> = {}): Promise<RunningSystem> {
   await rm(join(dataDir, 'endpoints.json'), { force: true });
+  const { child, output, exited } = spawnRuntime(dataDir, env);
+  const deadline = Date.now() + 30_000;
+  while (!(output().includes('Press Ctrl-C') && existsSync(join(dataDir, 'endpoints.json')))) {
+    if (child.exitCode !== null) throw new Error(`local runtime exited early:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`local runtime not ready in 30 s:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    endpoints: await readEndpoints(dataDir),
+    dataDir,
+    pid: child.pid!,
+    output,
+    exited,
+    stop: async () => {
+      child.kill('SIGINT');
+      const code = await exited;
+      return typeof code === 'number' ? code : null;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Start the local runtime and wait for it to exit (a start that must fail); never waits for ready. */
+export async function runToExit(
+  dataDir: string,
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<{ code: number | string | null; output: string }> {
+  const { child, output, exited } = spawnRuntime(dataDir, env);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await exited;
+  clearTimeout(timer);
+  return { code, output: output() };
+}
+
+function spawnRuntime(dataDir: string, env: Record<string, string>) {
   const child: ChildProcess = spawn(
     NODE,
     ['--disable-warning=ExperimentalWarning', join(ROOT, 'packages/local/src/main.ts')],
@@ -47,22 +91,10 @@ export async function startSystem(dataDir: string, env: Record<string, string> =
   child.stderr?.on('data', (d) => {
     out += d;
   });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const deadline = Date.now() + 30_000;
-  while (!(out.includes('Press Ctrl-C') && existsSync(join(dataDir, 'endpoints.json')))) {
-    if (child.exitCode !== null) throw new Error(`local runtime exited early:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`local runtime not ready in 30 s:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    endpoints: await readEndpoints(dataDir),
-    dataDir,
-    output: () => out,
-    stop: async () => {
-      child.kill('SIGINT');
-      return exited;
-    },
-  };
+  const exited = new Promise<number | string | null>((r) =>
+    child.once('exit', (code, signal) => r(code ?? signal)),
+  );
+  return { child, output: () => out, exited };
 }
 
 /** Poll until `fn` returns a value the predicate accepts (the system is eventually consistent). */

@@ -174,6 +174,26 @@ export const SUBSCRIPTIONS: readonly Subscription[] = [
   },
 ];
 
+/**
+ * How an asynchronous invocation is retried and dead-lettered, declared once: the CDK app sets
+ * each EventBridge rule target and each asynchronously invoked function from it, and the local
+ * runtime's durable delivery queue applies the same numbers. A function error is retried
+ * `functionRetryAttempts` times by Lambda, then the event goes to the function's failure queue;
+ * a rule target keeps an undelivered event for its `maxEventAgeSeconds`, then dead-letters it.
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
+ */
+export const ASYNC_DELIVERY = {
+  /** Lambda's retries of a failed asynchronous invocation (0-2). */
+  functionRetryAttempts: 2,
+  /** Domain events: consumers are idempotent, so a late or repeated delivery is harmless. */
+  events: { retryAttempts: 20, maxEventAgeSeconds: 6 * 3600 },
+  /** A schedule tick is superseded by the next one: retry briefly, then dead-letter it (and alarm). */
+  ticks: { retryAttempts: 2, maxEventAgeSeconds: 5 * 60 },
+  /** Lambda's own limit for an asynchronous invocation (the SES receipt rule's action). */
+  maxEventAgeSeconds: 6 * 3600,
+} as const;
+
 export interface Schedule {
   id: string;
   functionId: FunctionId;

@@ -1,10 +1,9 @@
-import { appendFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Subscription } from '@psa/contracts/wiring';
+import type { DurableDeliveryQueue } from './durable/delivery-queue.ts';
+import type { DeliveryPolicy, NewDelivery } from './durable/delivery-store.ts';
 import { compilePattern } from './event-pattern.ts';
-
-export type Invoke = (functionId: string, event: unknown) => Promise<unknown>;
 
 interface PutEventsEntry {
   Source?: string;
@@ -15,40 +14,36 @@ interface PutEventsEntry {
   Resources?: string[];
 }
 
+/** A request EventBridge would refuse (400); anything else is the bus's own fault (500). */
+class BadRequest extends Error {}
+
 /**
  * The local EventBridge: an HTTP endpoint speaking the PutEvents API (so services publish with
- * the real EventBridge client) and an in-process router that matches every event against the
- * same SUBSCRIPTIONS the CDK app turns into rules, with the same pattern semantics, and invokes
- * the target handlers with the envelope EventBridge delivers. Like EventBridge it retries a
- * failing target with back-off, then dead-letters the event (to `dead-letters.jsonl`).
+ * the real EventBridge client) and a router that matches every event against the same
+ * SUBSCRIPTIONS the CDK app turns into rules, with the same pattern semantics. Like EventBridge,
+ * it answers PutEvents only once the event is durably accepted: one delivery per matching rule
+ * target is recorded in the durable delivery queue (under the data folder) before the answer,
+ * and is delivered, retried and dead-lettered with the wiring's ASYNC_DELIVERY policy, across
+ * restarts and crashes, with the envelope EventBridge delivers.
  */
 export class LocalEventBus {
   private readonly subscriptions: { sub: Subscription; matches: (e: unknown) => boolean }[];
-  private readonly invoke: Invoke;
-  private readonly deadLetterFile: string;
-  private readonly retryDelaysMs: number[];
-  private readonly log: (msg: string, extra?: unknown) => void;
-  private inFlight = 0;
-  private readonly lanes = new Map<string, Promise<void>>();
-  private waiters: (() => void)[] = [];
+  private readonly queue: DurableDeliveryQueue;
+  private readonly policy: DeliveryPolicy;
   private server: Server | undefined;
-  readonly published: { 'detail-type': string; source: string; detail: unknown; time: string }[] = [];
 
   constructor(opts: {
     subscriptions: readonly Subscription[];
-    invoke: Invoke;
-    deadLetterFile: string;
-    retryDelaysMs?: number[];
-    log?: (msg: string, extra?: unknown) => void;
+    queue: DurableDeliveryQueue;
+    /** How each target's delivery is retried and dead-lettered. */
+    policy: DeliveryPolicy;
   }) {
     this.subscriptions = opts.subscriptions.map((sub) => {
       const compiled = compilePattern(sub.pattern);
       return { sub, matches: (e: unknown) => compiled.matches(e) };
     });
-    this.invoke = opts.invoke;
-    this.deadLetterFile = opts.deadLetterFile;
-    this.retryDelaysMs = opts.retryDelaysMs ?? [200, 1000, 5000];
-    this.log = opts.log ?? (() => {});
+    this.queue = opts.queue;
+    this.policy = opts.policy;
   }
 
   async listen(): Promise<string> {
@@ -59,33 +54,44 @@ export class LocalEventBus {
           res.end(JSON.stringify(body));
         })
         .catch((err: Error) => {
-          res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
-          res.end(JSON.stringify({ __type: 'ValidationException', message: err.message }));
+          const bad = err instanceof BadRequest || err instanceof SyntaxError;
+          res.writeHead(bad ? 400 : 500, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end(
+            JSON.stringify({
+              __type: bad ? 'ValidationException' : 'InternalException',
+              message: err.message,
+            }),
+          );
         });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** Stops the endpoint; what it accepted stays in the delivery queue. */
   async close(): Promise<void> {
-    await this.idle();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   }
 
-  /** Resolves once no delivery is in flight (tests and a clean shutdown wait on it). */
+  /** Resolves once every accepted delivery is done (tests and benchmarks wait on it). */
   idle(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.queue.idle();
   }
 
   private async handle(req: IncomingMessage): Promise<unknown> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = req.headers['x-amz-target'];
-    if (target !== 'AWSEvents.PutEvents') throw new Error(`unsupported operation ${String(target)}`);
+    if (target !== 'AWSEvents.PutEvents') throw new BadRequest(`unsupported operation ${String(target)}`);
     const { Entries = [] } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
       Entries?: PutEventsEntry[];
     };
+    const deliveries: NewDelivery[] = [];
     const results = Entries.map((entry) => {
       const id = crypto.randomUUID();
       const time = entry.Time
@@ -102,48 +108,19 @@ export class LocalEventBus {
         resources: entry.Resources ?? [],
         detail: JSON.parse(entry.Detail ?? '{}') as unknown,
       };
-      this.published.push(envelope);
-      this.route(envelope);
+      for (const { sub, matches } of this.subscriptions) {
+        if (matches(envelope))
+          deliveries.push({
+            lane: sub.id,
+            functionId: sub.functionId,
+            payload: envelope,
+            policy: this.policy,
+          });
+      }
       return { EventId: id };
     });
+    // All entries of the request in one transaction: on disk before the answer, or refused.
+    this.queue.enqueue(deliveries);
     return { FailedEntryCount: 0, Entries: results };
-  }
-
-  private route(envelope: Record<string, unknown>): void {
-    for (const { sub, matches } of this.subscriptions) {
-      if (!matches(envelope)) continue;
-      this.inFlight++;
-      // One delivery at a time per target, in publish order: the local runtime behaves the same on
-      // every run (the router sees every earlier ticket's decision, as an operator expects),
-      // which AWS does not promise but which every consumer here tolerates either way.
-      const previous = this.lanes.get(sub.id) ?? Promise.resolve();
-      const next = previous
-        .then(() => this.deliver(sub, envelope))
-        .finally(() => {
-          this.inFlight--;
-          if (this.inFlight === 0) for (const w of this.waiters.splice(0)) w();
-        });
-      this.lanes.set(sub.id, next);
-    }
-  }
-
-  private async deliver(sub: Subscription, envelope: Record<string, unknown>): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.invoke(sub.functionId, envelope);
-        return;
-      } catch (err) {
-        const delay = this.retryDelaysMs[attempt];
-        if (delay === undefined) {
-          this.log(`dead-lettered ${String(envelope['detail-type'])} for ${sub.functionId}`, err);
-          await appendFile(
-            this.deadLetterFile,
-            `${JSON.stringify({ subscription: sub.id, functionId: sub.functionId, error: String(err), event: envelope })}\n`,
-          );
-          return;
-        }
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
   }
 }

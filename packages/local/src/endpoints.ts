@@ -14,6 +14,8 @@ export interface Endpoints {
   queues: { partner: string; internal: string; triage: string };
   table: string;
   bucket: string;
+  /** The folder of dead letters: deliveries given up after their retries or maximum age. */
+  deadLetters?: string;
 }
 
 export async function readEndpoints(dataDir: string): Promise<Endpoints> {

@@ -13,18 +13,23 @@ const MAX_SMTP_BYTES = 64 * 1024 * 1024;
 /**
  * The local stand-in for SES receiving: an SMTP listener on loopback. It refuses unknown
  * recipients at RCPT TO (550), stores each accepted message raw in the local S3 exactly where
- * the SES receipt rule's S3 action would, and invokes the same email handler with the event
- * shape SES sends. It answers 250 only once the message is stored, so nothing accepted is lost.
+ * the SES receipt rule's S3 action would, then hands the event SES sends to `accept`, which
+ * records the email handler's invocation durably (Lambda's asynchronous invocation queue). It
+ * answers 250 only once both are done, so a mail acknowledged is processed even across a crash.
  */
 export async function startSmtp(opts: {
   port: number;
   tableName: string;
   bucket: string;
-  invoke: (event: unknown) => Promise<unknown>;
-  log: (msg: string, extra?: unknown) => void;
+  /** Durably queues the email handler's invocation; once it returns, the mail is accepted. */
+  accept: (event: ReturnType<typeof sesEvent>) => void;
+  /** On close, how long sessions still talking may finish before they get a 421. */
+  closeTimeoutMs?: number;
 }): Promise<{ url: string; port: number; close: () => Promise<void> }> {
   const mail = new DynamoMailStore(createDocumentClient(), opts.tableName);
   const blobs = new S3BlobStore(new S3Client({ forcePathStyle: true }), opts.bucket);
+  /** Sessions whose message is being received: a close lets them finish. */
+  const receiving = new Set<string>();
   const server = new SMTPServer({
     name: 'psa.local',
     banner: 'co-managed IT ticket routing (local)',
@@ -32,6 +37,7 @@ export async function startSmtp(opts: {
     disabledCommands: ['AUTH', 'STARTTLS'],
     size: MAX_SMTP_BYTES,
     logger: false,
+    closeTimeout: opts.closeTimeoutMs ?? 5_000,
     onRcptTo(address, _session, callback) {
       mail
         .tenantForAddress(baseAddress(address.address))
@@ -44,7 +50,12 @@ export async function startSmtp(opts: {
         })
         .catch((err: Error) => callback(Object.assign(err, { responseCode: 451 })));
     },
-    onData(stream, session, callback) {
+    onData(stream, session, done) {
+      receiving.add(session.id);
+      const callback = (err?: Error) => {
+        receiving.delete(session.id);
+        done(err);
+      };
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
@@ -57,9 +68,9 @@ export async function startSmtp(opts: {
         const recipients = session.envelope.rcptTo.map((r) => r.address);
         blobs
           .put(rawKeyFor(messageId), Buffer.concat(chunks), 'message/rfc822')
-          .then(async () => {
-            callback(); // stored: accepted. Processing failures are retried and dead-lettered, not lost.
-            await processWithRetry(() => opts.invoke(sesEvent(messageId, recipients)), opts.log, messageId);
+          .then(() => {
+            opts.accept(sesEvent(messageId, recipients));
+            callback(); // stored and queued: accepted. Processing is retried and dead-lettered, never lost.
           })
           .catch((err: Error) => callback(Object.assign(err, { responseCode: 451 })));
       });
@@ -73,25 +84,18 @@ export async function startSmtp(opts: {
   return {
     url: `smtp://127.0.0.1:${port}`,
     port,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Sessions not in the middle of a message have nothing to finish: they go at once (a
+        // client mid-transaction resends the message, as it was never acknowledged).
+        for (const connection of server.connections) {
+          if (receiving.has(connection.id)) continue;
+          connection.send(421, 'Server shutting down');
+          connection.close();
+        }
+      }),
   };
-}
-
-async function processWithRetry(
-  run: () => Promise<unknown>,
-  log: (m: string, e?: unknown) => void,
-  id: string,
-) {
-  // Lambda retries an asynchronous invocation twice; so do we.
-  for (const delay of [0, 1000, 5000]) {
-    if (delay) await new Promise((r) => setTimeout(r, delay));
-    try {
-      await run();
-      return;
-    } catch (err) {
-      log(`email ${id} failed`, err);
-    }
-  }
 }
 
 /** The event a SES receipt rule's Lambda action delivers (the fields the handler reads, and more). */

@@ -1,20 +1,45 @@
 import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { functionEnvironment } from '@psa/aws/function-environment';
 import { ensureTable } from '@psa/aws/table-admin';
-import { FUNCTIONS, type FunctionSpec, HTTP_ROUTES, SCHEDULES, SUBSCRIPTIONS } from '@psa/contracts/wiring';
+import {
+  ASYNC_DELIVERY,
+  FUNCTIONS,
+  type FunctionSpec,
+  HTTP_ROUTES,
+  SCHEDULES,
+  SUBSCRIPTIONS,
+} from '@psa/contracts/wiring';
 import { LocalEventBus } from './bus.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from './cli/token.ts';
 import type { LocalConfig } from './config.ts';
+import { lockDataFolder } from './data-lock.ts';
+import { DurableDeliveryQueue } from './durable/delivery-queue.ts';
+import { type DeliveryPolicy, DeliveryStore } from './durable/delivery-store.ts';
 import { startEmulators } from './emulators.ts';
 import { authKeyFile, type Endpoints, writeEndpoints } from './endpoints.ts';
 import { loadFunction } from './functions.ts';
+import { drainable } from './http-drain.ts';
 import { clients, ensureBucket, ensureQueues, RESOURCE_NAMES, seedDefaultTenant } from './provision.ts';
+import { LocalScheduler } from './scheduler.ts';
 import { FolderOutbox, LocalSes, SmtpRelay } from './ses.ts';
 import { startSmtp } from './smtp.ts';
+
+/** The delivery queue's lane of received mail; up to this many are processed at once. */
+const MAIL_LANE = 'mail';
+const MAIL_CONCURRENCY = 4;
+/** How long a stop lets requests, SMTP sessions and deliveries in flight finish. */
+const DEFAULT_GRACE_MS = 5_000;
+
+/** Attempts and age limit of a lane, from the wiring's ASYNC_DELIVERY (Lambda and rule targets). */
+const policy = (maxEventAgeSeconds: number): DeliveryPolicy => ({
+  maxAttempts: 1 + ASYNC_DELIVERY.functionRetryAttempts,
+  maxAgeMs: maxEventAgeSeconds * 1000,
+});
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -23,9 +48,22 @@ export interface LocalStack {
   bus: LocalEventBus;
   /** DynamoDB API calls served so far, by operation. */
   dynamoCalls: Map<string, number>;
-  /** Run a schedule's handler now (as EventBridge Scheduler would at its next tick). */
-  runSchedule(id: string): Promise<unknown>;
-  stop(): Promise<void>;
+  /** Deliveries a previous run left pending and this one resumed, by lane. */
+  recovered: Record<string, number>;
+  /** Fire a schedule now (as EventBridge Scheduler does at its next tick); its run is queued. */
+  runSchedule(id: string): void;
+  /**
+   * Stops accepting (HTTP, SMTP), lets what is in flight finish within `graceMs`, then stops.
+   * Deliveries not done stay pending in the data folder for the next start.
+   */
+  stop(opts?: { graceMs?: number }): Promise<StopSummary>;
+}
+
+export interface StopSummary {
+  /** HTTP requests still running at the end of the grace period, cut off. */
+  cutRequests: number;
+  /** Deliveries left pending on disk (resumed at the next start). */
+  pendingDeliveries: number;
 }
 
 type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
@@ -42,27 +80,56 @@ interface HandlerModule {
 export async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
   const dataDir = resolve(config.PSA_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
+  // Before anything opens a file of the folder: a second runtime on it stops here.
+  const lock = lockDataFolder(dataDir);
+  const cleanup: (() => Promise<void> | void)[] = [() => lock.release()];
+  try {
+    return await start(config, dataDir, lock, cleanup);
+  } catch (err) {
+    for (const undo of cleanup.reverse()) await Promise.resolve(undo()).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function start(
+  config: LocalConfig,
+  dataDir: string,
+  lock: { release: () => void },
+  cleanup: (() => Promise<void> | void)[],
+): Promise<LocalStack> {
+  const log = (msg: string, extra?: unknown) => {
+    if (config.PSA_LOG_LEVEL !== 'SILENT') console.error(`[psa] ${msg}`, extra ?? '');
+  };
+  const store = new DeliveryStore(join(dataDir, 'deliveries.db'));
+  cleanup.push(() => store.close());
   const emulators = await startEmulators(dataDir);
+  cleanup.push(() => emulators.stop());
   const handlers = new Map<string, HandlerModule>();
   const invoke = async (functionId: string, event: unknown) => {
     const mod = handlers.get(functionId);
     if (!mod) throw new Error(`no handler loaded for ${functionId}`);
     return mod.handler(event, { functionName: functionId, awsRequestId: crypto.randomUUID() });
   };
-  const log = (msg: string, extra?: unknown) => {
-    if (config.PSA_LOG_LEVEL !== 'SILENT') console.error(`[psa] ${msg}`, extra ?? '');
-  };
-  const bus = new LocalEventBus({
-    subscriptions: SUBSCRIPTIONS,
+  const deadLetters = join(dataDir, 'dead-letters');
+  const queue = new DurableDeliveryQueue({
+    store,
     invoke,
-    deadLetterFile: join(dataDir, 'dead-letters.jsonl'),
+    deadLetterDir: deadLetters,
+    concurrency: { [MAIL_LANE]: MAIL_CONCURRENCY },
     log,
   });
+  const bus = new LocalEventBus({
+    subscriptions: SUBSCRIPTIONS,
+    queue,
+    policy: policy(ASYNC_DELIVERY.events.maxEventAgeSeconds),
+  });
   const eventbridge = await bus.listen();
+  cleanup.push(() => bus.close());
   const ses = new LocalSes(
     config.PSA_SMTP_RELAY ? new SmtpRelay(config.PSA_SMTP_RELAY) : new FolderOutbox(join(dataDir, 'outbox')),
   );
   const sesEndpoint = await ses.listen();
+  cleanup.push(() => ses.close());
 
   // What the Lambda service provides every function, pointed at loopback. The runtime's own
   // clients (provisioning, the SMTP listener) use it too.
@@ -90,6 +157,7 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
     bucket: RESOURCE_NAMES.bucket,
     queueUrls: queues,
   };
+  const clockOffsetMs = config.PSA_CLOCK_START ? new Date(config.PSA_CLOCK_START).getTime() - Date.now() : 0;
   const options = {
     auth: {
       mode: 'hs256',
@@ -97,9 +165,7 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
       issuer: LOCAL_ISSUER,
       audience: LOCAL_AUDIENCE,
     },
-    ...(config.PSA_CLOCK_START
-      ? { clockOffsetMs: new Date(config.PSA_CLOCK_START).getTime() - Date.now() }
-      : {}),
+    ...(config.PSA_CLOCK_START ? { clockOffsetMs } : {}),
   } as const;
   for (const fn of FUNCTIONS as readonly FunctionSpec[]) {
     const entry = pathToFileURL(join(REPO_ROOT, fn.entry)).href;
@@ -109,6 +175,22 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
     );
   }
 
+  // What a previous run accepted and did not finish is delivered first, then the schedules due.
+  const recovered = queue.start();
+  cleanup.push(() => queue.stop(Date.now()).then(() => undefined));
+  const pendingAtStart = Object.values(recovered).reduce((a, b) => a + b, 0);
+  if (pendingAtStart > 0)
+    log(`resuming ${pendingAtStart} deliveries a previous run left pending`, JSON.stringify(recovered));
+  const scheduler = new LocalScheduler({
+    schedules: SCHEDULES,
+    queue,
+    store,
+    policy: policy(ASYNC_DELIVERY.ticks.maxEventAgeSeconds),
+    now: () => Date.now() + clockOffsetMs,
+  });
+  scheduler.start();
+  cleanup.push(() => scheduler.stop());
+
   const routes = HTTP_ROUTES.map((r) => ({
     ...r,
     regex: new RegExp(`^${r.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
@@ -117,6 +199,12 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
     hostname: '127.0.0.1',
     port: config.PSA_HTTP_PORT,
     fetch: (req) => {
+      if (gateway.draining) {
+        return Response.json(
+          { error: { code: 'unavailable', message: 'the local runtime is stopping' } },
+          { status: 503, headers: { 'retry-after': '5', connection: 'close' } },
+        );
+      }
       // What API Gateway does: pick the integration by route, then hand the request to that app.
       const url = new URL(req.url);
       const route = routes.find((r) => r.method === req.method && r.regex.test(url.pathname));
@@ -130,44 +218,22 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
       return app.fetch(req);
     },
   });
+  const gateway = drainable(server as Server);
+  cleanup.push(() => gateway.drain(Date.now()).then(() => undefined));
   await new Promise<void>((r) => (server.listening ? r() : server.once('listening', () => r())));
   const http = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const mailPolicy = policy(ASYNC_DELIVERY.maxEventAgeSeconds);
   const smtp = await startSmtp({
     port: config.PSA_SMTP_PORT,
     tableName: RESOURCE_NAMES.table,
     bucket: RESOURCE_NAMES.bucket,
-    invoke: (event) => invoke('IntakeEmail', event),
-    log,
+    accept: (event) => {
+      queue.enqueue([{ lane: MAIL_LANE, functionId: 'IntakeEmail', payload: event, policy: mailPolicy }]);
+    },
+    closeTimeoutMs: DEFAULT_GRACE_MS,
   });
-
-  const scheduleEvent = () => ({
-    version: '0',
-    id: crypto.randomUUID(),
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: '000000000000',
-    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: 'us-east-1',
-    resources: [],
-    detail: {},
-  });
-  const running = new Map<string, Promise<unknown>>();
-  const runSchedule = (id: string) => {
-    const schedule = SCHEDULES.find((s) => s.id === id);
-    if (!schedule) throw new Error(`no schedule ${id}`);
-    // Like a Lambda with reserved concurrency 1: a tick that finds the last run busy joins it.
-    const current = running.get(id);
-    if (current) return current;
-    const run = invoke(schedule.functionId, scheduleEvent())
-      .catch((err) => log(`schedule ${id} failed`, err))
-      .finally(() => running.delete(id));
-    running.set(id, run);
-    return run;
-  };
-  const timers = SCHEDULES.map((s) => setInterval(() => void runSchedule(s.id), s.everyMinutes * 60_000));
-  // Catch up at start: a sweep or reconcile that was due while the system was down runs now.
-  for (const s of SCHEDULES) void runSchedule(s.id);
+  cleanup.push(() => smtp.close());
 
   const endpoints: Endpoints = {
     http,
@@ -179,6 +245,7 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
     queues,
     table: RESOURCE_NAMES.table,
     bucket: RESOURCE_NAMES.bucket,
+    deadLetters,
   };
   await writeEndpoints(dataDir, endpoints);
 
@@ -186,15 +253,28 @@ export async function startLocalStack(config: LocalConfig): Promise<LocalStack> 
     endpoints,
     bus,
     dynamoCalls: emulators.dynamoCalls,
-    runSchedule,
-    async stop() {
-      for (const t of timers) clearInterval(t);
-      await new Promise<void>((r) => server.close(() => r()));
-      await smtp.close();
-      await Promise.allSettled(running.values());
+    recovered,
+    runSchedule(id) {
+      const schedule = SCHEDULES.find((s) => s.id === id);
+      if (!schedule) throw new Error(`no schedule ${id}`);
+      scheduler.fire(schedule);
+    },
+    async stop(opts = {}) {
+      const deadline = Date.now() + (opts.graceMs ?? DEFAULT_GRACE_MS);
+      scheduler.stop();
+      // Stop accepting everywhere at once; then what is in flight finishes, within the grace.
+      // The bus endpoint stays up meanwhile: requests and deliveries finishing publish events.
+      const [cutRequests, , pendingDeliveries] = await Promise.all([
+        gateway.drain(deadline),
+        smtp.close(),
+        queue.stop(deadline),
+      ]);
       await bus.close();
       await ses.close();
       await emulators.stop();
+      store.close();
+      lock.release();
+      return { cutRequests, pendingDeliveries };
     },
   };
 }
