@@ -16,29 +16,30 @@ export interface ReadDeps {
   clock: Clock;
 }
 
-/** The conversation as the API shows it; a web or API ticket's first message is its body. */
+/**
+ * The conversation as the API shows it, oldest first. A web or API ticket's request is its body,
+ * not a stored message, so it is always shown first: email replies threaded into the ticket
+ * later are added after it and never take its place.
+ */
 async function messagesOf(ticket: Ticket, deps: ReadDeps) {
-  const stored = await deps.messages.list(ticket.tenantId, ticket.id);
-  if (stored.length === 0 && ticket.channel !== 'email') {
-    return [
-      {
-        id: 'initial',
-        kind: 'message' as const,
-        direction: 'inbound' as const,
-        from: {
-          email: ticket.requester.email,
-          ...(ticket.requester.name ? { name: ticket.requester.name } : {}),
-        },
-        sentAt: ticket.receivedAt,
-        receivedAt: ticket.receivedAt,
-        text: ticket.body,
-        attachments: [],
-        messageId: null,
-        notes: [],
-      },
-    ];
-  }
-  return stored.map(({ rawKey: _raw, ...m }) => m);
+  const stored = (await deps.messages.list(ticket.tenantId, ticket.id)).map(({ rawKey: _raw, ...m }) => m);
+  if (ticket.channel === 'email') return stored;
+  const request = {
+    id: 'initial',
+    kind: 'message' as const,
+    direction: 'inbound' as const,
+    from: {
+      email: ticket.requester.email,
+      ...(ticket.requester.name ? { name: ticket.requester.name } : {}),
+    },
+    sentAt: ticket.receivedAt,
+    receivedAt: ticket.receivedAt,
+    text: ticket.body,
+    attachments: [],
+    messageId: null,
+    notes: [],
+  };
+  return [request, ...stored];
 }
 
 /** The API view of a ticket: its stored state plus each SLA clock as of now. */
