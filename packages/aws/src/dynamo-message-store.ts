@@ -8,6 +8,14 @@ import { keys, TABLE_INDEXES } from './table.ts';
 const FIELDS = Object.keys(TicketMessageSchema.shape);
 
 /**
+ * Message-IDs longer than this are never keys: a partition key holds at most 2,048 bytes
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html), and no
+ * mail client writes ids anywhere near it, so such an id threads nothing instead of failing.
+ */
+const MAX_MESSAGE_ID_BYTES = 1_000;
+const isKeyable = (messageId: string) => Buffer.byteLength(messageId) <= MAX_MESSAGE_ID_BYTES;
+
+/**
  * A ticket's messages live in its partition (`MSG#{sentAt}#{id}`), so reading a ticket with its
  * conversation is one query. Each Message-ID, received or sent, is findable through the sparse
  * `lookup` index, which is how replies find their ticket.
@@ -29,7 +37,7 @@ export class DynamoMessageStore implements MessageStore {
             ...keys.message(tenantId, ticketId, message.receivedAt, message.id),
             ...message,
             ticketId,
-            ...(message.messageId
+            ...(message.messageId && isKeyable(message.messageId)
               ? {
                   [TABLE_INDEXES.lookup.pk]: keys.messageIdLookup(tenantId, message.messageId),
                   [TABLE_INDEXES.lookup.sk]: `MSG#${ticketId}`,
@@ -54,11 +62,20 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async ticketForMessageId(tenantId: string, messageId: string): Promise<string | null> {
+    if (!isKeyable(messageId)) return null;
     const item = await lookupFirst(this.doc, this.tableName, keys.messageIdLookup(tenantId, messageId));
     return item ? String(item.ticketId) : null;
   }
 
+  /** One index query per id, all at once: a Query has no batch form, and callers send few ids. */
+  async ticketsForMessageIds(tenantId: string, messageIds: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(messageIds)];
+    const found = await Promise.all(unique.map((id) => this.ticketForMessageId(tenantId, id)));
+    return new Map(unique.flatMap((id, i) => (found[i] ? [[id, found[i]] as const] : [])));
+  }
+
   async registerMessageId(tenantId: string, messageId: string, ticketId: string): Promise<void> {
+    if (!isKeyable(messageId)) return;
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,

@@ -175,6 +175,11 @@ export interface MessageStore {
   list(tenantId: string, ticketId: string): Promise<TicketMessage[]>;
   /** The ticket a Message-ID (received or sent) belongs to. */
   ticketForMessageId(tenantId: string, messageId: string): Promise<string | null>;
+  /**
+   * The tickets of several Message-IDs at once (keyed by the id as given; ids of no ticket are
+   * absent). Callers bound how many they ask for: a store may look each one up.
+   */
+  ticketsForMessageIds(tenantId: string, messageIds: readonly string[]): Promise<Map<string, string>>;
   /** Register a Message-ID (e.g. of an acknowledgement sent) as belonging to a ticket. */
   registerMessageId(tenantId: string, messageId: string, ticketId: string): Promise<void>;
 }

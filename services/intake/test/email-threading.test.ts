@@ -1,6 +1,7 @@
 import type { MessageStore } from '@psa/model/ports';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EmailOutcome, receiveEmail } from '../src/domain/email/receive-email.ts';
+import { MAX_THREAD_REFERENCES } from '../src/domain/email/thread.ts';
 import { rawMail } from './raw-mail.ts';
 import { type Intake, startIntake, token } from './support.ts';
 
@@ -20,6 +21,10 @@ beforeEach(async () => {
     ticketForMessageId: (tenantId, id) => {
       lookedUp.push(id);
       return store.ticketForMessageId(tenantId, id);
+    },
+    ticketsForMessageIds: (tenantId, ids) => {
+      lookedUp.push(...ids);
+      return store.ticketsForMessageIds(tenantId, ids);
     },
   };
   intake.deps.messages = counting;
@@ -69,5 +74,59 @@ describe('an email reply to a web ticket', () => {
       ['initial', 'message', 'The 2nd floor printer has a paper jam.'],
       [expect.any(String), 'reply', 'It is jammed again, tray 2 this time.'],
     ]);
+  });
+});
+
+describe('a References header with 10,000 ids', () => {
+  it('threads by its last id and looks up only the newest ids, not all of them', async () => {
+    const first = await receive(
+      rawMail({
+        from: 'sam@example.net',
+        subject: 'VPN drops every hour',
+        messageId: 'first@example.net',
+        body: 'The VPN disconnects every hour on the hour.',
+      }),
+    );
+    expect(first.outcome).toBe('created');
+    lookedUp = [];
+
+    const references = [
+      ...Array.from({ length: 9_999 }, (_, i) => `ref-${i}@elsewhere.example`),
+      'first@example.net',
+    ];
+    const reply = await receive(
+      rawMail({
+        from: 'sam@example.net',
+        subject: 'still broken',
+        messageId: 'second@example.net',
+        references,
+        body: 'Still happening today.',
+      }),
+    );
+
+    expect(reply).toMatchObject({ outcome: 'threaded', ticketId: (first as { ticketId: string }).ticketId });
+    expect(lookedUp.length).toBeLessThanOrEqual(MAX_THREAD_REFERENCES);
+    expect(lookedUp[0]).toBe('first@example.net');
+  });
+
+  it('opens a ticket, not a thread, when only an id older than the newest ones names a ticket', async () => {
+    await receive(
+      rawMail({ from: 'kim@example.net', subject: 'Old thread', messageId: 'old@example.net', body: 'x' }),
+    );
+    const references = [
+      'old@example.net',
+      ...Array.from({ length: MAX_THREAD_REFERENCES }, (_, i) => `newer-${i}@elsewhere.example`),
+    ];
+    const outcome = await receive(
+      rawMail({
+        from: 'kim@example.net',
+        subject: 'New question',
+        messageId: 'new@example.net',
+        references,
+        body: 'Something else entirely.',
+      }),
+    );
+    expect(outcome.outcome).toBe('created');
+    expect(lookedUp).not.toContain('old@example.net');
   });
 });
