@@ -133,7 +133,8 @@ export class DynamoTicketStore implements TicketStore {
       values[`:a${i}`] = value;
       sets.push(`#a${i} = :a${i}`);
     };
-    for (const f of TICKET_FIELDS) if (f !== 'tenantId' && f !== 'id') setAttr(f, ticket[f]);
+    // An optional field left out is written as null, as `toTicket` reads it back.
+    for (const f of TICKET_FIELDS) if (f !== 'tenantId' && f !== 'id') setAttr(f, ticket[f] ?? null);
     const idx = indexAttributes(ticket);
     for (const [k, v] of Object.entries(idx.set)) setAttr(k, v);
     const removes = idx.remove.map((name, i) => {

@@ -3,16 +3,19 @@ import type { Principal } from '@psa/http/auth';
 import { assertTenant } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
-import type { MessageStore, SlaStore, TenantStore, TicketStore } from '@psa/model/ports';
+import type { BlobStore, MessageStore, SlaStore, TenantStore, TicketStore } from '@psa/model/ports';
 import { viewSlaClock } from '@psa/model/sla-clock';
 import type { Owner, Ticket, TicketStatus } from '@psa/model/ticket';
 import { assertCanRead, visibleOwners } from './access.ts';
+import { fullMessageText, fullTicketText } from './ticket-text.ts';
 
 export interface ReadDeps {
   tickets: TicketStore;
   sla: SlaStore;
   tenants: TenantStore;
   messages: MessageStore;
+  /** Text longer than the records keep is read from here. */
+  blobs: BlobStore;
   clock: Clock;
 }
 
@@ -21,8 +24,14 @@ export interface ReadDeps {
  * not a stored message, so it is always shown first: email replies threaded into the ticket
  * later are added after it and never take its place.
  */
-async function messagesOf(ticket: Ticket, deps: ReadDeps) {
-  const stored = (await deps.messages.list(ticket.tenantId, ticket.id)).map(({ rawKey: _raw, ...m }) => m);
+async function messagesOf(ticket: Ticket, body: string, deps: ReadDeps) {
+  const listed = await deps.messages.list(ticket.tenantId, ticket.id);
+  const stored = await Promise.all(
+    listed.map(async (message) => {
+      const { rawKey: _raw, textKey: _key, ...shown } = message;
+      return { ...shown, text: await fullMessageText(message, deps.blobs) };
+    }),
+  );
   if (ticket.channel === 'email') return stored;
   const request = {
     id: 'initial',
@@ -34,7 +43,7 @@ async function messagesOf(ticket: Ticket, deps: ReadDeps) {
     },
     sentAt: ticket.receivedAt,
     receivedAt: ticket.receivedAt,
-    text: ticket.body,
+    text: body,
     attachments: [],
     messageId: null,
     notes: [],
@@ -42,12 +51,14 @@ async function messagesOf(ticket: Ticket, deps: ReadDeps) {
   return [request, ...stored];
 }
 
-/** The API view of a ticket: its stored state plus each SLA clock as of now. */
+/** The API view of a ticket: its stored state with its whole text, plus each SLA clock as of now. */
 export async function viewTicket(ticket: Ticket, deps: ReadDeps, dow?: DivisionOfWork | null) {
-  const { version: _version, ...rest } = ticket;
+  const { version: _version, fullTextKey: _key, ...stored } = ticket;
+  const text = await fullTicketText(ticket, deps.blobs);
+  const rest = { ...stored, ...text };
   const [clocks, messages] = await Promise.all([
     deps.sla.listClocks(ticket.tenantId, ticket.id),
-    messagesOf(ticket, deps),
+    messagesOf(ticket, text.body, deps),
   ]);
   if (clocks.length === 0) return { ...rest, sla: [], messages };
   const doc = dow ?? (await deps.tenants.getDivisionOfWork(ticket.tenantId));

@@ -51,6 +51,7 @@ export async function openTicket(
       requester: { email: from.address.toLowerCase(), ...(from.name ? { name: from.name } : {}) },
       requestedPriority,
       replyTo,
+      mayExist: true,
       outbox: (t) =>
         ackTo
           ? [
