@@ -8,6 +8,7 @@
  * | division of work  | T#{tenant}                 | DOW#CURRENT / DOW#V#{000001} |
  * | ticket counter    | T#{tenant}                 | COUNTER#ticket   |
  * | ticket            | T#{tenant}#K#{ticket}      | TICKET           |
+ * | ticket list entry | T#{tenant}#K#{ticket}      | TICKET#{list}#{000042} |
  * | SLA clock         | T#{tenant}#K#{ticket}      | SLA#{target}     |
  * | idempotency key   | T#{tenant}#IDEM#{key}      | IDEM             |
  * | month facts       | T#{tenant}#M#{yyyy-mm}     | F#{ticket}       |
@@ -41,6 +42,12 @@ export const keys = {
   tenant: (tenantId: string) => `T#${tenantId}`,
   ticket: (tenantId: string, ticketId: string) => ({ pk: `T#${tenantId}#K#${ticketId}`, sk: 'TICKET' }),
   ticketPartition: (tenantId: string, ticketId: string) => `T#${tenantId}#K#${ticketId}`,
+  /** An entry of a ticket's history or handoffs moved off the ticket item; they sort by position. */
+  ticketListEntry: (tenantId: string, ticketId: string, list: string, index: number) => ({
+    pk: `T#${tenantId}#K#${ticketId}`,
+    sk: `TICKET#${list}#${String(index).padStart(6, '0')}`,
+  }),
+  ticketListEntryPrefix: 'TICKET#',
   sla: (tenantId: string, ticketId: string, target: string) => ({
     pk: `T#${tenantId}#K#${ticketId}`,
     sk: `SLA#${target}`,
