@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '@psa/model/errors';
 import type { MessageStore } from '@psa/model/ports';
 import { type TicketMessage, TicketMessageSchema } from '@psa/model/ticket';
 import { isConditionFailure } from './dynamo-outbox.ts';
@@ -48,7 +49,14 @@ export class DynamoMessageStore implements MessageStore {
         }),
       );
     } catch (err) {
-      if (!isConditionFailure(err)) throw err; // already stored: a redelivery
+      if (isConditionFailure(err)) return; // already stored: a redelivery
+      // A record DynamoDB can never take (over 400 KB, a key too long) is the caller's to handle.
+      if ((err as { name?: string }).name === 'ValidationException') {
+        throw new ValidationError(`message ${message.id} cannot be stored: ${(err as Error).message}`, [], {
+          cause: err,
+        });
+      }
+      throw err;
     }
   }
 

@@ -1,9 +1,12 @@
 import { queueMessage, RoutedTicketMessageSchema } from '@psa/contracts/queue-message';
 import { parseMail } from '@psa/mime/parse';
+import { ValidationError } from '@psa/model/errors';
 import { queueEntry } from '@psa/model/outbox';
+import type { TicketStore } from '@psa/model/ports';
 import { BODY_EXCERPT_BYTES, SUBJECT_EXCERPT_BYTES, type Ticket } from '@psa/model/ticket';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receiveEmail } from '../src/domain/email/receive-email.ts';
+import { createTicket } from '../src/domain/submit-ticket.ts';
 import { rawMail } from './raw-mail.ts';
 import { startTestBucket } from './s3.ts';
 import { type Intake, startIntake, token } from './support.ts';
@@ -146,5 +149,72 @@ describe('a web ticket of 300 KB', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['body.body']);
+  });
+});
+
+describe('a mail the table refuses to store', () => {
+  async function receiveWith(tickets: TicketStore, messageId: string) {
+    const rawKey = `inbound/${messageId}`;
+    await intake.deps.blobs.put(
+      rawKey,
+      rawMail({ from: 'lee@example.net', subject: 'Printer on fire', messageId, body: 'Smoke.' }),
+    );
+    const real = intake.deps.tickets;
+    intake.deps.tickets = tickets;
+    try {
+      return await receiveEmail({ rawKey, recipients: ['support@acme.example'] }, intake.deps);
+    } finally {
+      intake.deps.tickets = real;
+    }
+  }
+
+  it('is quarantined with the reason when the refusal is for good, never dropped', async () => {
+    const refusing: TicketStore = Object.create(intake.deps.tickets);
+    refusing.create = async (t) => {
+      throw new ValidationError(
+        `ticket ${t.id} cannot be stored: Item size has exceeded the maximum allowed size`,
+      );
+    };
+    const [outcome] = await receiveWith(refusing, 'refused@example.net');
+    expect(outcome).toMatchObject({ outcome: 'quarantined', reason: expect.stringContaining('Item size') });
+    const listed = await intake.deps.mail.listQuarantine('acme', 10);
+    expect(listed.items).toEqual([
+      expect.objectContaining({ subject: 'Printer on fire', reason: expect.stringContaining('Item size') }),
+    ]);
+  });
+
+  it('is left to the retries, not quarantined, when the failure may pass', async () => {
+    const throttled: TicketStore = Object.create(intake.deps.tickets);
+    throttled.create = async () => {
+      throw Object.assign(new Error('Throughput exceeds the current capacity'), {
+        name: 'ProvisionedThroughputExceededException',
+      });
+    };
+    await expect(receiveWith(throttled, 'throttled@example.net')).rejects.toThrow(/capacity/);
+    expect((await intake.deps.mail.listQuarantine('acme', 10)).items).toEqual([]);
+  });
+
+  it('takes no ticket number when a redelivery finds its ticket already stored', async () => {
+    let numbers = 0;
+    const counting: TicketStore = Object.create(intake.deps.tickets);
+    counting.nextNumber = (tenantId) => {
+      numbers++;
+      return intake.deps.tickets.nextNumber(tenantId);
+    };
+    const spec = {
+      tenantId: 'acme',
+      id: '0b7c3f9e-1d2a-5c4b-a123-456789abcdef',
+      subject: 'Printer on fire',
+      body: 'Smoke.',
+      channel: 'email' as const,
+      requester: { email: 'lee@example.net' },
+      requestedPriority: null,
+      mayExist: true,
+    };
+    const first = await createTicket(spec, { ...intake.deps, tickets: counting });
+    const again = await createTicket(spec, { ...intake.deps, tickets: counting });
+    expect([first.created, again.created]).toEqual([true, false]);
+    expect(again.ticket.number).toBe(first.ticket.number);
+    expect(numbers).toBe(1);
   });
 });
