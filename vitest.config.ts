@@ -5,6 +5,8 @@ export default defineConfig({
     projects: [
       { test: { name: 'model', root: 'packages/model', include: ['test/**/*.test.ts'] } },
       { test: { name: 'calendar', root: 'packages/calendar', include: ['test/**/*.test.ts'] } },
+      { test: { name: 'contracts', root: 'packages/contracts', include: ['test/**/*.test.ts'] } },
+      { test: { name: 'aws', root: 'packages/aws', include: ['test/**/*.test.ts'] } },
       { test: { name: 'mime', root: 'packages/mime', include: ['test/**/*.test.ts'] } },
       { test: { name: 'http', root: 'packages/http', include: ['test/**/*.test.ts'] } },
       { test: { name: 'local', root: 'packages/local', include: ['test/**/*.test.ts'] } },
