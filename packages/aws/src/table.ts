@@ -19,6 +19,7 @@
  * | quarantined mail  | T#{tenant}#QUAR            | {receivedAt}#{id}|
  * | alert correlation | T#{tenant}#ALERT#{hash}    | ALERT            |
  * | auto-reply count  | T#{tenant}#ARL#{sender}#{hour} | ARL          |
+ * | outbox dead letter| OUTBOX#DEAD                | {at}#{record}#{entry} |
  */
 export const TABLE_INDEXES = {
   /** Every ticket of a tenant, newest first. */
@@ -62,6 +63,12 @@ export const keys = {
   /** Due buckets are one hour wide: a sweep reads the buckets between its last run and now. */
   dueBucket: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,
   outboxPartition: 'OUTBOX',
+  /** Outbox entries that failed every attempt, newest last; kept to be seen and redriven. */
+  outboxDeadLetters: 'OUTBOX#DEAD',
+  outboxDeadLetter: (at: string, record: string, entryId: string) => ({
+    pk: 'OUTBOX#DEAD',
+    sk: `${at}#${record}#${entryId}`,
+  }),
   message: (tenantId: string, ticketId: string, receivedAt: string, id: string) => ({
     pk: `T#${tenantId}#K#${ticketId}`,
     sk: `MSG#${receivedAt}#${id}`,

@@ -23,13 +23,40 @@ export type OutboxRef = string & { readonly __brand: 'OutboxRef' };
 export interface PendingOutbox {
   ref: OutboxRef;
   entries: OutboxEntry[];
+  /** Failed reconciler deliveries so far, by entry id; an entry not named has none. */
+  attempts?: Record<string, number>;
+  /** Where the listing was; passed back as `after`, the next page starts behind this record. */
+  position?: string;
+}
+
+/** An outbox entry that failed every delivery attempt, set aside so it holds up nothing else. */
+export interface DeadLetter {
+  ref: OutboxRef;
+  entry: OutboxEntry;
+  attempts: number;
+  /** The last delivery error. */
+  error: string;
+  at: string;
 }
 
 export interface OutboxStore {
   /** Remove entries that were dispatched. Idempotent. */
   clear(ref: OutboxRef, entryIds: string[]): Promise<void>;
-  /** Records whose outbox still holds entries written before `olderThan` (for the reconciler). */
-  listPending(olderThan: Date, limit: number): Promise<PendingOutbox[]>;
+  /**
+   * Records whose outbox still holds entries due before `olderThan` (for the reconciler), oldest
+   * first; with `after` (a listed record's `position`), only the records behind that one.
+   */
+  listPending(olderThan: Date, limit: number, after?: string): Promise<PendingOutbox[]>;
+  /**
+   * Record failed attempts (the count so far of each entry that failed) and, given `retryAt`,
+   * list the record again only once entries written then would be listed (null: keep its place);
+   * a record whose outbox was cleared meanwhile is left alone.
+   */
+  defer(ref: OutboxRef, attempts: Record<string, number>, retryAt: Date | null): Promise<void>;
+  /** Keep entries as dead letters and remove them from their record's outbox. Idempotent. */
+  deadLetter(letters: DeadLetter[]): Promise<void>;
+  /** Dead letters, newest first. */
+  listDeadLetters(limit: number): Promise<DeadLetter[]>;
 }
 
 export interface TicketListQuery {
