@@ -86,7 +86,8 @@ export interface TicketStore {
   /**
    * Replace the ticket if its stored version is `ticket.version - 1` (optimistic concurrency);
    * throws StaleWriteError otherwise. Outbox entries are written atomically with it; returns
-   * where they are kept.
+   * where they are kept. `history` and `handoffs` only ever grow (entries are appended, never
+   * changed or removed): a store may keep their older entries apart and relies on that.
    */
   update(ticket: Ticket, outbox: OutboxEntry[]): Promise<OutboxRef>;
   list(query: TicketListQuery): Promise<TicketPage>;
