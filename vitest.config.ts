@@ -8,6 +8,8 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 const fast: TestProjectInlineConfiguration[] = [
   { test: { name: 'model', root: 'packages/model', include: ['test/**/*.test.ts'] } },
   { test: { name: 'calendar', root: 'packages/calendar', include: ['test/**/*.test.ts'] } },
+  { test: { name: 'contracts', root: 'packages/contracts', include: ['test/**/*.test.ts'] } },
+  { test: { name: 'aws', root: 'packages/aws', include: ['test/**/*.test.ts'] } },
   { test: { name: 'mime', root: 'packages/mime', include: ['test/**/*.test.ts'] } },
   { test: { name: 'routing', root: 'packages/routing', include: ['test/**/*.test.ts'] } },
   { test: { name: 'http', root: 'packages/http', include: ['test/**/*.test.ts'] } },

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '@psa/model/errors';
 import type { MessageStore } from '@psa/model/ports';
 import { type TicketMessage, TicketMessageSchema } from '@psa/model/ticket';
 import { isConditionFailure } from './dynamo-outbox.ts';
@@ -6,6 +7,14 @@ import { lookupFirst, queryAll } from './query-all.ts';
 import { keys, TABLE_INDEXES } from './table.ts';
 
 const FIELDS = Object.keys(TicketMessageSchema.shape);
+
+/**
+ * Message-IDs longer than this are never keys: a partition key holds at most 2,048 bytes
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html), and no
+ * mail client writes ids anywhere near it, so such an id threads nothing instead of failing.
+ */
+const MAX_MESSAGE_ID_BYTES = 1_000;
+const isKeyable = (messageId: string) => Buffer.byteLength(messageId) <= MAX_MESSAGE_ID_BYTES;
 
 /**
  * A ticket's messages live in its partition (`MSG#{sentAt}#{id}`), so reading a ticket with its
@@ -29,7 +38,7 @@ export class DynamoMessageStore implements MessageStore {
             ...keys.message(tenantId, ticketId, message.receivedAt, message.id),
             ...message,
             ticketId,
-            ...(message.messageId
+            ...(message.messageId && isKeyable(message.messageId)
               ? {
                   [TABLE_INDEXES.lookup.pk]: keys.messageIdLookup(tenantId, message.messageId),
                   [TABLE_INDEXES.lookup.sk]: `MSG#${ticketId}`,
@@ -40,7 +49,14 @@ export class DynamoMessageStore implements MessageStore {
         }),
       );
     } catch (err) {
-      if (!isConditionFailure(err)) throw err; // already stored: a redelivery
+      if (isConditionFailure(err)) return; // already stored: a redelivery
+      // A record DynamoDB can never take (over 400 KB, a key too long) is the caller's to handle.
+      if ((err as { name?: string }).name === 'ValidationException') {
+        throw new ValidationError(`message ${message.id} cannot be stored: ${(err as Error).message}`, [], {
+          cause: err,
+        });
+      }
+      throw err;
     }
   }
 
@@ -54,11 +70,20 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async ticketForMessageId(tenantId: string, messageId: string): Promise<string | null> {
+    if (!isKeyable(messageId)) return null;
     const item = await lookupFirst(this.doc, this.tableName, keys.messageIdLookup(tenantId, messageId));
     return item ? String(item.ticketId) : null;
   }
 
+  /** One index query per id, all at once: a Query has no batch form, and callers send few ids. */
+  async ticketsForMessageIds(tenantId: string, messageIds: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(messageIds)];
+    const found = await Promise.all(unique.map((id) => this.ticketForMessageId(tenantId, id)));
+    return new Map(unique.flatMap((id, i) => (found[i] ? [[id, found[i]] as const] : [])));
+  }
+
   async registerMessageId(tenantId: string, messageId: string, ticketId: string): Promise<void> {
+    if (!isKeyable(messageId)) return;
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,

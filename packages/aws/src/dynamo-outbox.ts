@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { OutboxEntry, OutboxRef, OutboxStore, PendingOutbox } from '@psa/model/ports';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeadLetter, OutboxEntry, OutboxRef, OutboxStore, PendingOutbox } from '@psa/model/ports';
 import { keys, TABLE_INDEXES } from './table.ts';
 
 /** The primary key of an item that carries an outbox. */
@@ -83,7 +83,11 @@ export class DynamoOutboxStore implements OutboxStore {
       names[`#e${i}`] = id;
       return `#outbox.#e${i}`;
     });
-    const indexNames = { '#opk': TABLE_INDEXES.outbox.pk, '#osk': TABLE_INDEXES.outbox.sk };
+    const indexNames = {
+      '#opk': TABLE_INDEXES.outbox.pk,
+      '#osk': TABLE_INDEXES.outbox.sk,
+      '#attempts': ATTEMPTS,
+    };
     try {
       // Usual case, one write: these were the only entries, so the record also leaves the
       // reconciler's index. A concurrent writer's extra entry makes the size check fail.
@@ -91,7 +95,7 @@ export class DynamoOutboxStore implements OutboxStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: `REMOVE ${removes.join(', ')}, #opk, #osk`,
+          UpdateExpression: `REMOVE ${removes.join(', ')}, #opk, #osk, #attempts`,
           ConditionExpression: 'attribute_exists(pk) AND size(#outbox) = :n',
           ExpressionAttributeNames: { ...names, ...indexNames },
           ExpressionAttributeValues: { ':n': entryIds.length },
@@ -117,7 +121,7 @@ export class DynamoOutboxStore implements OutboxStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: 'REMOVE #opk, #osk',
+          UpdateExpression: 'REMOVE #opk, #osk, #attempts',
           ConditionExpression: 'attribute_exists(pk) AND size(#outbox) = :zero',
           ExpressionAttributeNames: { ...indexNames, '#outbox': 'outbox' },
           ExpressionAttributeValues: { ':zero': 0 },
@@ -126,7 +130,7 @@ export class DynamoOutboxStore implements OutboxStore {
       .catch(ignoreConditionFailure);
   }
 
-  async listPending(olderThan: Date, limit: number): Promise<PendingOutbox[]> {
+  async listPending(olderThan: Date, limit: number, after?: string): Promise<PendingOutbox[]> {
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -135,14 +139,89 @@ export class DynamoOutboxStore implements OutboxStore {
         ExpressionAttributeNames: { '#pk': TABLE_INDEXES.outbox.pk, '#sk': TABLE_INDEXES.outbox.sk },
         ExpressionAttributeValues: { ':pk': keys.outboxPartition, ':before': olderThan.toISOString() },
         Limit: limit,
+        ...(after ? { ExclusiveStartKey: JSON.parse(after) as Record<string, string> } : {}),
       }),
     );
     return (out.Items ?? []).map((item) => ({
       ref: outboxRef({ pk: item.pk as string, sk: item.sk as string }),
       entries: Object.values((item.outbox ?? {}) as Record<string, OutboxEntry>),
+      attempts: (item[ATTEMPTS] ?? {}) as Record<string, number>,
+      // The index position of this record as listed: a page that starts behind it.
+      position: JSON.stringify({
+        [TABLE_INDEXES.outbox.pk]: item[TABLE_INDEXES.outbox.pk],
+        [TABLE_INDEXES.outbox.sk]: item[TABLE_INDEXES.outbox.sk],
+        pk: item.pk,
+        sk: item.sk,
+      }),
+    }));
+  }
+
+  async defer(ref: OutboxRef, attempts: Record<string, number>, retryAt: Date | null): Promise<void> {
+    const key = itemKeyOf(ref);
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          // The index orders records by when their entries were written: moving a record there
+          // makes it wait as if written at `retryAt`.
+          UpdateExpression: `SET #attempts = :attempts${retryAt ? ', #osk = :due' : ''}`,
+          // Only while the record is still pending: a cleared one must not come back to the index.
+          ConditionExpression: 'attribute_exists(#opk)',
+          ExpressionAttributeNames: {
+            '#attempts': ATTEMPTS,
+            '#opk': TABLE_INDEXES.outbox.pk,
+            ...(retryAt ? { '#osk': TABLE_INDEXES.outbox.sk } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':attempts': attempts,
+            ...(retryAt ? { ':due': `${retryAt.toISOString()}#${key.pk}#${key.sk}` } : {}),
+          },
+        }),
+      )
+      .catch(ignoreConditionFailure);
+  }
+
+  async deadLetter(letters: DeadLetter[]): Promise<void> {
+    for (const letter of letters) {
+      const key = itemKeyOf(letter.ref);
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.outboxDeadLetter(letter.at, `${key.pk}#${key.sk}`, letter.entry.id), ...letter },
+        }),
+      );
+    }
+    for (const ref of new Set(letters.map((l) => l.ref))) {
+      await this.clear(
+        ref,
+        letters.filter((l) => l.ref === ref).map((l) => l.entry.id),
+      );
+    }
+  }
+
+  async listDeadLetters(limit: number): Promise<DeadLetter[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.outboxDeadLetters },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map(({ ref, entry, attempts, error, at }) => ({
+      ref: ref as OutboxRef,
+      entry: entry as OutboxEntry,
+      attempts: Number(attempts),
+      error: String(error),
+      at: String(at),
     }));
   }
 }
+
+/** The item attribute counting the reconciler's failed attempts per entry. */
+const ATTEMPTS = 'outboxAttempts';
 
 export function ignoreConditionFailure(err: unknown): void {
   if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return;

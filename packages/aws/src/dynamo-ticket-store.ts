@@ -12,8 +12,29 @@ import { isOpenStatus, type Owner, type Ticket, TicketSchema } from '@psa/model/
 import { isConditionFailure, outboxItemAttributes, outboxRef, outboxUpdateParts } from './dynamo-outbox.ts';
 import { lookupFirst, queryAll } from './query-all.ts';
 import { keys, TABLE_INDEXES } from './table.ts';
+import {
+  fitsInline,
+  LISTS,
+  type ListCounts,
+  type ListName,
+  readSpilled,
+  spillEntries,
+  spilledAttribute,
+  spilledCondition,
+  spilledCounts,
+} from './ticket-lists.ts';
 
 const TICKET_FIELDS = Object.keys(TicketSchema.shape) as (keyof Ticket)[];
+const LIST_FIELDS: ReadonlySet<string> = new Set<string>(LISTS);
+
+/**
+ * DynamoDB refuses a write it can never take (an item over 400 KB, a key over its size) with a
+ * ValidationException: the caller's record is at fault, so it is a ValidationError, not an outage.
+ */
+function refusedWrite(err: unknown, what: string): unknown {
+  if ((err as { name?: string }).name !== 'ValidationException') return err;
+  return new ValidationError(`${what} cannot be stored: ${(err as Error).message}`, [], { cause: err });
+}
 
 /** Index attributes a ticket carries, derived from its state (never stored apart from it). */
 function indexAttributes(t: Ticket): { set: Record<string, string>; remove: string[] } {
@@ -42,12 +63,13 @@ function indexAttributes(t: Ticket): { set: Record<string, string>; remove: stri
   return { set, remove };
 }
 
-function toTicket(item: Record<string, unknown>): Ticket {
+/** A ticket from its item and the entries of its lists that live in items of their own. */
+function toTicket(item: Record<string, unknown>, spilled?: Record<ListName, unknown[]>): Ticket {
   const picked: Record<string, unknown> = {};
   for (const f of TICKET_FIELDS) picked[f] = item[f] ?? null;
   // Fields added after a ticket was written read as their defaults.
   picked.occurrences ??= 1;
-  picked.handoffs ??= [];
+  for (const list of LISTS) picked[list] = [...(spilled?.[list] ?? []), ...((item[list] as unknown[]) ?? [])];
   return picked as Ticket;
 }
 
@@ -111,7 +133,7 @@ export class DynamoTicketStore implements TicketStore {
       return outboxRef(key);
     } catch (err) {
       if (isConditionFailure(err)) throw new ConflictError(`ticket ${ticket.id} exists`, { cause: err });
-      throw err;
+      throw refusedWrite(err, `ticket ${ticket.id}`);
     }
   }
 
@@ -119,11 +141,51 @@ export class DynamoTicketStore implements TicketStore {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.ticket(tenantId, id), ConsistentRead: true }),
     );
-    return out.Item ? toTicket(out.Item) : null;
+    return out.Item ? this.withLists(out.Item) : null;
   }
 
+  /** The ticket of an item, with the entries of its lists that live in items of their own. */
+  private async withLists(item: Record<string, unknown>): Promise<Ticket> {
+    const counts = spilledCounts(item);
+    if (LISTS.every((list) => counts[list] === 0)) return toTicket(item);
+    const ticket = { tenantId: String(item.tenantId), id: String(item.id) };
+    return toTicket(item, await readSpilled(this.doc, this.tableName, ticket, counts));
+  }
+
+  /** How many entries of each list the stored ticket keeps off its item; stale unless at `version`. */
+  private async storedCounts(ticket: Ticket, version: number): Promise<ListCounts> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.ticket(ticket.tenantId, ticket.id),
+        ConsistentRead: true,
+        ProjectionExpression: LISTS.map((_, i) => `#s${i}`)
+          .concat('#version')
+          .join(', '),
+        ExpressionAttributeNames: {
+          '#version': 'version',
+          ...Object.fromEntries(LISTS.map((list, i) => [`#s${i}`, spilledAttribute(list)])),
+        },
+      }),
+    );
+    if (out.Item?.version !== version) {
+      throw new StaleWriteError(`ticket ${ticket.id} changed since version ${version}`);
+    }
+    return spilledCounts(out.Item);
+  }
+
+  /**
+   * Replace the ticket at `version - 1` (see {@link TicketStore.update}). Its lists only ever grow:
+   * while they fit on the item they are written there whole; once they do not, the entries
+   * already moved to items of their own stay there, and the ones that no longer fit follow them
+   * after the write (./ticket-lists.ts).
+   */
   async update(ticket: Ticket, outbox: OutboxEntry[]): Promise<OutboxRef> {
     const key = keys.ticket(ticket.tenantId, ticket.id);
+    const divided = !fitsInline(ticket);
+    const stored: ListCounts = divided
+      ? await this.storedCounts(ticket, ticket.version - 1)
+      : { history: 0, handoffs: 0 };
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':prev': ticket.version - 1 };
     const sets: string[] = [];
@@ -133,7 +195,23 @@ export class DynamoTicketStore implements TicketStore {
       values[`:a${i}`] = value;
       sets.push(`#a${i} = :a${i}`);
     };
-    for (const f of TICKET_FIELDS) if (f !== 'tenantId' && f !== 'id') setAttr(f, ticket[f]);
+    for (const f of TICKET_FIELDS) {
+      if (f === 'tenantId' || f === 'id') continue;
+      // An optional field left out is written as null, as `toTicket` reads it back.
+      setAttr(
+        f,
+        LIST_FIELDS.has(f) ? ticket[f as ListName].slice(stored[f as ListName]) : (ticket[f] ?? null),
+      );
+    }
+    const conditions = ['#version = :prev'];
+    if (divided) {
+      // Another writer may have moved entries since `stored` was read, without a new version.
+      for (const list of LISTS) {
+        names[`#${list}Spilled`] = spilledAttribute(list);
+        values[`:${list}Was`] = stored[list];
+        conditions.push(spilledCondition(list, stored[list]));
+      }
+    }
     const idx = indexAttributes(ticket);
     for (const [k, v] of Object.entries(idx.set)) setAttr(k, v);
     const removes = idx.remove.map((name, i) => {
@@ -150,20 +228,23 @@ export class DynamoTicketStore implements TicketStore {
           TableName: this.tableName,
           Key: key,
           UpdateExpression: expr,
-          ConditionExpression: '#version = :prev',
+          ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
       );
-      return outboxRef(key);
     } catch (err) {
       if (isConditionFailure(err)) {
         throw new StaleWriteError(`ticket ${ticket.id} changed since version ${ticket.version - 1}`, {
           cause: err,
         });
       }
-      throw err;
+      throw refusedWrite(err, `ticket ${ticket.id}`);
     }
+    // The change is written: a failure to move entries now only leaves them on the item, where
+    // the next write moves them, so it must not make the caller think the write failed.
+    if (divided) await spillEntries(this.doc, this.tableName, ticket, stored).catch(() => undefined);
+    return outboxRef(key);
   }
 
   async list(query: TicketListQuery): Promise<TicketPage> {
@@ -217,7 +298,7 @@ export class DynamoTicketStore implements TicketStore {
           }
           throw err;
         });
-      for (const item of out.Items ?? []) items.push(toTicket(item));
+      items.push(...(await Promise.all((out.Items ?? []).map((item) => this.withLists(item)))));
       lastKey = out.LastEvaluatedKey;
       start = lastKey;
     } while (lastKey && items.length < query.limit);
@@ -238,7 +319,7 @@ export class DynamoTicketStore implements TicketStore {
       ExpressionAttributeNames: { '#pk': TABLE_INDEXES.open.pk },
       ExpressionAttributeValues: { ':pk': keys.openIndex(tenantId, owner) },
     });
-    return items.map(toTicket);
+    return Promise.all(items.map((item) => this.withLists(item)));
   }
 
   async countOpen(tenantId: string, owner: Owner, atMost?: number): Promise<number> {

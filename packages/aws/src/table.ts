@@ -8,6 +8,7 @@
  * | division of work  | T#{tenant}                 | DOW#CURRENT / DOW#V#{000001} |
  * | ticket counter    | T#{tenant}                 | COUNTER#ticket   |
  * | ticket            | T#{tenant}#K#{ticket}      | TICKET           |
+ * | ticket list entry | T#{tenant}#K#{ticket}      | TICKET#{list}#{000042} |
  * | SLA clock         | T#{tenant}#K#{ticket}      | SLA#{target}     |
  * | idempotency key   | T#{tenant}#IDEM#{key}      | IDEM             |
  * | month facts       | T#{tenant}#M#{yyyy-mm}     | F#{ticket}       |
@@ -18,6 +19,7 @@
  * | quarantined mail  | T#{tenant}#QUAR            | {receivedAt}#{id}|
  * | alert correlation | T#{tenant}#ALERT#{hash}    | ALERT            |
  * | auto-reply count  | T#{tenant}#ARL#{sender}#{hour} | ARL          |
+ * | outbox dead letter| OUTBOX#DEAD                | {at}#{record}#{entry} |
  */
 export const TABLE_INDEXES = {
   /** Every ticket of a tenant, newest first. */
@@ -41,6 +43,12 @@ export const keys = {
   tenant: (tenantId: string) => `T#${tenantId}`,
   ticket: (tenantId: string, ticketId: string) => ({ pk: `T#${tenantId}#K#${ticketId}`, sk: 'TICKET' }),
   ticketPartition: (tenantId: string, ticketId: string) => `T#${tenantId}#K#${ticketId}`,
+  /** An entry of a ticket's history or handoffs moved off the ticket item; they sort by position. */
+  ticketListEntry: (tenantId: string, ticketId: string, list: string, index: number) => ({
+    pk: `T#${tenantId}#K#${ticketId}`,
+    sk: `TICKET#${list}#${String(index).padStart(6, '0')}`,
+  }),
+  ticketListEntryPrefix: 'TICKET#',
   sla: (tenantId: string, ticketId: string, target: string) => ({
     pk: `T#${tenantId}#K#${ticketId}`,
     sk: `SLA#${target}`,
@@ -55,6 +63,12 @@ export const keys = {
   /** Due buckets are one hour wide: a sweep reads the buckets between its last run and now. */
   dueBucket: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,
   outboxPartition: 'OUTBOX',
+  /** Outbox entries that failed every attempt, newest last; kept to be seen and redriven. */
+  outboxDeadLetters: 'OUTBOX#DEAD',
+  outboxDeadLetter: (at: string, record: string, entryId: string) => ({
+    pk: 'OUTBOX#DEAD',
+    sk: `${at}#${record}#${entryId}`,
+  }),
   message: (tenantId: string, ticketId: string, receivedAt: string, id: string) => ({
     pk: `T#${tenantId}#K#${ticketId}`,
     sk: `MSG#${receivedAt}#${id}`,

@@ -2,11 +2,13 @@ import { ALWAYS_OPEN } from '@psa/calendar/schema';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { dueAfter } from '@psa/model/sla-clock';
 import {
+  BODY_EXCERPT_BYTES,
   OwnerSchema,
   PrioritySchema,
   RequesterSchema,
   RoutingDecisionSchema,
   type Ticket,
+  utf8Excerpt,
 } from '@psa/model/ticket';
 import { z } from 'zod';
 
@@ -14,6 +16,12 @@ import { z } from 'zod';
  * The message MSP dispatch (and internal IT's tooling) receives on the partner, internal or
  * triage queue: a versioned contract. Message attributes carry `tenant`, `owner`, `priority` and
  * `workload` for filtering without parsing the body.
+ *
+ * The body is JSON whose every character is one SQS accepts (#x9 | #xA | #xD | #x20-#xD7FF |
+ * #xE000-#xFFFD | #x10000-#x10FFFF, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html):
+ * any other code point in the ticket's text (U+FFFE, U+FFFF, a lone surrogate, a control
+ * character) is written as a JSON `\uXXXX` escape, so a JSON parser reads back the exact text.
+ * Read the body with a JSON parser, never by matching its raw characters.
  */
 export const RoutedTicketMessageSchema = z.object({
   schema: z.literal('psa.routed-ticket'),
@@ -24,7 +32,11 @@ export const RoutedTicketMessageSchema = z.object({
     number: z.number().int(),
     key: z.string(),
     subject: z.string(),
-    /** The body, cut at 64 KB to stay far below SQS's message size limit. */
+    /**
+     * The beginning of the body: at most 16 KiB of UTF-8 (what the ticket record keeps, see
+     * BODY_EXCERPT_BYTES), so the message stays far below SQS's size limit. GET `links.self` for
+     * the whole text.
+     */
     body: z.string(),
     requester: RequesterSchema,
     channel: z.string(),
@@ -51,7 +63,31 @@ export const RoutedTicketMessageSchema = z.object({
 });
 export type RoutedTicketMessage = z.infer<typeof RoutedTicketMessageSchema>;
 
-export const MAX_BODY_CHARS = 64 * 1024;
+/** Characters SQS refuses in a message body, as code points (lone surrogates included). */
+const REFUSED_BY_SQS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+/** The same, for a queue that also refuses every character beyond the BMP (see `escapeBeyondBmp`). */
+const REFUSED_BY_BMP_ONLY_QUEUES = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/gu;
+
+const jsonEscape = (char: string) =>
+  [...char]
+    .flatMap((c) => {
+      const code = c.codePointAt(0)!;
+      if (code < 0x10000) return [code];
+      const offset = code - 0x10000;
+      return [0xd800 + (offset >> 10), 0xdc00 + (offset & 0x3ff)];
+    })
+    .map((unit) => `\\u${unit.toString(16).padStart(4, '0')}`)
+    .join('');
+
+/**
+ * JSON text with every character SQS refuses written as a `\uXXXX` escape. Those characters can
+ * only stand inside JSON strings, where the escape means the same character, so the JSON reads
+ * back unchanged. With `escapeBeyondBmp`, characters beyond U+FFFF (emoji) are escaped too, for
+ * an SQS emulator that refuses them although SQS takes them.
+ */
+export function sqsSafeJson(json: string, opts: { escapeBeyondBmp?: boolean } = {}): string {
+  return json.replace(opts.escapeBeyondBmp ? REFUSED_BY_BMP_ONLY_QUEUES : REFUSED_BY_SQS, jsonEscape);
+}
 
 /** The message for the queue of the ticket's current owner. */
 export function queueMessage(
@@ -68,7 +104,7 @@ export function queueMessage(
       number: t.number,
       key: t.key,
       subject: t.subject,
-      body: t.body.slice(0, MAX_BODY_CHARS),
+      body: utf8Excerpt(t.body, BODY_EXCERPT_BYTES),
       requester: t.requester,
       channel: t.channel,
       receivedAt: t.receivedAt,
@@ -86,7 +122,7 @@ export function queueMessage(
     },
   });
   return {
-    body: JSON.stringify(message),
+    body: sqsSafeJson(JSON.stringify(message)),
     attributes: {
       tenant: t.tenantId,
       owner: t.owner!,

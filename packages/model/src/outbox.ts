@@ -8,12 +8,14 @@
 import { StaleWriteError } from './errors.ts';
 import type { BusEvent } from './events.ts';
 import type {
+  DeadLetter,
   EventBus,
   Mailer,
   OutboxEntry,
   OutboxRef,
   OutboxStore,
   OutgoingMail,
+  PendingOutbox,
   Queue,
   QueueMessage,
   QueueName,
@@ -80,25 +82,33 @@ export const queueEntry = (id: string, queue: QueueName, message: QueueMessage):
 
 export const mailEntry = (id: string, mail: OutgoingMail): OutboxEntry => ({ id, kind: 'mail', mail });
 
+/** What delivering a record's entries did: which went out, and why each of the others did not. */
+interface Delivery {
+  delivered: string[];
+  failed: Map<string, unknown>;
+}
+
 /**
- * Deliver a record's outbox entries, then clear them. Delivery is at least once: a crash after
- * delivering and before clearing makes the reconciler deliver again, and every consumer is
- * idempotent. Entries that fail stay in the outbox; the error is rethrown after the others ran.
+ * Deliver entries, each on its own account: events go out in one batch, and when the batch fails
+ * each event is tried alone, so one event the bus refuses never holds back the others.
  */
-export async function dispatchOutbox(
-  ref: OutboxRef,
-  entries: OutboxEntry[],
-  deps: OutboxDeps,
-): Promise<void> {
-  const delivered: string[] = [];
-  let failure: unknown;
+async function deliverEach(entries: OutboxEntry[], deps: OutboxDeps): Promise<Delivery> {
+  const result: Delivery = { delivered: [], failed: new Map() };
   const events = entries.filter((e): e is Extract<OutboxEntry, { kind: 'event' }> => e.kind === 'event');
   if (events.length > 0) {
     try {
       await deps.bus.publish(events.map((e) => e.event));
-      delivered.push(...events.map((e) => e.id));
+      result.delivered.push(...events.map((e) => e.id));
     } catch (err) {
-      failure = err;
+      if (events.length === 1) result.failed.set(events[0]!.id, err);
+      else {
+        for (const e of events) {
+          await deps.bus.publish([e.event]).then(
+            () => result.delivered.push(e.id),
+            (one: unknown) => result.failed.set(e.id, one),
+          );
+        }
+      }
     }
   }
   for (const entry of entries) {
@@ -111,36 +121,122 @@ export async function dispatchOutbox(
         if (!deps.mailer) throw new Error(`no mailer to deliver outbox entry ${entry.id}`);
         await deps.mailer.send(entry.mail);
       }
-      delivered.push(entry.id);
+      result.delivered.push(entry.id);
     } catch (err) {
-      failure ??= err;
+      result.failed.set(entry.id, err);
     }
   }
+  return result;
+}
+
+/**
+ * Deliver a record's outbox entries, then clear them. Delivery is at least once: a crash after
+ * delivering and before clearing makes the reconciler deliver again, and every consumer is
+ * idempotent. Entries that fail stay in the outbox; the first error is rethrown after the others ran.
+ */
+export async function dispatchOutbox(
+  ref: OutboxRef,
+  entries: OutboxEntry[],
+  deps: OutboxDeps,
+): Promise<void> {
+  const { delivered, failed } = await deliverEach(entries, deps);
   await deps.outbox.clear(ref, delivered);
-  if (failure) throw failure;
+  if (failed.size > 0) throw failed.values().next().value;
+}
+
+/** Failed reconciler deliveries of one entry after which it becomes a dead letter. */
+export const MAX_DELIVERY_ATTEMPTS = 12;
+
+/**
+ * How long the reconciler waits before trying an entry again after its `attempts`-th failure: the
+ * next run after the first (an outage of a moment), then 1, 2, 4 ... minutes, at most an hour.
+ * With {@link MAX_DELIVERY_ATTEMPTS} an entry is tried for about five hours before it is set aside.
+ */
+export function retryDelayMs(attempts: number): number {
+  if (attempts <= 1) return 0;
+  return Math.min(2 ** (attempts - 2), 60) * 60_000;
+}
+
+export interface ReconcileOptions {
+  /** Entries younger than this are left to the writer still delivering them. Default 30 s. */
+  graceMs?: number;
+  /** Records read a page. Default 100. */
+  limit?: number;
+  /** Records handled a run at most; the next run takes the rest. Default 1,000. */
+  maxRecords?: number;
+  /** Failed attempts after which an entry becomes a dead letter. Default {@link MAX_DELIVERY_ATTEMPTS}. */
+  maxAttempts?: number;
 }
 
 /**
  * The reconciler: re-deliver outbox entries older than `graceMs` (a writer normally delivers its
- * own within milliseconds). Returns how many records it drained.
+ * own within milliseconds), oldest first, page after page. An entry that fails again is counted
+ * and its record waits ({@link retryDelayMs}) while the run goes on past it, so no number of
+ * failing entries ahead of a good one holds the good one up; after `maxAttempts` failures an
+ * entry becomes a dead letter (kept by the store, and reported to `onDeadLetter`). Returns how
+ * many records it handled and how many of them still had a failure.
  */
 export async function reconcileOutbox(
-  deps: OutboxDeps & { now: () => Date },
-  opts: { graceMs?: number; limit?: number } = {},
+  deps: OutboxDeps & { now: () => Date; onDeadLetter?: (letter: DeadLetter) => void },
+  opts: ReconcileOptions = {},
 ): Promise<{ records: number; failures: number }> {
-  const pending = await deps.outbox.listPending(
-    new Date(deps.now().getTime() - (opts.graceMs ?? 30_000)),
-    opts.limit ?? 100,
-  );
+  const limit = opts.limit ?? 100;
+  const maxRecords = opts.maxRecords ?? 1_000;
+  const maxAttempts = opts.maxAttempts ?? MAX_DELIVERY_ATTEMPTS;
+  const now = deps.now();
+  const olderThan = new Date(now.getTime() - (opts.graceMs ?? 30_000));
+  let records = 0;
   let failures = 0;
-  for (const p of pending) {
-    try {
-      await dispatchOutbox(p.ref, p.entries, deps);
-    } catch {
-      failures++;
+  let after: string | undefined;
+  while (records < maxRecords) {
+    const page = await deps.outbox.listPending(olderThan, Math.min(limit, maxRecords - records), after);
+    for (const pending of page) {
+      if (await reconcileRecord(pending, deps, now, maxAttempts)) failures++;
+    }
+    records += page.length;
+    after = page.at(-1)?.position;
+    if (page.length < limit || !after) break;
+  }
+  return { records, failures };
+}
+
+/** Deliver one pending record's entries; true when some failed (and were deferred or set aside). */
+async function reconcileRecord(
+  pending: PendingOutbox,
+  deps: OutboxDeps & { onDeadLetter?: (letter: DeadLetter) => void },
+  now: Date,
+  maxAttempts: number,
+): Promise<boolean> {
+  const { delivered, failed } = await deliverEach(pending.entries, deps);
+  await deps.outbox.clear(pending.ref, delivered);
+  if (failed.size === 0) return false;
+  const retry: Record<string, number> = {};
+  const dead: DeadLetter[] = [];
+  for (const entry of pending.entries) {
+    if (!failed.has(entry.id)) continue;
+    const attempts = (pending.attempts?.[entry.id] ?? 0) + 1;
+    if (attempts < maxAttempts) retry[entry.id] = attempts;
+    else {
+      const error = failed.get(entry.id);
+      dead.push({
+        ref: pending.ref,
+        entry,
+        attempts,
+        error: error instanceof Error ? error.message : String(error),
+        at: now.toISOString(),
+      });
     }
   }
-  return { records: pending.length, failures };
+  if (dead.length > 0) {
+    await deps.outbox.deadLetter(dead);
+    for (const letter of dead) deps.onDeadLetter?.(letter);
+  }
+  const most = Math.max(0, ...Object.values(retry));
+  if (most > 0) {
+    const delay = retryDelayMs(most);
+    await deps.outbox.defer(pending.ref, retry, delay > 0 ? new Date(now.getTime() + delay) : null);
+  }
+  return true;
 }
 
 /**

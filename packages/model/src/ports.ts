@@ -23,13 +23,40 @@ export type OutboxRef = string & { readonly __brand: 'OutboxRef' };
 export interface PendingOutbox {
   ref: OutboxRef;
   entries: OutboxEntry[];
+  /** Failed reconciler deliveries so far, by entry id; an entry not named has none. */
+  attempts?: Record<string, number>;
+  /** Where the listing was; passed back as `after`, the next page starts behind this record. */
+  position?: string;
+}
+
+/** An outbox entry that failed every delivery attempt, set aside so it holds up nothing else. */
+export interface DeadLetter {
+  ref: OutboxRef;
+  entry: OutboxEntry;
+  attempts: number;
+  /** The last delivery error. */
+  error: string;
+  at: string;
 }
 
 export interface OutboxStore {
   /** Remove entries that were dispatched. Idempotent. */
   clear(ref: OutboxRef, entryIds: string[]): Promise<void>;
-  /** Records whose outbox still holds entries written before `olderThan` (for the reconciler). */
-  listPending(olderThan: Date, limit: number): Promise<PendingOutbox[]>;
+  /**
+   * Records whose outbox still holds entries due before `olderThan` (for the reconciler), oldest
+   * first; with `after` (a listed record's `position`), only the records behind that one.
+   */
+  listPending(olderThan: Date, limit: number, after?: string): Promise<PendingOutbox[]>;
+  /**
+   * Record failed attempts (the count so far of each entry that failed) and, given `retryAt`,
+   * list the record again only once entries written then would be listed (null: keep its place);
+   * a record whose outbox was cleared meanwhile is left alone.
+   */
+  defer(ref: OutboxRef, attempts: Record<string, number>, retryAt: Date | null): Promise<void>;
+  /** Keep entries as dead letters and remove them from their record's outbox. Idempotent. */
+  deadLetter(letters: DeadLetter[]): Promise<void>;
+  /** Dead letters, newest first. */
+  listDeadLetters(limit: number): Promise<DeadLetter[]>;
 }
 
 export interface TicketListQuery {
@@ -59,7 +86,8 @@ export interface TicketStore {
   /**
    * Replace the ticket if its stored version is `ticket.version - 1` (optimistic concurrency);
    * throws StaleWriteError otherwise. Outbox entries are written atomically with it; returns
-   * where they are kept.
+   * where they are kept. `history` and `handoffs` only ever grow (entries are appended, never
+   * changed or removed): a store may keep their older entries apart and relies on that.
    */
   update(ticket: Ticket, outbox: OutboxEntry[]): Promise<OutboxRef>;
   list(query: TicketListQuery): Promise<TicketPage>;
@@ -165,6 +193,11 @@ export interface MessageStore {
   list(tenantId: string, ticketId: string): Promise<TicketMessage[]>;
   /** The ticket a Message-ID (received or sent) belongs to. */
   ticketForMessageId(tenantId: string, messageId: string): Promise<string | null>;
+  /**
+   * The tickets of several Message-IDs at once (keyed by the id as given; ids of no ticket are
+   * absent). Callers bound how many they ask for: a store may look each one up.
+   */
+  ticketsForMessageIds(tenantId: string, messageIds: readonly string[]): Promise<Map<string, string>>;
   /** Register a Message-ID (e.g. of an acknowledgement sent) as belonging to a ticket. */
   registerMessageId(tenantId: string, messageId: string, ticketId: string): Promise<void>;
 }

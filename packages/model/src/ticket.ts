@@ -89,8 +89,15 @@ export const TicketSchema = z.object({
   number: z.number().int().positive(),
   /** Human token, e.g. `ACME-1042`; used in email subjects for threading. */
   key: z.string(),
+  /** At most {@link SUBJECT_EXCERPT_BYTES} of the subject; the rest is at `fullTextKey`. */
   subject: z.string(),
+  /** At most {@link BODY_EXCERPT_BYTES} of the body; routing reads this, the API the full text. */
   body: z.string(),
+  /**
+   * Blob key of the full subject and body (JSON `{ subject, body }`) when either was longer than
+   * its excerpt above; absent or null when `subject` and `body` are the whole text.
+   */
+  fullTextKey: z.string().nullable().optional(),
   channel: ChannelSchema,
   requester: RequesterSchema,
   /** Priority the requester or an alert asked for; overrides the workload default. */
@@ -126,6 +133,26 @@ export const TicketSchema = z.object({
   version: z.number().int().positive(),
 });
 export type Ticket = z.infer<typeof TicketSchema>;
+
+/**
+ * What a ticket record keeps of its text, in UTF-8 bytes. A record must stay far below
+ * DynamoDB's 400 KB item limit (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html)
+ * with its outbox (a queue message repeats the excerpts), so text beyond these lives in the blob
+ * store and the record keeps its beginning. 2 KiB is twice the longest line RFC 5322 allows in
+ * a subject; 16 KiB holds the whole of almost every request and all routing needs of the rest.
+ */
+export const SUBJECT_EXCERPT_BYTES = 2 * 1024;
+export const BODY_EXCERPT_BYTES = 16 * 1024;
+
+const utf8 = new TextEncoder();
+
+/** The longest beginning of `text` that is at most `maxBytes` in UTF-8; never splits a character. */
+export function utf8Excerpt(text: string, maxBytes: number): string {
+  // Each UTF-16 unit is 1 to 3 bytes, so short text needs no measuring.
+  if (text.length * 3 <= maxBytes) return text;
+  const { read } = utf8.encodeInto(text.slice(0, maxBytes + 1), new Uint8Array(maxBytes));
+  return text.slice(0, read);
+}
 
 /** Ticket key shown to people: tenant prefix and number. */
 export const ticketKey = (tenantId: string, number: number): string =>
@@ -175,7 +202,10 @@ export const TicketMessageSchema = z.object({
   sentAt: z.iso.datetime(),
   /** When this system received it; messages are ordered by it. */
   receivedAt: z.iso.datetime(),
+  /** At most {@link BODY_EXCERPT_BYTES} of the text; the rest is at `textKey`. */
   text: z.string(),
+  /** Blob key of the full text when `text` is only its beginning; absent or null otherwise. */
+  textKey: z.string().nullable().optional(),
   attachments: z.array(AttachmentSchema),
   /** RFC 5322 Message-ID, without angle brackets. */
   messageId: z.string().nullable(),

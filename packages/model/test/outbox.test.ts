@@ -14,6 +14,7 @@ import {
   retryOnStale,
 } from '../src/outbox.ts';
 import type {
+  DeadLetter,
   EventBus,
   Mailer,
   OutboxEntry,
@@ -83,6 +84,11 @@ class FakeOutbox implements OutboxStore {
       .filter(([, r]) => [...r.values()].some((e) => e.at < olderThan.getTime()))
       .slice(0, limit)
       .map(([ref, r]) => ({ ref, entries: [...r.values()].map((e) => e.entry) }));
+  }
+  async defer(): Promise<void> {}
+  async deadLetter(): Promise<void> {}
+  async listDeadLetters(): Promise<DeadLetter[]> {
+    return [];
   }
 }
 

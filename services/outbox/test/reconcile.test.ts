@@ -53,6 +53,7 @@ let events: Recorder<string>;
 let messages: Recorder<string>;
 let mails: Recorder<string>;
 let logged: unknown[][];
+let errors: [string, Record<string, unknown>][];
 let deps: ReconcileDeps;
 
 beforeEach(async () => {
@@ -62,9 +63,13 @@ beforeEach(async () => {
   messages = new Recorder();
   mails = new Recorder();
   logged = [];
+  errors = [];
   deps = {
     clock,
-    logger: { info: (...args: unknown[]) => logged.push(args) },
+    logger: {
+      info: (...args: unknown[]) => logged.push(args),
+      error: (message: string, attributes: Record<string, unknown>) => errors.push([message, attributes]),
+    } as ReconcileDeps['logger'],
     outbox: new DynamoOutboxStore(table.doc, table.tableName),
     bus: busOf(events),
     queue: queueOf(messages),
@@ -118,6 +123,92 @@ describe('reconcile', () => {
     expect(messages.delivered).toEqual(['partner:{"ticket":1}']);
     expect(events.delivered.sort()).toEqual(['received', 'relief']);
     expect(mails.delivered).toEqual(['requester@acme.example']);
+  });
+});
+
+/** A queue that refuses every message whose body says `poison`, as SQS refuses a bad body for good. */
+function refusePoison(): void {
+  deps.queue = {
+    send: async (queue: QueueName, message: QueueMessage) => {
+      if (message.body.includes('poison')) throw new Error('InvalidMessageContents: refused for good');
+      messages.delivered.push(`${queue}:${message.body}`);
+    },
+  };
+}
+
+/** A ticket whose routing left one queue message undelivered in its outbox. */
+async function leaveQueueMessage(body: string): Promise<string> {
+  const ticket = ticketFixture({ receivedAt: clock.now().toISOString() });
+  await new DynamoTicketStore(table.doc, table.tableName, () => clock.now()).create(ticket, [
+    queueEntry(`${ticket.id}:queued`, 'partner', { body, attributes: {} }),
+  ]);
+  return ticket.id;
+}
+
+describe('entries that keep failing', () => {
+  it('never hold up a good entry behind them: 150 poison entries older than it, one run delivers it', async () => {
+    refusePoison();
+    for (let i = 0; i < 150; i++) {
+      await leaveQueueMessage(`{"poison":${i}}`);
+      clock.advance(10);
+    }
+    await leaveQueueMessage('{"good":true}');
+    clock.advance(60_000);
+
+    expect(await reconcile(deps)).toEqual({ records: 151, failures: 150 });
+    expect(messages.delivered).toEqual(['partner:{"good":true}']);
+  }, 30_000);
+
+  it('wait longer after each failure, and become dead letters, kept and reported, after the last attempt', async () => {
+    refusePoison();
+    const poisoned = await leaveQueueMessage('{"poison":1}');
+    clock.advance(60_000);
+    const outbox = deps.outbox;
+    const runs: number[] = [];
+    for (let minute = 0; minute < 8 * 60; minute++) {
+      runs.push((await reconcile(deps)).records);
+      clock.advance(60_000);
+    }
+    // Tried at once, again at the next run, then after 1, 2, 4, 8, 16, 32, 60, 60 and 60 minutes
+    // (plus the grace period each time): 12 attempts in about five hours, then set aside.
+    expect(runs.reduce((n, r) => n + r, 0)).toBe(12);
+    expect(await outbox.listPending(new Date('2100-01-01T00:00:00Z'), 100)).toEqual([]);
+    const [letter] = await outbox.listDeadLetters(10);
+    expect(letter).toMatchObject({
+      entry: { id: `${poisoned}:queued`, kind: 'queue' },
+      attempts: 12,
+      error: 'InvalidMessageContents: refused for good',
+    });
+    expect(errors).toEqual([
+      [
+        'outbox entry dead-lettered',
+        expect.objectContaining({
+          entryId: `${poisoned}:queued`,
+          attempts: 12,
+          OutboxDeadLetters: 1,
+          _aws: expect.objectContaining({
+            CloudWatchMetrics: [
+              expect.objectContaining({ Metrics: [{ Name: 'OutboxDeadLetters', Unit: 'Count' }] }),
+            ],
+          }),
+        }),
+      ],
+    ]);
+  }, 30_000);
+
+  it('leave the good entries of their own record to go out at once', async () => {
+    refusePoison();
+    const ticket = ticketFixture({ receivedAt: clock.now().toISOString() });
+    await new DynamoTicketStore(table.doc, table.tableName, () => clock.now()).create(ticket, [
+      queueEntry('bad', 'partner', { body: '{"poison":true}', attributes: {} }),
+      eventEntry('received', event('received')),
+    ]);
+    clock.advance(60_000);
+    expect(await reconcile(deps)).toEqual({ records: 1, failures: 1 });
+    expect(events.delivered).toEqual(['received']);
+    const [pending] = await deps.outbox.listPending(new Date('2100-01-01T00:00:00Z'), 10);
+    expect(pending?.entries.map((e) => e.id)).toEqual(['bad']);
+    expect(pending?.attempts).toEqual({ bad: 1 });
   });
 });
 

@@ -49,8 +49,12 @@ export const SlaClockSchema = z
   })
   .openapi('SlaClock');
 
-export const TicketViewSchema = TicketSchema.omit({ version: true })
-  .extend({ sla: z.array(SlaClockSchema), messages: z.array(TicketMessageSchema.omit({ rawKey: true })) })
+/** The full subject, body and message texts, read from wherever the ticket keeps them. */
+export const TicketViewSchema = TicketSchema.omit({ version: true, fullTextKey: true })
+  .extend({
+    sla: z.array(SlaClockSchema),
+    messages: z.array(TicketMessageSchema.omit({ rawKey: true, textKey: true })),
+  })
   .openapi('Ticket');
 
 export const QuarantinedMailSchema = z

@@ -3,51 +3,63 @@ import type { Principal } from '@psa/http/auth';
 import { assertTenant } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
-import type { MessageStore, TenantStore, TicketStore } from '@psa/model/ports';
+import type { BlobStore, MessageStore, TenantStore, TicketStore } from '@psa/model/ports';
 import type { SlaStore } from '@psa/model/sla-clock';
 import { viewSlaClock } from '@psa/model/sla-clock';
 import type { Owner, Ticket, TicketStatus } from '@psa/model/ticket';
 import { assertCanRead, visibleOwners } from './access.ts';
+import { fullMessageText, fullTicketText } from './ticket-text.ts';
 
 export interface ReadDeps {
   tickets: TicketStore;
   sla: SlaStore;
   tenants: TenantStore;
   messages: MessageStore;
+  /** Text longer than the records keep is read from here. */
+  blobs: BlobStore;
   clock: Clock;
 }
 
-/** The conversation as the API shows it; a web or API ticket's first message is its body. */
-async function messagesOf(ticket: Ticket, deps: ReadDeps) {
-  const stored = await deps.messages.list(ticket.tenantId, ticket.id);
-  if (stored.length === 0 && ticket.channel !== 'email') {
-    return [
-      {
-        id: 'initial',
-        kind: 'message' as const,
-        direction: 'inbound' as const,
-        from: {
-          email: ticket.requester.email,
-          ...(ticket.requester.name ? { name: ticket.requester.name } : {}),
-        },
-        sentAt: ticket.receivedAt,
-        receivedAt: ticket.receivedAt,
-        text: ticket.body,
-        attachments: [],
-        messageId: null,
-        notes: [],
-      },
-    ];
-  }
-  return stored.map(({ rawKey: _raw, ...m }) => m);
+/**
+ * The conversation as the API shows it, oldest first. A web or API ticket's request is its body,
+ * not a stored message, so it is always shown first: email replies threaded into the ticket
+ * later are added after it and never take its place.
+ */
+async function messagesOf(ticket: Ticket, body: string, deps: ReadDeps) {
+  const listed = await deps.messages.list(ticket.tenantId, ticket.id);
+  const stored = await Promise.all(
+    listed.map(async (message) => {
+      const { rawKey: _raw, textKey: _key, ...shown } = message;
+      return { ...shown, text: await fullMessageText(message, deps.blobs) };
+    }),
+  );
+  if (ticket.channel === 'email') return stored;
+  const request = {
+    id: 'initial',
+    kind: 'message' as const,
+    direction: 'inbound' as const,
+    from: {
+      email: ticket.requester.email,
+      ...(ticket.requester.name ? { name: ticket.requester.name } : {}),
+    },
+    sentAt: ticket.receivedAt,
+    receivedAt: ticket.receivedAt,
+    text: body,
+    attachments: [],
+    messageId: null,
+    notes: [],
+  };
+  return [request, ...stored];
 }
 
-/** The API view of a ticket: its stored state plus each SLA clock as of now. */
+/** The API view of a ticket: its stored state with its whole text, plus each SLA clock as of now. */
 export async function viewTicket(ticket: Ticket, deps: ReadDeps, dow?: DivisionOfWork | null) {
-  const { version: _version, ...rest } = ticket;
+  const { version: _version, fullTextKey: _key, ...stored } = ticket;
+  const text = await fullTicketText(ticket, deps.blobs);
+  const rest = { ...stored, ...text };
   const [clocks, messages] = await Promise.all([
     deps.sla.listClocks(ticket.tenantId, ticket.id),
-    messagesOf(ticket, deps),
+    messagesOf(ticket, text.body, deps),
   ]);
   if (clocks.length === 0) return { ...rest, sla: [], messages };
   const doc = dow ?? (await deps.tenants.getDivisionOfWork(ticket.tenantId));

@@ -6,14 +6,24 @@ import type { Clock } from '@psa/model/clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@psa/model/errors';
 import { TicketReceived, toBusEvent } from '@psa/model/events';
 import { deliverOrDefer, eventEntry, type OutboxDeps } from '@psa/model/outbox';
-import type { IdempotencyStore, OutboxEntry, OutboxRef, TenantStore, TicketStore } from '@psa/model/ports';
+import type {
+  BlobStore,
+  IdempotencyStore,
+  OutboxEntry,
+  OutboxRef,
+  TenantStore,
+  TicketStore,
+} from '@psa/model/ports';
 import { type Channel, type Requester, type Ticket, ticketKey } from '@psa/model/ticket';
 import type { z } from 'zod';
+import { keepTicketText } from './ticket-text.ts';
 
 export interface SubmitDeps extends OutboxDeps {
   tickets: TicketStore;
   tenants: TenantStore;
   idempotency: IdempotencyStore;
+  /** Where text longer than a ticket record keeps goes. */
+  blobs: BlobStore;
   clock: Clock;
   logger: Pick<Logger, 'warn'>;
   newId?: () => string;
@@ -88,6 +98,11 @@ export interface NewTicket {
   requester: Requester;
   requestedPriority: Ticket['requestedPriority'];
   replyTo?: string | null;
+  /**
+   * The id may exist already (it is derived from what was received, and this is a redelivery):
+   * look first, so a repeat returns the stored ticket without taking a ticket number.
+   */
+  mayExist?: boolean;
   /** Side effects to commit with the ticket (e.g. the email acknowledgement). */
   outbox?: (ticket: Ticket) => OutboxEntry[];
 }
@@ -95,22 +110,28 @@ export interface NewTicket {
 /**
  * Store a new ticket with its TicketReceived event (and any other side effects) in one write,
  * then deliver them. Creating an id that exists returns the stored ticket: every intake path
- * derives its id deterministically from what it received, so a retry converges.
+ * derives its id deterministically from what it received, so a retry converges. Everything that
+ * can fail for good (the text, the check for a repeat) runs before a ticket number is taken, so
+ * a number is used up only by a crash or an outage between taking it and the write.
  */
 export async function createTicket(
   spec: NewTicket,
-  deps: Pick<SubmitDeps, 'tickets' | 'clock' | 'logger' | 'bus' | 'queue' | 'mailer' | 'outbox'>,
+  deps: Pick<SubmitDeps, 'tickets' | 'blobs' | 'clock' | 'logger' | 'bus' | 'queue' | 'mailer' | 'outbox'>,
 ): Promise<{ ticket: Ticket; created: boolean }> {
+  const { tenantId, id } = spec;
+  if (spec.mayExist) {
+    const stored = await deps.tickets.get(tenantId, id);
+    if (stored) return { ticket: stored, created: false };
+  }
+  const text = await keepTicketText(spec, deps.blobs);
   const now = deps.clock.now().toISOString();
   const number = await deps.tickets.nextNumber(spec.tenantId);
-  const { tenantId, id } = spec;
   const ticket: Ticket = {
     tenantId,
     id,
     number,
     key: ticketKey(tenantId, number),
-    subject: spec.subject,
-    body: spec.body,
+    ...text,
     channel: spec.channel,
     requester: spec.requester,
     requestedPriority: spec.requestedPriority,

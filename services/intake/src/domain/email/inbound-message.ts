@@ -1,5 +1,6 @@
 import { trimQuotedReply } from '@psa/mime/quote';
 import type { Attachment, Ticket, TicketMessage } from '@psa/model/ticket';
+import { keepMessageText } from '../ticket-text.ts';
 import type { EmailDeps, Received } from './email-deps.ts';
 
 /** Where an attachment of a ticket's message is kept in the blob store. */
@@ -36,8 +37,9 @@ async function storeAttachments(
 }
 
 /**
- * Store a received mail as a message of `ticket`, its attachments in the blob store. The message id
- * comes from the mail's hash, so storing the same mail again overwrites rather than duplicates.
+ * Store a received mail as a message of `ticket`, its attachments (and its text, when longer than
+ * a record keeps) in the blob store. The message id comes from the mail's hash, so storing the
+ * same mail again overwrites rather than duplicates.
  */
 export async function addMessage(
   ticket: Ticket,
@@ -49,6 +51,11 @@ export async function addMessage(
   const { mail, rawKey, hash } = received;
   const messageKey = hash.slice(0, 16);
   const stored = await storeAttachments(ticket, messageKey, received, deps);
+  const text = await keepMessageText(
+    { tenantId: ticket.tenantId, ticketId: ticket.id, messageId: messageKey },
+    kind === 'reply' ? trimQuotedReply(mail.text) : mail.text,
+    deps.blobs,
+  );
   const message: TicketMessage = {
     id: messageKey,
     kind,
@@ -56,7 +63,7 @@ export async function addMessage(
     from: { email: mail.from!.address, ...(mail.from!.name ? { name: mail.from!.name } : {}) },
     sentAt: mail.date ?? deps.clock.now().toISOString(),
     receivedAt: deps.clock.now().toISOString(),
-    text: kind === 'reply' ? trimQuotedReply(mail.text) : mail.text,
+    ...text,
     attachments: stored.attachments,
     messageId: mail.messageId,
     rawKey,

@@ -5,6 +5,7 @@ import { createTicket } from '../submit-ticket.ts';
 import { type AcknowledgementDecision, acknowledgementText } from './acknowledgement.ts';
 import type { EmailDeps, EmailOutcome, Received } from './email-deps.ts';
 import { addMessage } from './inbound-message.ts';
+import { referencesOfAnswer } from './thread.ts';
 
 /** A deterministic UUID-shaped id from a hash, so a redelivered mail recreates the same ticket. */
 const idFrom = (hash: string) =>
@@ -50,6 +51,7 @@ export async function openTicket(
       requester: { email: from.address.toLowerCase(), ...(from.name ? { name: from.name } : {}) },
       requestedPriority,
       replyTo,
+      mayExist: true,
       outbox: (t) =>
         ackTo
           ? [
@@ -60,7 +62,7 @@ export async function openTicket(
                 text: acknowledgementText(t, dow),
                 messageId: ackId,
                 ...(mail.messageId
-                  ? { inReplyTo: mail.messageId, references: [...mail.references, mail.messageId] }
+                  ? { inReplyTo: mail.messageId, references: referencesOfAnswer(mail) }
                   : {}),
               }),
             ]

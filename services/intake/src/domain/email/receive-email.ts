@@ -8,10 +8,12 @@ import { createHash } from 'node:crypto';
 import { type ParseResult, parseMail } from '@psa/mime/parse';
 import type { ParsedMail } from '@psa/mime/types';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
+import { PsaError, StaleWriteError } from '@psa/model/errors';
 import type { MailStore } from '@psa/model/ports';
+import { SUBJECT_EXCERPT_BYTES, utf8Excerpt } from '@psa/model/ticket';
 import { decideAcknowledgement } from './acknowledgement.ts';
 import { matchAlert } from './alerts.ts';
-import { classifyMail, quarantineReason } from './classify.ts';
+import { classifyMail, type MailClassification, quarantineReason } from './classify.ts';
 import type { EmailDeps, EmailOutcome, Received } from './email-deps.ts';
 import { foldAlert } from './fold-alert.ts';
 import { addMessage } from './inbound-message.ts';
@@ -50,6 +52,17 @@ export async function tenantsForRecipients(recipients: string[], mail: MailStore
 }
 
 const sha = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * Whether storing what a mail became failed for good: a store refused the record itself (a
+ * ValidationError and its kin), which no retry changes. Anything else (throttling, an outage, a
+ * lost race) is thrown on, so the invocation is retried and, after its retries, dead-lettered.
+ */
+export function isRefusal(err: unknown): err is PsaError {
+  return (
+    err instanceof PsaError && err.status >= 400 && err.status < 500 && !(err instanceof StaleWriteError)
+  );
+}
 
 /**
  * Turn one received email into the right effect for each tenant it was addressed to: a new
@@ -123,15 +136,17 @@ async function decide(
   verdicts?: Verdicts,
 ): Promise<EmailOutcome> {
   const tenantId = dow.tenantId;
-  const quarantine = async (reason: string, mail?: ParsedMail): Promise<EmailOutcome> => {
+  const quarantine = async (why: string, mail?: ParsedMail): Promise<EmailOutcome> => {
+    // A refusal's message may quote the record: the entry keeps the beginning of each text.
+    const reason = utf8Excerpt(why, SUBJECT_EXCERPT_BYTES);
     await deps.mail.quarantine({
       id: hash.slice(0, 20),
       tenantId,
       receivedAt: deps.clock.now().toISOString(),
       reason,
       rawKey,
-      from: mail?.from?.address ?? null,
-      subject: mail?.subject ?? null,
+      from: mail?.from?.address ? utf8Excerpt(mail.from.address, SUBJECT_EXCERPT_BYTES) : null,
+      subject: mail ? utf8Excerpt(mail.subject, SUBJECT_EXCERPT_BYTES) : null,
       status: 'quarantined',
     });
     deps.logger.warn('mail quarantined', { tenantId, rawKey, reason });
@@ -148,7 +163,25 @@ async function decide(
   if (verdict.kind === 'own')
     return quarantine('sent from this system’s own support address (mail loop guard)', mail);
 
-  const received: Received = { mail, rawKey, hash };
+  try {
+    return await store({ mail, rawKey, hash }, verdict, dow, deps, quarantine);
+  } catch (err) {
+    // Never acknowledged and then lost: what cannot be stored is kept, with the reason.
+    if (!isRefusal(err)) throw err;
+    return quarantine(`could not be stored: ${err.message}`, mail);
+  }
+}
+
+/** What a usable mail becomes: a note or reply on its ticket, a folded alert, or a new ticket. */
+async function store(
+  received: Received,
+  verdict: MailClassification,
+  dow: DivisionOfWork,
+  deps: EmailDeps,
+  quarantine: (reason: string, mail?: ParsedMail) => Promise<EmailOutcome>,
+): Promise<EmailOutcome> {
+  const { mail } = received;
+  const tenantId = dow.tenantId;
   const threadTicket = await findThread(mail, verdict.originalMessageId ?? null, tenantId, deps);
   if (verdict.kind === 'bounce' || verdict.kind === 'auto-reply') {
     if (!threadTicket) {
@@ -167,7 +200,7 @@ async function decide(
     return { tenantId, outcome: 'threaded', ticketId: threadTicket.id };
   }
 
-  const alert = matchAlert(mail.from.address, mail.subject, dow);
+  const alert = matchAlert(mail.from!.address, mail.subject, dow);
   const ack = decideAcknowledgement(mail, verdict, {
     alert: alert !== null,
     ownAddresses: dow.supportAddresses,
