@@ -6,7 +6,7 @@ import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
 import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
 import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
 import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
-import { hs256Authenticator, type Role, signToken } from '@psa/http/auth';
+import type { Role } from '@psa/http/auth';
 import { ManualClock } from '@psa/model/clock';
 import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
@@ -14,14 +14,13 @@ import type { BusEvent } from '@psa/model/events';
 import type { BlobStore, EventBus } from '@psa/model/ports';
 import type { Owner, Priority, Ticket } from '@psa/model/ticket';
 import { startTestTable } from '@psa/testing/fixtures';
+import { createTestIssuer } from '@psa/testing/tokens';
 import { createIntakeApp, type IntakeDeps } from '../src/app.ts';
 
 /** Tue 2026-06-16 10:00 in New York: an ordinary business hour. */
 export const START = '2026-06-16T14:00:00.000Z';
 
-const SECRET = new TextEncoder().encode('intake-test-secret-at-least-32-bytes!!');
-const ISSUER = 'psa-test';
-const AUDIENCE = 'psa-api-test';
+const issuer = await createTestIssuer();
 
 /** An in-memory bus that records what it published; `down` simulates an outage. */
 export class RecordingBus implements EventBus {
@@ -56,23 +55,17 @@ export function token(claims: {
   sub?: string;
   name?: string;
 }): Promise<string> {
-  return signToken(
-    SECRET,
-    { tenant: 'acme', ...claims },
-    {
-      issuer: ISSUER,
-      audience: AUDIENCE,
-    },
-  );
+  return issuer.sign({ tenant: 'acme', ...claims });
 }
 
 /** A token signed with another key: well-formed, but not one this API trusts. */
 export function foreignToken(): Promise<string> {
-  return signToken(
-    new TextEncoder().encode('some-other-secret-that-is-long-enough'),
-    { tenant: 'acme', role: 'internal' },
-    { issuer: ISSUER, audience: AUDIENCE },
-  );
+  return issuer.signForeign({ tenant: 'acme', role: 'internal' });
+}
+
+/** A token signed with the trusted key, but claiming another issuer. */
+export function wrongIssuerToken(): Promise<string> {
+  return issuer.sign({ tenant: 'acme', role: 'internal' }, { issuer: 'https://someone-else.test' });
 }
 
 export interface ApiResponse {
@@ -103,7 +96,7 @@ export async function startIntake() {
     bus,
     clock,
     logger: silentLogger(),
-    authenticate: hs256Authenticator(SECRET, ISSUER, AUDIENCE),
+    authenticate: issuer.authenticate,
   };
   const app = createIntakeApp(deps);
 

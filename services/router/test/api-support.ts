@@ -5,7 +5,7 @@ import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
 import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
 import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
 import { DynamoTicketStore } from '@psa/aws/dynamo-ticket-store';
-import { hs256Authenticator, type Role, signToken } from '@psa/http/auth';
+import type { Role } from '@psa/http/auth';
 import { ManualClock } from '@psa/model/clock';
 import {
   type DivisionOfWork,
@@ -17,6 +17,7 @@ import type { BusEvent } from '@psa/model/events';
 import type { EventBus, Queue, QueueMessage, QueueName } from '@psa/model/ports';
 import type { Priority, Ticket, TicketStatus } from '@psa/model/ticket';
 import { startTestTable } from '@psa/testing/fixtures';
+import { createTestIssuer } from '@psa/testing/tokens';
 import { createRouterApp } from '../src/app.ts';
 import { routeTicket } from '../src/domain/route-ticket.ts';
 
@@ -26,19 +27,17 @@ import { routeTicket } from '../src/domain/route-ticket.ts';
  * real router (its backlog count read from the open index) and resolved, in time order.
  */
 
-const SECRET = new TextEncoder().encode('router-test-secret-at-least-32-bytes!!');
-const ISSUER = 'psa-test';
-const AUDIENCE = 'psa-api-test';
+const issuer = await createTestIssuer();
 
 /** Tue 2026-06-16 10:00 New York. */
 export const START = '2026-06-16T14:00:00.000Z';
 
 export const token = (claims: { role: Role; tenant?: string; email?: string }) =>
-  signToken(
-    SECRET,
-    { tenant: 'acme', ...(claims.role === 'requester' ? { email: 'pat@acme.example' } : {}), ...claims },
-    { issuer: ISSUER, audience: AUDIENCE },
-  );
+  issuer.sign({
+    tenant: 'acme',
+    ...(claims.role === 'requester' ? { email: 'pat@acme.example' } : {}),
+    ...claims,
+  });
 
 class NullQueue implements Queue {
   readonly sent: { queue: QueueName; message: QueueMessage }[] = [];
@@ -96,7 +95,7 @@ export async function startRouterApi(opts: { acme?: DivisionOfWork } = {}) {
     models: new DynamoModelStore(table.doc, table.tableName),
     clock,
     logger,
-    authenticate: hs256Authenticator(SECRET, ISSUER, AUDIENCE),
+    authenticate: issuer.authenticate,
   };
   const app = createRouterApp(deps);
   const queue = new NullQueue();
