@@ -18,6 +18,7 @@ button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid #1b1f
 .error{color:#a40e26;background:#fff0f0;border:1px solid #a40e26;border-radius:.25rem;padding:.5rem .75rem}
 .hint{color:#57606a;font-size:.9rem}
 a{color:#0b5cad}
+@media (max-width:30rem){main{margin:1rem .5rem}}
 `;
 
 const escapeHtml = (text: string) =>

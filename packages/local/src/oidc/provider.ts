@@ -72,7 +72,9 @@ export function createLocalProvider(opts: LocalProviderOptions): Provider {
     claims: { openid: ['sub', 'tenant', 'role'], email: ['email', 'email_verified'] },
     // The ID token carries the claims (email, tenant, role) the web app shows and routes by.
     conformIdTokenClaims: false,
-    clientBasedCORS: () => false,
+    // Browsers send Origin on the web app's token request even on the same origin; no other
+    // origin may call the provider's endpoints from a page.
+    clientBasedCORS: (_ctx, requestOrigin) => requestOrigin === origin,
     interactions: { url: (_ctx, interaction) => `${ISSUER_PATH}/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
