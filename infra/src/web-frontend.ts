@@ -233,13 +233,19 @@ export class WebFrontend extends Construct {
     const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
     if (!handler) return;
     const bucketId = stack.getLogicalId(bucket.node.defaultChild as CfnBucket);
+    const nagText = (value: string) => {
+      const resolved: unknown = stack.resolve(value);
+      return typeof resolved === 'string' ? resolved : `<${(resolved as { Ref: string }).Ref}>`;
+    };
     const wildcards = [
       'Action::s3:GetBucket*',
       'Action::s3:GetObject*',
       'Action::s3:List*',
       'Action::s3:Abort*',
       'Action::s3:DeleteObject*',
-      'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+      // The CDK bootstrap's asset bucket, as cdk-nag prints it (pseudo parameters in <>, or the
+      // literal values when the stack's environment is known at synth).
+      `Resource::arn:${nagText(stack.partition)}:s3:::cdk-hnb659fds-assets-${nagText(stack.account)}-${nagText(stack.region)}/*`,
       `Resource::<${bucketId}.Arn>/*`,
       'Resource::*',
     ];
