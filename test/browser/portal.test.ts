@@ -108,6 +108,15 @@ describe('a requester in the portal', () => {
     await watched.page.getByRole('heading', { name: 'Signed in' }).waitFor();
     expect(await watched.page.getByRole('main').textContent()).toContain('as internal IT');
     console.log(`staff page: ${await checkPage(watched, 'staff page')}`);
+
+    // Signing out ends the provider's session too: its confirmation page, then the landing page.
+    await watched.page.getByRole('button', { name: 'Sign out' }).click();
+    await watched.page.getByRole('heading', { name: 'Sign out?' }).waitFor();
+    console.log(`sign-out page: ${await checkPage(watched, 'sign-out page')}`);
+    await watched.page.getByRole('button', { name: 'Sign out' }).click();
+    await watched.page.getByRole('heading', { name: 'IT help' }).waitFor();
+    await watched.page.getByRole('button', { name: 'Sign in' }).click();
+    await watched.page.getByLabel('Email').waitFor();
     await watched.context.close();
   });
 });

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { RoleSchema, signToken } from '@psa/http/auth';
-import { defaultDataDir, LocalConfigSchema } from '../config.ts';
+import { defaultDataDir, defaultHttpPort } from '../config.ts';
 import { readEndpoints } from '../endpoints.ts';
 import { providerSigningKey } from '../oidc/keys.ts';
 import { API_AUDIENCE, issuerOf } from '../oidc/provider.ts';
@@ -14,8 +14,7 @@ async function localIssuer(dataDir: string): Promise<string> {
   try {
     return (await readEndpoints(dataDir)).issuer;
   } catch {
-    const { PSA_HTTP_PORT } = LocalConfigSchema.pick({ PSA_HTTP_PORT: true }).parse(process.env);
-    return issuerOf(`http://127.0.0.1:${PSA_HTTP_PORT}`);
+    return issuerOf(`http://127.0.0.1:${defaultHttpPort()}`);
   }
 }
 
