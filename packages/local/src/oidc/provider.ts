@@ -2,6 +2,7 @@ import { roleOf } from '@psa/model/people';
 import type { TenantStore } from '@psa/model/ports';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ProviderKeys } from './keys.ts';
+import { MemoryAdapter } from './memory-adapter.ts';
 import { errorPage, signedOutPage, signOutPage } from './pages.ts';
 import { parseAccountId } from './people.ts';
 
@@ -47,6 +48,7 @@ export function createLocalProvider(opts: LocalProviderOptions): Provider {
   const { origin, keys, tenants } = opts;
   const apiResource = apiResourceOf(origin);
   const configuration: Configuration = {
+    adapter: MemoryAdapter,
     clients: [
       {
         client_id: WEB_CLIENT_ID,
