@@ -36,8 +36,18 @@ const slow: TestProjectInlineConfiguration[] = [
       name: 'e2e',
       root: 'test',
       include: ['**/*.test.ts'],
+      exclude: ['browser/**', '**/node_modules/**'],
       testTimeout: 60_000,
       hookTimeout: 60_000,
+    },
+  },
+  {
+    test: {
+      name: 'browser',
+      root: 'test/browser',
+      include: ['**/*.test.ts'],
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
     },
   },
 ];

@@ -89,10 +89,10 @@ async function acksTo(address: string): Promise<string[]> {
 
 beforeAll(async () => {
   dataDir = await newDataDir();
+  system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z', PSA_LOG_LEVEL: 'INFO' });
   internal = await mint(['--tenant', 'acme', '--role', 'internal', '--email', 'it@acme.example']);
   partner = await mint(['--tenant', 'acme', '--role', 'partner', '--email', 'dispatch@msp.example']);
   // INFO: the email handler's report of each mail it finished is a log line (see handled()).
-  system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z', PSA_LOG_LEVEL: 'INFO' });
   const port = Number(new URL(system.endpoints.smtp!).port);
   smtp = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
 });

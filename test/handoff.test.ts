@@ -25,9 +25,9 @@ const drain = async (queueUrl: string, count: number) =>
 
 beforeAll(async () => {
   dataDir = await newDataDir();
+  system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z' });
   internal = await mint(['--tenant', 'acme', '--role', 'internal', '--email', 'it@acme.example']);
   partner = await mint(['--tenant', 'acme', '--role', 'partner', '--email', 'dispatch@msp.example']);
-  system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z' });
 });
 
 afterAll(async () => {

@@ -47,6 +47,7 @@ const receiveAll = (queueUrl: string, count: number) => receiveMessages(system, 
 
 beforeAll(async () => {
   dataDir = await newDataDir();
+  system = await startSystem(dataDir, { PSA_CLOCK_START: TUESDAY_10AM_NY });
   await mint('internal', ['--tenant', 'acme', '--role', 'internal', '--email', 'it-lead@acme.example']);
   await mint('partner', ['--tenant', 'acme', '--role', 'partner', '--email', 'dispatch@msp.example']);
   await mint('leadership', ['--tenant', 'acme', '--role', 'leadership', '--email', 'coo@acme.example']);
@@ -62,7 +63,6 @@ beforeAll(async () => {
   ]);
   await mint('ceo', ['--tenant', 'acme', '--role', 'requester', '--email', 'ceo@acme.example']);
   await mint('globex', ['--tenant', 'globex', '--role', 'internal', '--email', 'it@globex.example']);
-  system = await startSystem(dataDir, { PSA_CLOCK_START: TUESDAY_10AM_NY });
 });
 
 afterAll(async () => {

@@ -1,19 +1,25 @@
-import { Annotations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 
 /**
  * Deployment settings, read from CDK context. The defaults live in one place, the root `cdk.json`
- * (so a bare `cdk synth` works offline); override with `cdk synth -c key=value`. A real deployment
- * sets at least `jwtIssuer`: the placeholder issuer makes the API reject every token, which is the
- * safe failure.
+ * (so a bare `cdk synth` works offline); override with `cdk synth -c key=value`. Without
+ * `jwtIssuer` the app creates a Cognito user pool and signs people in with it, so a fresh deploy
+ * works without outside setup; with it, the customer's own OpenID issuer is trusted instead.
  */
 export interface PsaConfig {
   /** Names the stacks (`Psa-<stage>-Stateful`, `Psa-<stage>-Services`); lower-case letters, digits, dashes. */
   stage: string;
-  /** OIDC issuer URL the HTTP API's JWT authorizer trusts (it fetches the JWKS from its discovery document). */
-  jwtIssuer: string;
-  /** Audience (`aud`) the JWT authorizer requires. */
+  /**
+   * OIDC issuer URL the HTTP API's JWT authorizer trusts (it fetches the JWKS from its discovery
+   * document). Absent: the app creates a Cognito user pool and trusts that.
+   */
+  jwtIssuer?: string;
+  /** Audience (`aud`) the JWT authorizer requires of an external issuer's tokens (Cognito: the app client id). */
   jwtAudience: string;
+  /** The web app's (public, PKCE) client id at `jwtIssuer`; required with it. */
+  webClientId?: string;
+  /** Scopes the web app asks `jwtIssuer` for (default `openid email`). */
+  webScope: string;
   /**
    * Domain that receives and sends support email: the SES identity the functions with
    * `access.mail` may send from, and the domain the receipt rule receives for.
@@ -53,22 +59,33 @@ export function readConfig(scope: Construct): PsaConfig {
   };
   const config: PsaConfig = {
     stage: required('stage'),
-    jwtIssuer: required('jwtIssuer'),
     jwtAudience: required('jwtAudience'),
+    webScope: read('webScope') ?? 'openid email',
     emailDomain: required('emailDomain').toLowerCase(),
     emailRecipients: [],
     bundleMetafile: isTrue(scope.node.tryGetContext('bundleMetafile')),
   };
   const alarmEmail = read('alarmEmail');
   if (alarmEmail) config.alarmEmail = alarmEmail;
+  const jwtIssuer = read('jwtIssuer');
+  if (jwtIssuer) {
+    if (!URL.canParse(jwtIssuer) || new URL(jwtIssuer).protocol !== 'https:') {
+      throw new Error(`invalid context: jwtIssuer: '${jwtIssuer}' must be an https URL`);
+    }
+    config.jwtIssuer = jwtIssuer;
+    const webClientId = read('webClientId');
+    if (!webClientId) {
+      throw new Error(
+        "missing context: webClientId: the web app's client id at jwtIssuer (a public client, authorization code + PKCE); set it with -c webClientId=...",
+      );
+    }
+    config.webClientId = webClientId;
+  }
 
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(config.stage)) {
     throw new Error(
       `invalid context: stage: '${config.stage}' must be 1-20 lower-case letters, digits or dashes`,
     );
-  }
-  if (!URL.canParse(config.jwtIssuer) || new URL(config.jwtIssuer).protocol !== 'https:') {
-    throw new Error(`invalid context: jwtIssuer: '${config.jwtIssuer}' must be an https URL`);
   }
   if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(config.emailDomain)) {
     throw new Error(`invalid context: emailDomain: '${config.emailDomain}' is not a domain name`);
@@ -76,13 +93,6 @@ export function readConfig(scope: Construct): PsaConfig {
   config.emailRecipients = readEmailRecipients(scope, config.emailDomain);
   if (config.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+$/.test(config.alarmEmail)) {
     throw new Error(`invalid context: alarmEmail: '${config.alarmEmail}' is not an email address`);
-  }
-  // example.com is reserved (RFC 2606): nobody can issue tokens for it.
-  if (/(^|\.)example\.com$/.test(new URL(config.jwtIssuer).hostname)) {
-    Annotations.of(scope).addWarningV2(
-      'psa:placeholderJwtIssuer',
-      `jwtIssuer ${config.jwtIssuer} is a placeholder: the API rejects every token until you set -c jwtIssuer=<your OIDC issuer URL>`,
-    );
   }
   return config;
 }

@@ -23,7 +23,8 @@ export function addPsaStacks(app: App): PsaStacks {
     config,
     env,
     tags,
-    description: 'PSA ticket routing: table, event bus, queues, blob bucket',
+    repoRoot: REPO_ROOT,
+    description: 'PSA ticket routing: table, event bus, queues, blob bucket, user pool',
     terminationProtection: config.stage === 'prod',
   });
   const services = new ServicesStack(app, `${prefix}-Services`, {
@@ -32,7 +33,7 @@ export function addPsaStacks(app: App): PsaStacks {
     repoRoot: REPO_ROOT,
     env,
     tags,
-    description: 'PSA ticket routing: service functions, rules, schedules, HTTP API',
+    description: 'PSA ticket routing: service functions, rules, schedules, HTTP API, web app',
   });
   return { config, stateful, services };
 }

@@ -36,6 +36,8 @@ export interface PsaFunctionProps {
   config: PsaConfig;
   /** Absolute path of the repository root; `spec.entry` is relative to it. */
   repoRoot: string;
+  /** The issuer and audience the HTTP API's JWT authorizer checks (told to HTTP functions). */
+  auth: { issuer: string; audience: string };
   /**
    * EventBridge (a subscription or a schedule) or SES (a receipt rule) invokes it asynchronously:
    * it gets a failure queue that receives the events Lambda gave up on and, as an EventBridge rule
@@ -91,7 +93,7 @@ export class PsaFunction extends Construct {
           triage: resources.queues.triage.queueUrl,
         },
       },
-      { auth: { mode: 'apigateway', issuer: config.jwtIssuer, audience: config.jwtAudience } },
+      { auth: { mode: 'apigateway', ...props.auth } },
     );
 
     this.function = new NodejsFunction(this, 'Function', {

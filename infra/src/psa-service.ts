@@ -49,6 +49,8 @@ export interface PsaServiceProps {
   resources: SharedResources;
   config: PsaConfig;
   repoRoot: string;
+  /** The issuer and audience the authorizer checks. */
+  auth: { issuer: string; audience: string };
   api: HttpApi;
   /** Applied to every route declared `authorized`. */
   authorizer: IHttpRouteAuthorizer;
@@ -72,6 +74,7 @@ export class PsaService extends Construct {
         resources: props.resources,
         config: props.config,
         repoRoot: props.repoRoot,
+        auth: props.auth,
         invokedAsync: FUNCTIONS_INVOKED_ASYNC.has(spec.id),
       });
       if (fn.failureQueue)

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { FUNCTIONS, type ServiceName } from '@psa/contracts/wiring';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -9,6 +10,7 @@ import type { PsaConfig } from './config.ts';
 import { EmailReceiving, INBOUND_MAIL_FUNCTION } from './email-receiving.ts';
 import { PsaService } from './psa-service.ts';
 import type { StatefulStack } from './stateful-stack.ts';
+import { WebFrontend, type WebSignIn } from './web-frontend.ts';
 
 /** Per-stage ceiling in front of the functions; far below the account's default of 10,000 rps. */
 export const API_THROTTLE = { rateLimit: 100, burstLimit: 200 };
@@ -41,6 +43,21 @@ export interface ServicesStackProps extends StackProps {
   repoRoot: string;
 }
 
+/** Who signs people in: the stateful stack's user pool, or the configured issuer. */
+function webSignIn(config: PsaConfig, stateful: StatefulStack): WebSignIn {
+  if (config.jwtIssuer) {
+    return {
+      kind: 'external',
+      issuer: config.jwtIssuer,
+      clientId: config.webClientId!,
+      scope: config.webScope,
+    };
+  }
+  const pool = stateful.signInPool;
+  if (!pool) throw new Error('no jwtIssuer and no user pool');
+  return { kind: 'cognito', userPool: pool.userPool, issuer: pool.issuer, domainOrigin: pool.domainOrigin };
+}
+
 /**
  * The stateless part: every service's functions, rules and schedules, the one HTTP API, and the
  * SES receipt rule that delivers support mail. Like the EventBridge rules, the receipt rule only
@@ -53,6 +70,9 @@ export class ServicesStack extends Stack {
   readonly api: HttpApi;
   readonly services: ReadonlyMap<ServiceName, PsaService>;
   readonly emailReceiving: EmailReceiving;
+  readonly web: WebFrontend;
+  /** The issuer and audience the JWT authorizer checks. */
+  readonly auth: { issuer: string; audience: string };
 
   constructor(scope: Construct, id: string, props: ServicesStackProps) {
     super(scope, id, props);
@@ -76,8 +96,21 @@ export class ServicesStack extends Stack {
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
-    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', config.jwtIssuer, {
-      jwtAudience: [config.jwtAudience],
+    // The web app and the API on one CloudFront origin; with the Cognito pool, the web app's
+    // client is made here (its callback is on the distribution) and is the authorizer's audience:
+    // Cognito access tokens name it in `client_id`, which the authorizer accepts for `aud`.
+    const signIn = webSignIn(config, stateful);
+    this.web = new WebFrontend(this, 'Web', {
+      webDist: join(props.repoRoot, 'web/dist'),
+      api: this.api,
+      signIn,
+    });
+    this.auth = {
+      issuer: signIn.issuer,
+      audience: signIn.kind === 'cognito' ? this.web.clientId : config.jwtAudience,
+    };
+    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', this.auth.issuer, {
+      jwtAudience: [this.auth.audience],
       identitySource: ['$request.header.Authorization'],
     });
 
@@ -96,6 +129,7 @@ export class ServicesStack extends Stack {
           resources,
           config,
           repoRoot: props.repoRoot,
+          auth: this.auth,
           api: this.api,
           authorizer,
           alarmTopic: stateful.alarmTopic,

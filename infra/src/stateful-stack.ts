@@ -19,6 +19,7 @@ import type { Construct } from 'constructs';
 import { alarmWhenQueueNotEmpty } from './alarms.ts';
 import type { PsaConfig } from './config.ts';
 import { allowSesToStoreInboundMail, INBOUND_PREFIX } from './email-receiving.ts';
+import { SignInPool } from './sign-in-pool.ts';
 
 /** Every work queue, in a fixed order; the record type makes the compiler check it names them all. */
 const QUEUE_IDS: Record<QueueAccess, string> = { partner: 'Partner', internal: 'Internal', triage: 'Triage' };
@@ -37,6 +38,8 @@ export const DISPATCH_VISIBILITY_TIMEOUT = Duration.minutes(5);
 
 export interface StatefulStackProps extends StackProps {
   config: PsaConfig;
+  /** Absolute path of the repository root (the sign-in pool's trigger is bundled from it). */
+  repoRoot: string;
 }
 
 /**
@@ -52,11 +55,16 @@ export class StatefulStack extends Stack {
   readonly bucket: Bucket;
   /** Alarm notifications; subscribed to `alarmEmail` when that is configured. */
   readonly alarmTopic: Topic;
+  /** The Cognito user pool people sign in with, unless `jwtIssuer` names an issuer of their own. */
+  readonly signInPool: SignInPool | undefined;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
 
     this.alarmTopic = this.createAlarmTopic(props.config);
+    this.signInPool = props.config.jwtIssuer
+      ? undefined
+      : new SignInPool(this, 'SignIn', { stage: props.config.stage, repoRoot: props.repoRoot });
 
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE_DEFINITION.partitionKey, type: AttributeType.STRING },

@@ -14,6 +14,7 @@ import {
   SCHEDULES,
   SUBSCRIPTIONS,
 } from '@psa/contracts/wiring';
+import { buildWeb, webBuildIsStale } from '@psa/web/build';
 import { App, Aws, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -38,8 +39,8 @@ function testApp(extra: Json = {}): App {
   const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
     context: Json;
   };
-  // A non-placeholder issuer keeps the synth free of the placeholder warning.
-  const context = { ...cdkJson.context, jwtIssuer: 'https://login.psa.test/', 'aws:cdk:bundling-stacks': [] };
+  // No jwtIssuer (as cdk.json ships): the app makes its own Cognito user pool.
+  const context = { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
   // An explicit outdir, removed after the suite: otherwise every App leaves a cdk.out* folder in the
   // system temp directory.
   const outdir = mkdtempSync(join(tmpdir(), 'psa-cdk-test-'));
@@ -73,6 +74,8 @@ let servicesResources: Record<string, Resource>;
 let exportsByName: Map<string, unknown>;
 
 beforeAll(() => {
+  // The distribution deploys web/dist: build it if its sources changed (npm test's pretest does).
+  if (webBuildIsStale()) buildWeb();
   stacks = addPsaStacks(testApp());
   stateful = Template.fromStack(stacks.stateful);
   services = Template.fromStack(stacks.services);
@@ -113,6 +116,12 @@ function functionResource(id: FunctionId): Resource {
   const resource = servicesResources[logicalId(psaFunction(id).function)];
   if (!resource) throw new Error(`no Lambda resource for ${id}`);
   return resource;
+}
+
+function authorizer(): Resource {
+  const found = Object.values(servicesResources).find((r) => r.Type === 'AWS::ApiGatewayV2::Authorizer');
+  if (!found) throw new Error('no JWT authorizer');
+  return found;
 }
 
 /** Every statement of the function's execution role's policies, imports resolved. */
@@ -156,7 +165,11 @@ const tableArn = () => JSON.stringify(arnOf(logicalId(stacks.stateful.table)));
 
 describe('functions', () => {
   it('creates one Node 24 arm64 function per FUNCTIONS entry, sized as declared', () => {
-    services.resourceCountIs('AWS::Lambda::Function', FUNCTIONS.length);
+    // Besides them, only CDK's BucketDeployment handler, which copies the web app into its bucket.
+    const others = Object.entries(servicesResources).filter(
+      ([id, r]) => r.Type === 'AWS::Lambda::Function' && !id.startsWith('CustomCDKBucketDeployment'),
+    );
+    expect(others).toHaveLength(FUNCTIONS.length);
     for (const spec of FUNCTIONS) {
       const props = functionResource(spec.id).Properties;
       expect(props.Runtime, spec.id).toBe('nodejs24.x');
@@ -208,10 +221,11 @@ describe('functions', () => {
         spec.id,
       ).toEqual([]);
       if (httpFunctions.has(spec.id)) {
+        const jwt = authorizer().Properties.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
         expect(env, spec.id).toMatchObject({
           AUTH_MODE: 'apigateway',
-          JWT_ISSUER: stacks.config.jwtIssuer,
-          JWT_AUDIENCE: stacks.config.jwtAudience,
+          JWT_ISSUER: resolveImports(jwt.Issuer),
+          JWT_AUDIENCE: resolveImports(jwt.Audience[0]),
         });
       } else {
         expect(env, spec.id).not.toHaveProperty('AUTH_MODE');
@@ -226,11 +240,7 @@ describe('functions', () => {
       bucket: 'k',
       queueUrls: { partner: 'p', internal: 'i', triage: 'x' },
     };
-    const auth = {
-      mode: 'apigateway',
-      issuer: stacks.config.jwtIssuer,
-      audience: stacks.config.jwtAudience,
-    } as const;
+    const auth = { mode: 'apigateway', issuer: 'i', audience: 'a' } as const;
     for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
       const env = (functionResource(spec.id as FunctionId).Properties.Environment as Json).Variables as Json;
       const expected = [...Object.keys(functionEnvironment(spec, names, { auth })), 'NODE_OPTIONS'];
@@ -667,7 +677,6 @@ describe('HTTP API', () => {
     expect(authorizer.Properties).toMatchObject({
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: { Issuer: stacks.config.jwtIssuer, Audience: [stacks.config.jwtAudience] },
     });
     for (const route of HTTP_ROUTES) {
       const key = `${route.method} ${route.path}`;
@@ -815,7 +824,10 @@ describe('app', () => {
   });
 
   it('rejects an invalid context value, naming the key', () => {
-    expect(() => addPsaStacks(testApp({ jwtIssuer: 'http://insecure.example.org' }))).toThrow(/jwtIssuer/);
+    expect(() =>
+      addPsaStacks(testApp({ jwtIssuer: 'http://insecure.example.org', webClientId: 'w' })),
+    ).toThrow(/jwtIssuer/);
+    expect(() => addPsaStacks(testApp({ jwtIssuer: 'https://login.contoso.org/' }))).toThrow(/webClientId/);
     expect(() => addPsaStacks(testApp({ stage: 'Prod_1' }))).toThrow(/stage/);
     expect(() => addPsaStacks(testApp({ alarmEmail: 'not-an-address' }))).toThrow(/alarmEmail/);
   });
@@ -844,5 +856,142 @@ describe('app', () => {
       Protocol: 'email',
       Endpoint: 'ops@example.org',
     });
+  });
+});
+
+describe('web app and sign-in', () => {
+  const ofType = (resources: Record<string, Resource>, type: string) =>
+    Object.entries(resources).filter(([, r]) => r.Type === type);
+  const distribution = () => ofType(servicesResources, 'AWS::CloudFront::Distribution')[0]![1];
+  const distributionConfig = () => distribution().Properties.DistributionConfig as Json;
+  const userPoolId = () => logicalId(stacks.stateful.signInPool!.userPool);
+
+  it('serves the web app from a private bucket through CloudFront with Origin Access Control', () => {
+    expect(ofType(servicesResources, 'AWS::CloudFront::Distribution')).toHaveLength(1);
+    const config = distributionConfig();
+    expect(config.DefaultRootObject).toBe('index.html');
+    const origins = config.Origins as Json[];
+    const s3 = origins.find((o) => 'S3OriginConfig' in o)!;
+    expect(s3.OriginAccessControlId).toBeDefined();
+    expect(ofType(servicesResources, 'AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+    const [bucketId, bucket] = ofType(servicesResources, 'AWS::S3::Bucket').find(([id]) =>
+      JSON.stringify(s3.DomainName).includes(id),
+    )!;
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicPolicy: true });
+    // Only CloudFront (this distribution) may read it.
+    const policy = ofType(servicesResources, 'AWS::S3::BucketPolicy').find(
+      ([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: bucketId }),
+    )![1];
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('cloudfront.amazonaws.com');
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('AWS:SourceArn');
+    // The build goes into it on every deploy, with the web app's sign-in settings.
+    expect(ofType(servicesResources, 'Custom::CDKBucketDeployment')).toHaveLength(2);
+  });
+
+  it('sends /v1/* and /openapi.json to the HTTP API uncached, and rewrites only client routes to index.html', () => {
+    const config = distributionConfig();
+    const behaviors = config.CacheBehaviors as Json[];
+    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/openapi.json', '/v1/*']);
+    const apiOrigin = (config.Origins as Json[]).find((o) => 'CustomOriginConfig' in o)!;
+    expect(JSON.stringify(apiOrigin.DomainName)).toContain(logicalId(stacks.services.api));
+    for (const b of behaviors) {
+      expect(b.TargetOriginId).toBe(apiOrigin.Id);
+      expect(b.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // Managed-CachingDisabled
+      expect(b.AllowedMethods).toContain('POST');
+      expect(b.FunctionAssociations).toBeUndefined();
+    }
+    const main = config.DefaultCacheBehavior as Json;
+    expect(main.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(main.FunctionAssociations).toHaveLength(1);
+    // No distribution-wide error pages: they would turn the API's JSON 404s into the app.
+    expect(config.CustomErrorResponses).toBeUndefined();
+  });
+
+  it('puts a strict Content-Security-Policy and the security headers on every response', () => {
+    const [policyId, policy] = ofType(servicesResources, 'AWS::CloudFront::ResponseHeadersPolicy')[0]!;
+    const headers = (policy.Properties.ResponseHeadersPolicyConfig as Json).SecurityHeadersConfig as Record<
+      string,
+      Json
+    >;
+    const csp = JSON.stringify(headers.ContentSecurityPolicy!.ContentSecurityPolicy);
+    for (const directive of [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "frame-ancestors 'none'",
+      "form-action 'self'",
+      'upgrade-insecure-requests',
+    ]) {
+      expect(csp).toContain(directive);
+    }
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    // The browser talks to Cognito for discovery and tokens, and to nothing else.
+    expect(csp).toMatch(/connect-src 'self' https:\/\/cognito-idp\./);
+    expect(headers.ContentTypeOptions).toMatchObject({ Override: true });
+    expect(headers.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
+    expect(headers.ReferrerPolicy).toMatchObject({ ReferrerPolicy: 'no-referrer' });
+    expect(headers.StrictTransportSecurity).toMatchObject({ IncludeSubdomains: true });
+    const config = distributionConfig();
+    for (const behavior of [config.DefaultCacheBehavior as Json, ...(config.CacheBehaviors as Json[])]) {
+      expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    }
+  });
+
+  it('creates a user pool with a tenant attribute, a group per role and the token trigger', () => {
+    const pool = statefulResources[userPoolId()]!;
+    expect(pool.DeletionPolicy).toBe('Retain');
+    expect(pool.Properties).toMatchObject({
+      UserPoolTier: 'ESSENTIALS',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Schema: expect.arrayContaining([
+        expect.objectContaining({ Name: 'tenant', AttributeDataType: 'String', Mutable: true }),
+      ]),
+      LambdaConfig: {
+        PreTokenGenerationConfig: { LambdaVersion: 'V2_0', LambdaArn: expect.anything() },
+      },
+    });
+    const groups = ofType(statefulResources, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties);
+    expect(groups.map((g) => g.GroupName).sort()).toEqual(['internal', 'leadership', 'partner', 'requester']);
+    for (const group of groups) expect(group.UserPoolId).toEqual({ Ref: userPoolId() });
+    expect(ofType(statefulResources, 'AWS::Cognito::UserPoolDomain')).toHaveLength(1);
+  });
+
+  it('makes the web app a public client: code flow, no secret, callback on the distribution', () => {
+    const clients = ofType(servicesResources, 'AWS::Cognito::UserPoolClient');
+    expect(clients).toHaveLength(1);
+    const [clientId, client] = clients[0]!;
+    expect(client.Properties).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: expect.arrayContaining(['openid', 'email']),
+      SupportedIdentityProviders: ['COGNITO'],
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+    expect(client.Properties).not.toHaveProperty('AllowedOAuthFlows', expect.arrayContaining(['implicit']));
+    const distributionId = logicalId(stacks.services.web.distribution);
+    expect(JSON.stringify(client.Properties.CallbackURLs)).toContain(distributionId);
+    expect(JSON.stringify(client.Properties.CallbackURLs)).toContain('/auth/callback');
+    expect(resolveImports(client.Properties.UserPoolId)).toEqual({ Ref: userPoolId() });
+    // The authorizer trusts this pool and this client (Cognito access tokens carry client_id).
+    const jwt = authorizer().Properties.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
+    expect(jwt.Audience).toEqual([{ Ref: clientId }]);
+    expect(JSON.stringify(resolveImports(jwt.Issuer))).toContain(userPoolId());
+  });
+
+  it('trusts an issuer of your own instead, with no user pool, when jwtIssuer is given', () => {
+    const own = addPsaStacks(
+      testApp({ jwtIssuer: 'https://login.contoso.org/', webClientId: 'psa-web', stage: 'own' }),
+    );
+    const statefulTemplate = Template.fromStack(own.stateful);
+    const servicesTemplate = Template.fromStack(own.services);
+    statefulTemplate.resourceCountIs('AWS::Cognito::UserPool', 0);
+    servicesTemplate.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    servicesTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: { Issuer: 'https://login.contoso.org/', Audience: ['psa-api'] },
+    });
+    const policy = Object.values(servicesTemplate.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0];
+    expect(JSON.stringify(policy)).toContain("connect-src 'self' https://login.contoso.org");
   });
 });

@@ -26,10 +26,18 @@ export interface RunningSystem {
 export const newDataDir = () => mkdtemp(join(tmpdir(), 'psa-e2e-'));
 export const removeDataDir = (dir: string) => rm(dir, { recursive: true, force: true });
 
-/** Start the local runtime exactly as `npm start` does, on free ports, and wait until ready. */
+/**
+ * Start the local runtime exactly as `npm start` does and wait until ready: on free ports the
+ * first time, and again on the same HTTP port when restarted on the same data folder, as a user
+ * with a fixed PSA_HTTP_PORT would (the port is part of the issuer its tokens name).
+ */
 export async function startSystem(dataDir: string, env: Record<string, string> = {}): Promise<RunningSystem> {
+  const previousPort = await readEndpoints(dataDir).then(
+    (e) => new URL(e.http).port,
+    () => '0',
+  );
   await rm(join(dataDir, 'endpoints.json'), { force: true });
-  const { child, output, exited } = spawnRuntime(dataDir, env);
+  const { child, output, exited } = spawnRuntime(dataDir, env, previousPort);
   const deadline = Date.now() + 30_000;
   while (!(output().includes('Press Ctrl-C') && existsSync(join(dataDir, 'endpoints.json')))) {
     if (child.exitCode !== null) throw new Error(`local runtime exited early:\n${output()}`);
@@ -67,7 +75,7 @@ export async function runToExit(
   return { code, output: output() };
 }
 
-function spawnRuntime(dataDir: string, env: Record<string, string>) {
+function spawnRuntime(dataDir: string, env: Record<string, string>, httpPort = '0') {
   const child: ChildProcess = spawn(
     NODE,
     ['--disable-warning=ExperimentalWarning', join(ROOT, 'packages/local/src/main.ts')],
@@ -75,7 +83,7 @@ function spawnRuntime(dataDir: string, env: Record<string, string>) {
       cwd: ROOT,
       env: {
         ...process.env,
-        PSA_HTTP_PORT: '0',
+        PSA_HTTP_PORT: httpPort,
         PSA_SMTP_PORT: '0',
         PSA_DATA_DIR: dataDir,
         PSA_LOG_LEVEL: 'WARN',
@@ -136,7 +144,10 @@ export function api(base: string, token?: string) {
   };
 }
 
-/** A local bearer token, exactly as `npm run -s psa -- token ...` prints it. */
+/**
+ * A local bearer token, exactly as `npm run -s psa -- token ...` prints it: signed with the local
+ * provider's key for the issuer of the system running on `dataDir` (so start it first).
+ */
 export async function mintToken(dataDir: string, args: string[]): Promise<string> {
   let printed = '';
   const code = await tokenCli([...args, '--data-dir', dataDir], (l) => {

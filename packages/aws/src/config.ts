@@ -39,9 +39,12 @@ export const QueueConfig = z.object({
 export type QueueConfig = z.infer<typeof QueueConfig>;
 
 export const AuthConfig = z.object({
-  /** `apigateway`: trust the HTTP API JWT authorizer's verified claims. `hs256`: local tokens. */
-  AUTH_MODE: z.enum(['apigateway', 'hs256']).default('apigateway'),
-  AUTH_HS256_KEY_FILE: z.string().optional(),
+  /**
+   * `apigateway`: trust the HTTP API JWT authorizer's verified claims (AWS). `jwks`: verify the
+   * token in process against the issuer's JWKS, found by OpenID discovery (the local runtime).
+   */
+  AUTH_MODE: z.enum(['apigateway', 'jwks']).default('apigateway'),
+  /** The OpenID issuer URL whose tokens the API accepts. */
   JWT_ISSUER: z.string().default('psa-local'),
   JWT_AUDIENCE: z.string().default('psa-api'),
 });

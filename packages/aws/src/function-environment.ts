@@ -23,10 +23,15 @@ export interface ResourceNames {
   queueUrls: Record<QueueAccess, string>;
 }
 
-/** How HTTP callers are authenticated: API Gateway's JWT authorizer in AWS, HS256 tokens locally. */
-export type AuthSetup =
-  | { mode: 'apigateway'; issuer: string; audience: string }
-  | { mode: 'hs256'; keyFile: string; issuer: string; audience: string };
+/**
+ * How HTTP callers are authenticated: in AWS the HTTP API's JWT authorizer verifies the token,
+ * locally the function verifies it against the same kind of issuer's JWKS (`jwks`).
+ */
+export interface AuthSetup {
+  mode: 'apigateway' | 'jwks';
+  issuer: string;
+  audience: string;
+}
 
 export interface EnvironmentOptions {
   auth: AuthSetup;
@@ -51,7 +56,6 @@ export function functionEnvironment(
   if (spec.access.bucket) env.BLOB_BUCKET = resources.bucket;
   if (servesHttp(spec)) {
     env.AUTH_MODE = options.auth.mode;
-    if (options.auth.mode === 'hs256') env.AUTH_HS256_KEY_FILE = options.auth.keyFile;
     env.JWT_ISSUER = options.auth.issuer;
     env.JWT_AUDIENCE = options.auth.audience;
   }

@@ -17,3 +17,8 @@ export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
   return LocalConfigSchema.pick({ PSA_DATA_DIR: true }).parse(env).PSA_DATA_DIR;
 }
+
+/** The HTTP port `npm start` listens on (`PSA_HTTP_PORT`), for a CLI command run before it starts. */
+export function defaultHttpPort(env: Record<string, string | undefined> = process.env): number {
+  return LocalConfigSchema.pick({ PSA_HTTP_PORT: true }).parse(env).PSA_HTTP_PORT;
+}

@@ -1,11 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** What `npm start` writes to `$PSA_DATA_DIR/endpoints.json` once it is ready. */
 export interface Endpoints {
+  /** The one HTTP origin: the API under /v1, the OpenID provider under /oidc, the web app. */
   http: string;
+  /** The web app (sign-in landing and requester portal). */
+  web: string;
+  /** The local OpenID provider's issuer (`<http>/oidc`): tokens must name it. */
+  issuer: string;
   smtp: string | null;
   dynamodb: string;
   sqs: string;
@@ -24,11 +27,4 @@ export async function readEndpoints(dataDir: string): Promise<Endpoints> {
 
 export async function writeEndpoints(dataDir: string, endpoints: Endpoints): Promise<void> {
   await writeFile(join(dataDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
-}
-
-/** A key for signing local tokens, created once and kept in the data folder (never in code). */
-export async function authKeyFile(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'auth.key');
-  if (!existsSync(file)) await writeFile(file, randomBytes(32), { mode: 0o600 });
-  return file;
 }

@@ -23,6 +23,7 @@ try {
 }
 const e = stack.endpoints;
 console.log(`co-managed IT ticket routing is running (ready ${Math.round(process.uptime() * 1000)} ms after start)
+  web app      ${e.web}   (sign in as alice@acme.example, it-lead@acme.example, ...)
   HTTP API     ${e.http}   (OpenAPI: ${e.http}/openapi.json)
   SMTP intake  ${e.smtp}   (send to support@acme.example)
   outgoing mail ${config.PSA_SMTP_RELAY ?? `${config.PSA_DATA_DIR}/outbox/*.eml`}

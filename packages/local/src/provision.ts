@@ -54,9 +54,13 @@ export async function ensureBucket(client: S3Client, bucket: string): Promise<vo
   }
 }
 
+/** The runtime's own view of the tenants (seeding, the local OpenID provider's people). */
+export const tenantStore = (tableName = RESOURCE_NAMES.table) =>
+  new DynamoTenantStore(createDocumentClient(), tableName);
+
 /** Seed the demo tenant `acme` with the shipped division of work, on first start only. */
 export async function seedDefaultTenant(tableName: string): Promise<boolean> {
-  const tenants = new DynamoTenantStore(createDocumentClient(), tableName);
+  const tenants = tenantStore(tableName);
   if (await tenants.getDivisionOfWork('acme')) return false;
   await tenants.putDivisionOfWork(DivisionOfWorkSchema.parse(defaultDivisionOfWork('acme', 'Acme Corp')));
   return true;

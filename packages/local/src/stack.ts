@@ -1,30 +1,34 @@
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { serve } from '@hono/node-server';
 import { functionEnvironment } from '@psa/aws/function-environment';
 import { ensureTable } from '@psa/aws/table-admin';
 import {
   ASYNC_DELIVERY,
   FUNCTIONS,
   type FunctionSpec,
-  HTTP_ROUTES,
   SCHEDULES,
   SUBSCRIPTIONS,
 } from '@psa/contracts/wiring';
 import { LocalEventBus } from './bus.ts';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER } from './cli/token.ts';
 import type { LocalConfig } from './config.ts';
 import { lockDataFolder } from './data-lock.ts';
 import { DurableDeliveryQueue } from './durable/delivery-queue.ts';
 import { type DeliveryPolicy, DeliveryStore } from './durable/delivery-store.ts';
 import { startEmulators } from './emulators.ts';
-import { authKeyFile, type Endpoints, writeEndpoints } from './endpoints.ts';
+import { type Endpoints, writeEndpoints } from './endpoints.ts';
 import { loadFunction } from './functions.ts';
-import { drainable } from './http-drain.ts';
-import { clients, ensureBucket, ensureQueues, RESOURCE_NAMES, seedDefaultTenant } from './provision.ts';
+import { type FetchApp, startGateway } from './gateway.ts';
+import { API_AUDIENCE } from './oidc/provider.ts';
+import { startLocalSignIn } from './oidc/sign-in.ts';
+import {
+  clients,
+  ensureBucket,
+  ensureQueues,
+  RESOURCE_NAMES,
+  seedDefaultTenant,
+  tenantStore,
+} from './provision.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { FolderOutbox, LocalSes, SmtpRelay } from './ses.ts';
 import { startSmtp } from './smtp.ts';
@@ -69,7 +73,7 @@ export interface StopSummary {
 type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 interface HandlerModule {
   handler: Handler;
-  app?: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> };
+  app?: FetchApp;
 }
 
 /**
@@ -150,6 +154,11 @@ async function start(
   const queues = await ensureQueues(aws.sqs, emulators.sqs);
   await ensureBucket(aws.s3, RESOURCE_NAMES.bucket);
   await seedDefaultTenant(RESOURCE_NAMES.table);
+  // The one origin (API, OpenID provider, web app) listens first: its port names the issuer the
+  // functions trust, and they read that at cold start.
+  const gateway = await startGateway({ port: config.PSA_HTTP_PORT, webRoot: join(REPO_ROOT, 'web/dist') });
+  const signIn = await startLocalSignIn({ origin: gateway.origin, dataDir, tenants: tenantStore(), log });
+  gateway.mountSignIn(signIn);
 
   const names = {
     table: RESOURCE_NAMES.table,
@@ -159,12 +168,7 @@ async function start(
   };
   const clockOffsetMs = config.PSA_CLOCK_START ? new Date(config.PSA_CLOCK_START).getTime() - Date.now() : 0;
   const options = {
-    auth: {
-      mode: 'hs256',
-      keyFile: await authKeyFile(dataDir),
-      issuer: LOCAL_ISSUER,
-      audience: LOCAL_AUDIENCE,
-    },
+    auth: { mode: 'jwks', issuer: signIn.issuer, audience: API_AUDIENCE },
     ...(config.PSA_CLOCK_START ? { clockOffsetMs } : {}),
   } as const;
   for (const fn of FUNCTIONS as readonly FunctionSpec[]) {
@@ -191,37 +195,8 @@ async function start(
   scheduler.start();
   cleanup.push(() => scheduler.stop());
 
-  const routes = HTTP_ROUTES.map((r) => ({
-    ...r,
-    regex: new RegExp(`^${r.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
-  }));
-  const server = serve({
-    hostname: '127.0.0.1',
-    port: config.PSA_HTTP_PORT,
-    fetch: (req) => {
-      if (gateway.draining) {
-        return Response.json(
-          { error: { code: 'unavailable', message: 'the local runtime is stopping' } },
-          { status: 503, headers: { 'retry-after': '5', connection: 'close' } },
-        );
-      }
-      // What API Gateway does: pick the integration by route, then hand the request to that app.
-      const url = new URL(req.url);
-      const route = routes.find((r) => r.method === req.method && r.regex.test(url.pathname));
-      const app = route && handlers.get(route.functionId)?.app;
-      if (!app) {
-        return Response.json(
-          { error: { code: 'not_found', message: `no route ${req.method} ${url.pathname}` } },
-          { status: 404 },
-        );
-      }
-      return app.fetch(req);
-    },
-  });
-  const gateway = drainable(server as Server);
-  cleanup.push(() => gateway.drain(Date.now()).then(() => undefined));
-  await new Promise<void>((r) => (server.listening ? r() : server.once('listening', () => r())));
-  const http = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  gateway.mountApi((functionId) => handlers.get(functionId)?.app);
+  const http = gateway.origin;
 
   const mailPolicy = policy(ASYNC_DELIVERY.maxEventAgeSeconds);
   const smtp = await startSmtp({
@@ -237,6 +212,8 @@ async function start(
 
   const endpoints: Endpoints = {
     http,
+    web: `${http}/`,
+    issuer: signIn.issuer,
     smtp: smtp.url,
     dynamodb: emulators.dynamodb,
     sqs: emulators.sqs,

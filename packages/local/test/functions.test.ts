@@ -13,7 +13,7 @@ const names = {
   queueUrls: { partner: 'http://q/partner', internal: 'http://q/internal', triage: 'http://q/triage' },
 };
 const local = {
-  auth: { mode: 'hs256', keyFile: '/data/auth.key', issuer: 'psa-local', audience: 'psa-api' },
+  auth: { mode: 'jwks', issuer: 'http://127.0.0.1:3000/oidc', audience: 'psa-api' },
 } as const;
 
 describe('a function started by the local runtime', () => {
@@ -35,7 +35,7 @@ describe('a function started by the local runtime', () => {
     }
   });
 
-  it('gives an API function local HS256 auth and only the queues and bucket its spec declares', () => {
+  it('gives an API function JWKS verification against the local issuer and only the queues and bucket its spec declares', () => {
     expect(functionEnvironment(spec('IntakeApi'), names, local)).toEqual({
       TABLE_NAME: 'psa-local',
       EVENT_BUS_NAME: 'psa-local',
@@ -44,9 +44,8 @@ describe('a function started by the local runtime', () => {
       INTERNAL_QUEUE_URL: 'http://q/internal',
       TRIAGE_QUEUE_URL: 'http://q/triage',
       BLOB_BUCKET: 'psa-local-blobs',
-      AUTH_MODE: 'hs256',
-      AUTH_HS256_KEY_FILE: '/data/auth.key',
-      JWT_ISSUER: 'psa-local',
+      AUTH_MODE: 'jwks',
+      JWT_ISSUER: 'http://127.0.0.1:3000/oidc',
       JWT_AUDIENCE: 'psa-api',
     });
     expect(

@@ -78,6 +78,8 @@ beforeEach(async () => {
   // What `npm start` writes; only the DynamoDB endpoint and the table name are read.
   await writeEndpoints(dir, {
     http: 'http://127.0.0.1:1',
+    web: 'http://127.0.0.1:1/',
+    issuer: 'http://127.0.0.1:1/oidc',
     smtp: null,
     dynamodb: table.endpoint,
     sqs: 'http://127.0.0.1:1',

@@ -1,6 +1,7 @@
 import { ALWAYS_OPEN, CalendarSchema, isValidTimeZone } from '@psa/calendar/schema';
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
+import { PeopleSchema } from './people.ts';
 import { ChannelSchema, PrioritySchema, TenantIdSchema } from './ticket.ts';
 
 /**
@@ -288,6 +289,8 @@ export const DivisionOfWorkSchema = z
     slaPolicy: SlaPolicySchema.default(() => SlaPolicySchema.parse({})),
     /** Email intake settings: size limits, acknowledgement rate, alert folding. */
     emailIntake: EmailIntakeSchema.default(EmailIntakeSchema.parse({})),
+    /** Who signs in to the web app and with which role (default: nobody). */
+    people: PeopleSchema.default(() => PeopleSchema.parse({})),
   })
   .superRefine((doc, ctx) => {
     const seen = new Map<string, number>();

@@ -1,8 +1,5 @@
-import { type Authenticator, hs256Authenticator, type Role, signToken } from '@psa/http/auth';
-
-/** The issuer and audience every in-process API test signs for and verifies. */
-export const TEST_ISSUER = 'psa-test';
-export const TEST_AUDIENCE = 'psa-api-test';
+import type { Authenticator, Role } from '@psa/http/auth';
+import { createTestIssuer } from './tokens.ts';
 
 export interface TestClaims {
   tenant?: string;
@@ -13,22 +10,26 @@ export interface TestClaims {
 }
 
 /**
- * An authenticator and a token signer that trust each other (HS256 on `secret`), for an API
- * tested in process; tokens are for tenant `acme` unless the claims say otherwise.
+ * An authenticator and a token signer that trust each other, for an API tested in process: the
+ * production JWKS verifier over an RS256 key held in memory (the local runtime verifies the same
+ * way). Tokens are for tenant `acme` unless the claims say otherwise.
  */
-export function testAuth(secret: string): {
+export async function testAuth(): Promise<{
   authenticate: Authenticator;
   sign: (claims: TestClaims) => Promise<string>;
-} {
-  const key = new TextEncoder().encode(secret);
+  /** A token signed with the trusted key, but claiming another issuer. */
+  signAsOtherIssuer: (claims: TestClaims) => Promise<string>;
+}> {
+  const issuer = await createTestIssuer();
   return {
-    authenticate: hs256Authenticator(key, TEST_ISSUER, TEST_AUDIENCE),
-    sign: (claims) =>
-      signToken(key, { tenant: 'acme', ...claims }, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
+    authenticate: issuer.authenticate,
+    sign: (claims) => issuer.sign({ tenant: 'acme', ...claims }),
+    signAsOtherIssuer: (claims) =>
+      issuer.sign({ tenant: 'acme', ...claims }, { issuer: 'https://someone-else.test' }),
   };
 }
 
 /** A well-formed token signed with a key no test API trusts. */
-export function foreignToken(claims: TestClaims = { role: 'internal' }): Promise<string> {
-  return testAuth('some-other-secret-that-is-long-enough').sign(claims);
+export async function foreignToken(claims: TestClaims = { role: 'internal' }): Promise<string> {
+  return (await createTestIssuer()).sign({ tenant: 'acme', ...claims });
 }

@@ -1,10 +1,10 @@
 import { StaleWriteError } from '@psa/model/errors';
 import type { TicketStore } from '@psa/model/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foreignToken, type Intake, startIntake, token } from './support.ts';
+import { foreignToken, type Intake, startIntake, token, wrongIssuerToken } from './support.ts';
 
 /**
- * The intake HTTP API in process: the Hono app with an HS256 authenticator, on a fresh table.
+ * The intake HTTP API in process: the Hono app with a JWKS authenticator, on a fresh table.
  * One table for the file; each test makes the tickets it reads.
  */
 let intake: Intake;
@@ -42,12 +42,7 @@ describe('authentication', () => {
   });
 
   it('answers 401 for a token signed with another key, a garbled token, or the wrong issuer', async () => {
-    const { signToken } = await import('@psa/http/auth');
-    const wrongIssuer = await signToken(
-      new TextEncoder().encode('intake-test-secret-at-least-32-bytes!!'),
-      { tenant: 'acme', role: 'internal' },
-      { issuer: 'someone-else', audience: 'psa-api-test' },
-    );
+    const wrongIssuer = await wrongIssuerToken();
     for (const bad of [await foreignToken(), 'not.a.jwt', wrongIssuer]) {
       const res = await intake.call('GET', TICKETS, { token: bad });
       expect(res.status, bad).toBe(401);

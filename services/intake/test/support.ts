@@ -10,13 +10,16 @@ import { createIntakeApp, type IntakeDeps } from '../src/app.ts';
 /** Tue 2026-06-16 10:00 in New York: an ordinary business hour. */
 export const START = BUSINESS_HOURS;
 
-const auth = testAuth('intake-test-secret-at-least-32-bytes!!');
+const auth = await testAuth();
 
 /** A token this API trusts, for tenant `acme` unless the claims say otherwise. */
 export const token = (claims: TestClaims): Promise<string> => auth.sign(claims);
 
 /** A token signed with another key: well-formed, but not one this API trusts. */
 export { foreignToken } from '@psa/testing/auth';
+
+/** A token signed with the trusted key, but claiming another issuer. */
+export const wrongIssuerToken = (): Promise<string> => auth.signAsOtherIssuer({ role: 'internal' });
 
 /** A fresh table, tenant `acme` (and `globex`) with the default division of work, and the app. */
 export async function startIntake() {

@@ -1,12 +1,12 @@
-import { hs256Authenticator, type Role, signToken } from '@psa/http/auth';
+import type { Role } from '@psa/http/auth';
+import { createTestIssuer } from '@psa/testing/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReportingApp } from '../src/app.ts';
 import { projectTicket } from '../src/domain/project.ts';
 import { routedTicket, startReporting } from './support.ts';
 
 /** The leadership reports API in process, over facts and open tickets in a fresh table. */
-const SECRET = new TextEncoder().encode('reporting-test-secret-at-least-32-bytes');
-const auth = { issuer: 'psa-test', audience: 'psa-api-test' };
+const issuer = await createTestIssuer();
 
 let r: Awaited<ReturnType<typeof startReporting>>;
 let app: ReturnType<typeof createReportingApp>;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   r = await startReporting('2026-11-20T17:00:00.000Z');
   app = createReportingApp({
     ...r.deps,
-    authenticate: hs256Authenticator(SECRET, auth.issuer, auth.audience),
+    authenticate: issuer.authenticate,
   });
   const tickets = [
     routedTicket({
@@ -45,7 +45,7 @@ beforeAll(async () => {
 });
 afterAll(() => r.stop());
 
-const tokenFor = (role: Role, tenant = 'acme') => signToken(SECRET, { tenant, role }, auth);
+const tokenFor = (role: Role, tenant = 'acme') => issuer.sign({ tenant, role });
 
 async function get(path: string, token?: string) {
   const res = await app.request(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -97,7 +97,7 @@ describe('leadership reports over HTTP', () => {
 
   it('lets only leadership and internal IT read reports', async () => {
     for (const role of ['partner', 'requester'] as const) {
-      const token = await signToken(SECRET, { tenant: 'acme', role, email: 'x@acme.example' }, auth);
+      const token = await issuer.sign({ tenant: 'acme', role, email: 'x@acme.example' });
       expect((await get('/v1/tenants/acme/reports/backlog', token)).status, role).toBe(403);
     }
     expect((await get('/v1/tenants/acme/reports/backlog')).status).toBe(401);

@@ -1,11 +1,12 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { reportingRoutes } from '@psa/contracts/http/reporting-routes';
 import { HTTP_ROUTES } from '@psa/contracts/wiring';
-import { hs256Authenticator, type Role, signToken } from '@psa/http/auth';
+import type { Role } from '@psa/http/auth';
 import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
 import type { Priority, Ticket } from '@psa/model/ticket';
 import { decideRouting } from '@psa/routing/decide';
+import { testAuth } from '@psa/testing/auth';
 import { ticketFixture } from '@psa/testing/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createReportingApp } from '../src/app.ts';
@@ -13,10 +14,8 @@ import { startReporting } from './support.ts';
 
 const COVERAGE = '/v1/tenants/acme/reports/routing-coverage';
 
-const SECRET = new TextEncoder().encode('reporting-test-secret-at-least-32-bytes');
-const auth = { issuer: 'psa-test', audience: 'psa-api-test' };
-const token = (claims: { role: Role; tenant?: string }) =>
-  signToken(SECRET, { tenant: 'acme', ...claims }, auth);
+const auth = await testAuth();
+const token = (claims: { role: Role; tenant?: string }) => auth.sign(claims);
 
 interface Arrival {
   /** Label to find the ticket by in assertions. */
@@ -163,7 +162,7 @@ beforeEach(async () => {
   r = await startReporting('2026-11-01T00:00:00.000Z');
   app = createReportingApp({
     ...r.deps,
-    authenticate: hs256Authenticator(SECRET, auth.issuer, auth.audience),
+    authenticate: auth.authenticate,
   });
   const v1 = await route(UNDER_V1);
   // Version 2 gives hardware to the partner, published mid-month.

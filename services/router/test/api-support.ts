@@ -19,7 +19,7 @@ import { routeTicket } from '../src/domain/route-ticket.ts';
  * real router (its backlog count read from the open index) and resolved, in time order.
  */
 
-const auth = testAuth('router-test-secret-at-least-32-bytes!!');
+const auth = await testAuth();
 
 /** Tue 2026-06-16 10:00 New York. */
 export const START = BUSINESS_HOURS;

@@ -5,12 +5,14 @@ import { startBenchStack } from './local.ts';
 import { benchSimulate } from './simulate.ts';
 import { benchSla } from './sla.ts';
 import { benchSystem } from './system.ts';
+import { benchWeb } from './web.ts';
 
 /** `npm run bench`: prints figures; never a pass/fail. */
 console.log(`benchmarks on Node ${process.version}, ${new Date().toISOString()}`);
 benchRouting();
 benchCalendar();
 benchClassifier();
+await benchWeb();
 await benchSimulate();
 const local = await startBenchStack();
 try {

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { signToken } from '@psa/http/auth';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../cli/token.ts';
+import { providerSigningKey } from '../oidc/keys.ts';
+import { API_AUDIENCE } from '../oidc/provider.ts';
 import type { LocalStack } from '../stack.ts';
 import { percentile, report } from './stats.ts';
 
@@ -15,14 +14,10 @@ export async function benchSystem(
   concurrency = 8,
 ): Promise<void> {
   {
-    const secret = new Uint8Array(await readFile(join(dataDir, 'auth.key')));
     const token = await signToken(
-      secret,
+      await providerSigningKey(dataDir),
       { tenant: 'acme', role: 'internal', email: 'it@acme.example' },
-      {
-        issuer: LOCAL_ISSUER,
-        audience: LOCAL_AUDIENCE,
-      },
+      { issuer: stack.endpoints.issuer, audience: API_AUDIENCE },
     );
     await stack.bus.idle();
     const before = new Map(stack.dynamoCalls);

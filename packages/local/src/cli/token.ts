@@ -1,13 +1,28 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { RoleSchema, signToken } from '@psa/http/auth';
-import { defaultDataDir } from '../config.ts';
-import { authKeyFile } from '../endpoints.ts';
+import { defaultDataDir, defaultHttpPort } from '../config.ts';
+import { readEndpoints } from '../endpoints.ts';
+import { providerSigningKey } from '../oidc/keys.ts';
+import { API_AUDIENCE, issuerOf } from '../oidc/provider.ts';
 
-export const LOCAL_ISSUER = 'psa-local';
-export const LOCAL_AUDIENCE = 'psa-api';
+/**
+ * The issuer a token for this data folder must name: the running (or last) system's, from its
+ * endpoints.json; before the first start, the one `npm start` will have on PSA_HTTP_PORT.
+ */
+async function localIssuer(dataDir: string): Promise<string> {
+  try {
+    return (await readEndpoints(dataDir)).issuer;
+  } catch {
+    return issuerOf(`http://127.0.0.1:${defaultHttpPort()}`);
+  }
+}
 
-/** `psa token --tenant acme --role internal [--email a@b] [--name N] [--expires 12h]`: prints a bearer token. */
+/**
+ * `psa token --tenant acme --role internal [--email a@b] [--name N] [--expires 12h]`: prints a
+ * bearer token signed with the local OpenID provider's own key (the data folder's), so it
+ * verifies against the provider's JWKS like a token from signing in: one token scheme.
+ */
 export async function main(
   args: string[],
   out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
@@ -36,17 +51,16 @@ export async function main(
   }
   const dataDir = values['data-dir']!;
   await mkdir(dataDir, { recursive: true });
-  const secret = new Uint8Array(await readFile(await authKeyFile(dataDir)));
   out(
     await signToken(
-      secret,
+      await providerSigningKey(dataDir),
       {
         tenant: values.tenant,
         role: role.data,
         ...(values.email ? { email: values.email } : {}),
         ...(values.name ? { name: values.name } : {}),
       },
-      { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, expiresIn: values.expires! },
+      { issuer: await localIssuer(dataDir), audience: API_AUDIENCE, expiresIn: values.expires! },
     ),
   );
   return 0;

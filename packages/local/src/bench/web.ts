@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { buildWeb, webBuildIsStale } from '@psa/web/build';
+import { report } from './stats.ts';
+
+const WEB_DIST = resolve(import.meta.dirname, '../../../../web/dist');
+
+/** The issue's page-weight budget: the portal's first load, compressed JavaScript. */
+export const PORTAL_JS_BUDGET_BYTES = 150 * 1024;
+
+/**
+ * The JavaScript a first visit to the portal downloads: the scripts and module preloads that
+ * index.html names (the app is one entry; a lazily loaded chunk would not count until used),
+ * each gzip-compressed at level 9 as CloudFront's or any CDN's compression would send it.
+ */
+export async function portalFirstLoadJs(
+  dist = WEB_DIST,
+): Promise<{ files: number; raw: number; gzip: number }> {
+  const html = await readFile(join(dist, 'index.html'), 'utf8');
+  const srcs = new Set(
+    [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*rel="modulepreload"[^>]*\bhref)="([^"]+\.js)"/g)].map(
+      (m) => m[1]!,
+    ),
+  );
+  let raw = 0;
+  let gzip = 0;
+  for (const src of srcs) {
+    const body = await readFile(join(dist, src.replace(/^\//, '')));
+    raw += body.length;
+    gzip += gzipSync(body, { level: 9 }).length;
+  }
+  return { files: srcs.size, raw, gzip };
+}
+
+export async function benchWeb(): Promise<void> {
+  if (webBuildIsStale()) buildWeb();
+  const js = await portalFirstLoadJs();
+  report('portal first load JS', {
+    files: js.files,
+    rawKB: js.raw / 1024,
+    gzipKB: js.gzip / 1024,
+    budgetKB: PORTAL_JS_BUDGET_BYTES / 1024,
+    withinBudget: js.gzip <= PORTAL_JS_BUDGET_BYTES ? 'yes' : 'NO',
+  });
+}
