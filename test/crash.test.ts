@@ -53,6 +53,7 @@ async function quarantinedSubjects(http: string, token: string): Promise<string[
 describe('a SIGKILL while tickets and mail arrive', () => {
   it('loses nothing acknowledged: after a restart every ticket is routed, every mail is a ticket or quarantined, none twice', async () => {
     dataDir = await newDataDir();
+    system = await startSystem(dataDir);
     const token = await mintToken(dataDir, [
       '--tenant',
       'acme',
@@ -61,7 +62,6 @@ describe('a SIGKILL while tickets and mail arrive', () => {
       '--email',
       'it@acme.example',
     ]);
-    system = await startSystem(dataDir);
     const load = startLoad({
       http: system.endpoints.http,
       smtp: system.endpoints.smtp!,

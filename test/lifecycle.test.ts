@@ -22,8 +22,10 @@ let system: RunningSystem | undefined;
 
 beforeAll(async () => {
   dataDir = await newDataDir();
-  token = await mintToken(dataDir, ['--tenant', 'acme', '--role', 'internal', '--email', 'it@acme.example']);
 });
+
+/** Tokens name the running system's issuer (its origin), so they are minted once it has started. */
+const mint = () => mintToken(dataDir, ['--tenant', 'acme', '--role', 'internal', '--email', 'it@acme.example']);
 afterAll(async () => {
   await system?.stop();
   await removeDataDir(dataDir);
@@ -73,6 +75,7 @@ describe('the local runtime’s lifecycle', () => {
 
   it('on Ctrl-C accepts nothing more, even on kept-alive connections, exits, and keeps every ticket it answered', async () => {
     system ??= await startSystem(dataDir);
+    token = await mint();
     const running = system;
     const agent = new Agent({ keepAlive: true, maxSockets: 4 });
     const answered: string[] = [];

@@ -26,6 +26,7 @@ let smtp: ReturnType<typeof nodemailer.createTransport>;
 
 beforeAll(async () => {
   dataDir = await newDataDir();
+  system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z' });
   internal = await mintToken(dataDir, [
     '--tenant',
     'acme',
@@ -42,7 +43,6 @@ beforeAll(async () => {
     '--email',
     'pat@acme.example',
   ]);
-  system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z' });
   const port = Number(new URL(system.endpoints.smtp!).port);
   smtp = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
 });
