@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLoad } from './support/load.ts';
 import {
@@ -110,7 +112,9 @@ describe('a SIGKILL while tickets and mail arrive', () => {
         const routedSubjects = new Set(tickets.filter((t) => t.owner).map((t) => t.subject));
         const missing = acknowledged.mails.filter((s) => !routedSubjects.has(s) && !quarantined.has(s));
         const unrouted = tickets.filter((t) => !t.owner).map((t) => t.id);
-        return { missingMails: missing, unroutedTickets: unrouted };
+        // Named in the failure message, so a miss says where the work went.
+        const deadLetters = await readdir(join(dataDir!, 'dead-letters')).catch(() => []);
+        return { missingMails: missing, unroutedTickets: unrouted, deadLetters };
       },
       (r) => r.missingMails.length === 0 && r.unroutedTickets.length === 0,
       180_000,

@@ -26,7 +26,9 @@ export interface DeliveryQueueOptions {
   concurrency?: Record<string, number>;
   /**
    * Back-off before the n-th retry (the last value repeats). Lambda waits about 1 and 2 minutes;
-   * the local runtime waits 1 and 2 seconds by default, the same schedule compressed.
+   * the local runtime waits 5 and 20 seconds by default: compressed, yet long enough that a
+   * machine busy for a few seconds (a restart resuming hundreds of deliveries) does not exhaust
+   * the attempts and dead-letter work that AWS would have retried minutes later.
    */
   retryDelaysMs?: readonly number[];
   now?: () => number;
@@ -72,7 +74,7 @@ export class DurableDeliveryQueue {
     this.invoke = opts.invoke;
     this.deadLetterDir = opts.deadLetterDir;
     this.concurrency = opts.concurrency ?? {};
-    this.retryDelaysMs = opts.retryDelaysMs ?? [1_000, 2_000];
+    this.retryDelaysMs = opts.retryDelaysMs ?? [5_000, 20_000];
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? (() => {});
   }
