@@ -3,6 +3,7 @@ import type { AddressInfo, Server } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { startFauxqs } from 'fauxqs';
+import { makeDynaliteWritesAtomic } from './dynalite-atomic.ts';
 
 export interface Emulators {
   dynamodb: string;
@@ -18,6 +19,7 @@ export interface Emulators {
  * SQLite on disk). Both keep their state under the data folder across restarts.
  */
 export async function startEmulators(dataDir: string): Promise<Emulators> {
+  makeDynaliteWritesAtomic();
   const dynamo: Server = dynalite({
     path: join(dataDir, 'dynamodb'),
     createTableMs: 0,
