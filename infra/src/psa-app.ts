@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { App } from 'aws-cdk-lib';
 import { type PsaConfig, readConfig } from './config.ts';
 import { ServicesStack } from './services-stack.ts';
+import { applyStageContext, stageSettings } from './stages.ts';
 import { StatefulStack } from './stateful-stack.ts';
 
 /** The repository root: FUNCTIONS entries and package-lock.json are relative to it. */
@@ -13,8 +14,12 @@ export interface PsaStacks {
   services: ServicesStack;
 }
 
-/** Adds the PSA stacks to an app, configured from its context. Shared by `bin/app.ts` and the tests. */
+/**
+ * Adds the PSA stacks to an app, configured from its context (the chosen stage's entry of
+ * `stages` applied first). Shared by `bin/app.ts` and the tests.
+ */
 export function addPsaStacks(app: App): PsaStacks {
+  applyStageContext(app);
   const config = readConfig(app);
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const prefix = `Psa-${config.stage}`;
@@ -24,7 +29,7 @@ export function addPsaStacks(app: App): PsaStacks {
     env,
     tags,
     description: 'PSA ticket routing: table, event bus, queues, blob bucket',
-    terminationProtection: config.stage === 'prod',
+    terminationProtection: stageSettings(app).removalPolicy === 'retain',
   });
   const services = new ServicesStack(app, `${prefix}-Services`, {
     config,

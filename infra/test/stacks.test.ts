@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INBOUND_MAIL_FUNCTION, receiptRuleArn, receiptRuleNames } from '../src/email-receiving.ts';
 import { addPsaStacks, type PsaStacks } from '../src/psa-app.ts';
 import type { PsaFunction } from '../src/psa-function.ts';
+import { stageSettings } from '../src/stages.ts';
 import { MAX_RECEIVE_COUNT, QUEUES } from '../src/stateful-stack.ts';
 
 type Json = Record<string, unknown>;
@@ -38,8 +39,14 @@ function testApp(extra: Json = {}): App {
   const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
     context: Json;
   };
-  // A non-placeholder issuer keeps the synth free of the placeholder warning.
-  const context = { ...cdkJson.context, jwtIssuer: 'https://login.psa.test/', 'aws:cdk:bundling-stacks': [] };
+  // A non-placeholder issuer keeps the synth free of the placeholder warning; the email domain is
+  // what cdk.json's stages set, given here too for the stages cdk.json does not list.
+  const context = {
+    ...cdkJson.context,
+    jwtIssuer: 'https://login.psa.test/',
+    emailDomain: 'support.example.com',
+    'aws:cdk:bundling-stacks': [],
+  };
   // An explicit outdir, removed after the suite: otherwise every App leaves a cdk.out* folder in the
   // system temp directory.
   const outdir = mkdtempSync(join(tmpdir(), 'psa-cdk-test-'));
@@ -73,7 +80,8 @@ let servicesResources: Record<string, Resource>;
 let exportsByName: Map<string, unknown>;
 
 beforeAll(() => {
-  stacks = addPsaStacks(testApp());
+  // The stage that keeps its data (stages.test.ts compares it with the disposable dev stage).
+  stacks = addPsaStacks(testApp({ stage: 'prod' }));
   stateful = Template.fromStack(stacks.stateful);
   services = Template.fromStack(stacks.services);
   statefulResources = stateful.toJSON().Resources;
@@ -233,7 +241,11 @@ describe('functions', () => {
     } as const;
     for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
       const env = (functionResource(spec.id as FunctionId).Properties.Environment as Json).Variables as Json;
-      const expected = [...Object.keys(functionEnvironment(spec, names, { auth })), 'NODE_OPTIONS'];
+      const observability = stageSettings(stacks.services);
+      const expected = [
+        ...Object.keys(functionEnvironment(spec, names, { auth, observability })),
+        'NODE_OPTIONS',
+      ];
       expect(Object.keys(env).sort(), spec.id).toEqual(expected.sort());
     }
   });
