@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { App } from 'aws-cdk-lib';
 import { type PsaConfig, readConfig } from './config.ts';
+import type { Observability } from './observability.ts';
+import { addObservability } from './operations.ts';
 import { ServicesStack } from './services-stack.ts';
 import { applyStageContext, stageSettings } from './stages.ts';
 import { StatefulStack } from './stateful-stack.ts';
@@ -12,6 +14,7 @@ export interface PsaStacks {
   config: PsaConfig;
   stateful: StatefulStack;
   services: ServicesStack;
+  observability: Observability;
 }
 
 /**
@@ -39,5 +42,6 @@ export function addPsaStacks(app: App): PsaStacks {
     tags,
     description: 'PSA ticket routing: service functions, rules, schedules, HTTP API',
   });
-  return { config, stateful, services };
+  const observability = addObservability(stateful, services);
+  return { config, stateful, services, observability };
 }

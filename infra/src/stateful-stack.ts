@@ -10,7 +10,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { alarmWhenQueueNotEmpty } from './alarms.ts';
+import { alarmWhenQueueNotConsumed, alarmWhenQueueNotEmpty } from './alarms.ts';
 import type { PsaConfig } from './config.ts';
 import { allowSesToStoreInboundMail, INBOUND_PREFIX } from './email-receiving.ts';
 import { blobLifecycleRules, bucketRemoval } from './stage-storage.ts';
@@ -103,6 +103,7 @@ export class StatefulStack extends Stack {
       });
       deadLetterQueues[name] = deadLetters;
       alarmWhenQueueNotEmpty(this, `${id}DeadLetterAlarm`, deadLetters, this.alarmTopic);
+      alarmWhenQueueNotConsumed(this, `${id}NotConsumedAlarm`, queues[name]!, this.alarmTopic);
     }
     this.queues = queues as Record<QueueAccess, Queue>;
     this.deadLetterQueues = deadLetterQueues as Record<QueueAccess, Queue>;

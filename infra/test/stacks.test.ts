@@ -540,7 +540,7 @@ describe('queues', () => {
   it('alarms on every dead-letter and failure queue', () => {
     const watched = (template: Template) =>
       Object.values(template.toJSON().Resources as Record<string, Resource>)
-        .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+        .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.Dimensions)
         .map((r) => JSON.stringify((r.Properties.Dimensions as Json[])[0]?.Value));
     for (const name of QUEUES) {
       expect(watched(stateful)).toContain(

@@ -173,6 +173,8 @@ describe('logs, traces and metrics', () => {
         POWERTOOLS_METRICS_NAMESPACE: 'Psa/dev',
       });
     }
+    const sweep = custom.resources('AWS::CloudWatch::Alarm').find(([key]) => key.includes('SlaSweepBehind'))!;
+    expect(sweep[1].Properties.Namespace).toBe('Psa/dev');
   });
 });
 
