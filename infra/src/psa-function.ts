@@ -2,17 +2,25 @@ import { join } from 'node:path';
 import { functionEnvironment } from '@psa/aws/function-environment';
 import { TABLE_DEFINITION } from '@psa/aws/table';
 import { ASYNC_DELIVERY, type FunctionSpec, type QueueAccess } from '@psa/contracts/wiring';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { type ITableV2, TableGrants } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PsaConfig } from './config.ts';
+import { removalPolicyOf, retentionOf, stageSettings } from './stages.ts';
 
 /** The stateful resources a function may be granted access to. */
 export interface SharedResources {
@@ -48,8 +56,9 @@ export interface PsaFunctionProps {
 
 /**
  * One Lambda function of the wiring, with the project's defaults (Node 24 on arm64, X-Ray,
- * bundled ESM with source maps, a log group with retention) and exactly the access its
- * FunctionSpec declares. Every function is built through this construct.
+ * bundled ESM with source maps, JSON logs in a log group with the stage's retention, Powertools'
+ * settings from the stage) and exactly the access its FunctionSpec declares. Every function is
+ * built through this construct.
  */
 export class PsaFunction extends Construct {
   readonly spec: FunctionSpec;
@@ -62,9 +71,10 @@ export class PsaFunction extends Construct {
     const { spec, resources, config } = props;
     this.spec = spec;
 
+    const stage = stageSettings(this);
     const logGroup = new LogGroup(this, 'Logs', {
-      retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+      retention: retentionOf(stage.logRetentionDays),
+      removalPolicy: removalPolicyOf(stage),
     });
     // An own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
     const role = new Role(this, 'Role', {
@@ -93,7 +103,10 @@ export class PsaFunction extends Construct {
           triage: resources.queues.triage.queueUrl,
         },
       },
-      { auth: { mode: 'apigateway', ...props.auth } },
+      {
+        auth: { mode: 'apigateway', ...props.auth },
+        observability: stage,
+      },
     );
 
     this.function = new NodejsFunction(this, 'Function', {
@@ -109,6 +122,11 @@ export class PsaFunction extends Construct {
       tracing: Tracing.ACTIVE,
       role,
       logGroup,
+      // JSON platform lines (START/REPORT) beside Powertools' JSON lines; Lambda drops application
+      // lines below the stage's level, so it must match POWERTOOLS_LOG_LEVEL.
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[stage.logLevel],
+      systemLogLevelV2: SystemLogLevel.INFO,
       environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
       ...(this.failureQueue
         ? { deadLetterQueue: this.failureQueue, retryAttempts: ASYNC_DELIVERY.functionRetryAttempts }

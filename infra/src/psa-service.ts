@@ -78,7 +78,13 @@ export class PsaService extends Construct {
         invokedAsync: FUNCTIONS_INVOKED_ASYNC.has(spec.id),
       });
       if (fn.failureQueue)
-        alarmWhenQueueNotEmpty(this, `${spec.id}FailureAlarm`, fn.failureQueue, props.alarmTopic);
+        alarmWhenQueueNotEmpty(
+          this,
+          `${spec.id}FailureAlarm`,
+          fn.failureQueue,
+          props.alarmTopic,
+          'failure-queue',
+        );
       functions.set(spec.id as FunctionId, fn);
     }
     this.functions = functions;

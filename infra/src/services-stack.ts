@@ -1,14 +1,15 @@
 import { join } from 'node:path';
 import { FUNCTIONS, type ServiceName } from '@psa/contracts/wiring';
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { PsaConfig } from './config.ts';
 import { EmailReceiving, INBOUND_MAIL_FUNCTION } from './email-receiving.ts';
 import { PsaService } from './psa-service.ts';
+import { removalPolicyOf, retentionOf, stageSettings } from './stages.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 import { WebFrontend, type WebSignIn } from './web-frontend.ts';
 
@@ -82,9 +83,10 @@ export class ServicesStack extends Stack {
       description: `PSA ticket and report API (${config.stage})`,
       createDefaultStage: false,
     });
+    const settings = stageSettings(this);
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
-      retention: RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
+      retention: retentionOf(settings.accessLogRetentionDays),
+      removalPolicy: removalPolicyOf(settings),
     });
     const stage = new HttpStage(this, 'HttpApiDefaultStage', {
       httpApi: this.api,

@@ -5,21 +5,17 @@ import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } fr
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  ObjectOwnership,
-  StorageClass,
-} from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { alarmWhenQueueNotEmpty } from './alarms.ts';
+import { alarmWhenQueueNotConsumed, alarmWhenQueueNotEmpty } from './alarms.ts';
 import type { PsaConfig } from './config.ts';
 import { allowSesToStoreInboundMail, INBOUND_PREFIX } from './email-receiving.ts';
 import { SignInPool } from './sign-in-pool.ts';
+import { blobLifecycleRules, bucketRemoval } from './stage-storage.ts';
+import { removalPolicyOf, stageSettings } from './stages.ts';
 
 /** Every work queue, in a fixed order; the record type makes the compiler check it names them all. */
 const QUEUE_IDS: Record<QueueAccess, string> = { partner: 'Partner', internal: 'Internal', triage: 'Triage' };
@@ -65,15 +61,16 @@ export class StatefulStack extends Stack {
     this.signInPool = props.config.jwtIssuer
       ? undefined
       : new SignInPool(this, 'SignIn', { stage: props.config.stage, repoRoot: props.repoRoot });
+    const stage = stageSettings(this);
 
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE_DEFINITION.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE_DEFINITION.sortKey, type: AttributeType.STRING },
       billing: Billing.onDemand(),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: stage.pointInTimeRecovery },
       encryption: TableEncryptionV2.awsManagedKey(),
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: stage.deletionProtection,
+      removalPolicy: removalPolicyOf(stage),
       globalSecondaryIndexes: TABLE_DEFINITION.indexes.map((index) => ({
         indexName: index.name,
         partitionKey: { name: index.pk, type: AttributeType.STRING },
@@ -85,11 +82,12 @@ export class StatefulStack extends Stack {
     this.bus = new EventBus(this, 'Bus', {
       description: 'PSA domain events: tickets, routing, SLA, reports',
     });
-    // Every event of this account, kept for a year: a fixed projection or a new consumer replays from it.
+    // Every event of this account, kept for the stage's eventArchiveDays: a fixed projection or a
+    // new consumer replays from it.
     this.bus.archive('Archive', {
       description: 'Every PSA domain event, for replay',
       eventPattern: { account: [this.account] },
-      retention: Duration.days(365),
+      retention: Duration.days(stage.eventArchiveDays),
     });
 
     const queues: Partial<Record<QueueAccess, Queue>> = {};
@@ -113,6 +111,7 @@ export class StatefulStack extends Stack {
       });
       deadLetterQueues[name] = deadLetters;
       alarmWhenQueueNotEmpty(this, `${id}DeadLetterAlarm`, deadLetters, this.alarmTopic);
+      alarmWhenQueueNotConsumed(this, `${id}NotConsumedAlarm`, queues[name]!, this.alarmTopic);
     }
     this.queues = queues as Record<QueueAccess, Queue>;
     this.deadLetterQueues = deadLetterQueues as Record<QueueAccess, Queue>;
@@ -125,7 +124,7 @@ export class StatefulStack extends Stack {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
       lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...bucketRemoval(stage),
     });
 
     this.bucket = new Bucket(this, 'BlobBucket', {
@@ -133,27 +132,11 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
       encryption: BucketEncryption.S3_MANAGED,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
+      versioned: stage.blobVersioning,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'blob-bucket/',
-      // Raw emails are kept (nothing accepted is lost); only superseded versions and abandoned uploads go.
-      lifecycleRules: [
-        {
-          noncurrentVersionExpiration: Duration.days(90),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-        {
-          // Raw mail is read when it arrives and, rarely, when a quarantined mail is reprocessed:
-          // after 30 days it moves to Glacier Instant Retrieval (cheaper storage, still read in
-          // milliseconds). Nothing under inbound/ expires. S3 leaves objects under 128 KB (most
-          // mail) in Standard, where the class's 128 KB billing minimum would cost more than it saves.
-          prefix: INBOUND_PREFIX,
-          transitions: [
-            { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(30) },
-          ],
-        },
-      ],
-      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: blobLifecycleRules(stage, INBOUND_PREFIX),
+      ...bucketRemoval(stage),
     });
     // SES stores received mail under inbound/; the receipt rule itself lives in the services stack.
     allowSesToStoreInboundMail(this.bucket, props.config);

@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INBOUND_MAIL_FUNCTION, receiptRuleArn, receiptRuleNames } from '../src/email-receiving.ts';
 import { addPsaStacks, type PsaStacks } from '../src/psa-app.ts';
 import type { PsaFunction } from '../src/psa-function.ts';
+import { stageSettings } from '../src/stages.ts';
 import { MAX_RECEIVE_COUNT, QUEUES } from '../src/stateful-stack.ts';
 
 type Json = Record<string, unknown>;
@@ -39,8 +40,9 @@ function testApp(extra: Json = {}): App {
   const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
     context: Json;
   };
-  // No jwtIssuer (as cdk.json ships): the app makes its own Cognito user pool.
-  const context = { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
+  // No jwtIssuer: the app makes its own Cognito user pool. The email domain is what cdk.json's
+  // stages set, given here too for the stages cdk.json does not list.
+  const context = { ...cdkJson.context, emailDomain: 'support.example.com', 'aws:cdk:bundling-stacks': [] };
   // An explicit outdir, removed after the suite: otherwise every App leaves a cdk.out* folder in the
   // system temp directory.
   const outdir = mkdtempSync(join(tmpdir(), 'psa-cdk-test-'));
@@ -76,7 +78,8 @@ let exportsByName: Map<string, unknown>;
 beforeAll(() => {
   // The distribution deploys web/dist: build it if its sources changed (npm test's pretest does).
   if (webBuildIsStale()) buildWeb();
-  stacks = addPsaStacks(testApp());
+  // The stage that keeps its data (stages.test.ts compares it with the disposable dev stage).
+  stacks = addPsaStacks(testApp({ stage: 'prod' }));
   stateful = Template.fromStack(stacks.stateful);
   services = Template.fromStack(stacks.services);
   statefulResources = stateful.toJSON().Resources;
@@ -243,7 +246,11 @@ describe('functions', () => {
     const auth = { mode: 'apigateway', issuer: 'i', audience: 'a' } as const;
     for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
       const env = (functionResource(spec.id as FunctionId).Properties.Environment as Json).Variables as Json;
-      const expected = [...Object.keys(functionEnvironment(spec, names, { auth })), 'NODE_OPTIONS'];
+      const observability = stageSettings(stacks.services);
+      const expected = [
+        ...Object.keys(functionEnvironment(spec, names, { auth, observability })),
+        'NODE_OPTIONS',
+      ];
       expect(Object.keys(env).sort(), spec.id).toEqual(expected.sort());
     }
   });
@@ -538,7 +545,7 @@ describe('queues', () => {
   it('alarms on every dead-letter and failure queue', () => {
     const watched = (template: Template) =>
       Object.values(template.toJSON().Resources as Record<string, Resource>)
-        .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+        .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.Dimensions)
         .map((r) => JSON.stringify((r.Properties.Dimensions as Json[])[0]?.Value));
     for (const name of QUEUES) {
       expect(watched(stateful)).toContain(

@@ -33,8 +33,37 @@ export interface AuthSetup {
   audience: string;
 }
 
+/**
+ * Powertools' own settings (https://docs.powertools.aws.dev/lambda/typescript/latest/environment-variables/):
+ * Powertools reads them itself, so no config schema does. The CDK app sets them from the stage;
+ * the local runtime leaves them to Powertools' defaults.
+ */
+export const OBSERVABILITY_ENV = {
+  /** Namespace of the custom metrics (Powertools Metrics). */
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  /** Logger level. */
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+  /** Share of invocations the Logger logs at DEBUG whatever the level (0-1). */
+  debugSampleRate: 'POWERTOOLS_LOGGER_SAMPLE_RATE',
+  /** Whether the Logger logs the incoming event (never: events carry personal data). */
+  logEvent: 'POWERTOOLS_LOGGER_LOG_EVENT',
+  /** Tracer on or off (X-Ray active tracing is on for every function). */
+  traceEnabled: 'POWERTOOLS_TRACE_ENABLED',
+  /** Whether the Tracer records handler responses as subsegment metadata. */
+  traceCaptureResponse: 'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
+} as const;
+
+export interface ObservabilitySetup {
+  metricsNamespace: string;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  debugSampleRate: number;
+  traceCaptureResponse: boolean;
+}
+
 export interface EnvironmentOptions {
   auth: AuthSetup;
+  /** Powertools' logging, metrics and tracing settings (the CDK app: from the stage). */
+  observability?: ObservabilitySetup;
   /** Local runtime only (`PSA_CLOCK_START`): how far the functions' clock is shifted. */
   clockOffsetMs?: number;
 }
@@ -46,8 +75,8 @@ export function functionEnvironment(
   spec: FunctionSpec,
   resources: ResourceNames,
   options: EnvironmentOptions,
-): Partial<Record<EnvName, string>> {
-  const env: Partial<Record<EnvName, string>> = {
+): Partial<Record<EnvName | ObservabilityEnvName, string>> {
+  const env: Partial<Record<EnvName | ObservabilityEnvName, string>> = {
     TABLE_NAME: resources.table,
     EVENT_BUS_NAME: resources.bus,
     POWERTOOLS_SERVICE_NAME: spec.service,
@@ -60,5 +89,20 @@ export function functionEnvironment(
     env.JWT_AUDIENCE = options.auth.audience;
   }
   if (options.clockOffsetMs) env.PSA_CLOCK_OFFSET_MS = String(options.clockOffsetMs);
+  if (options.observability) Object.assign(env, observabilityEnvironment(options.observability));
   return env;
+}
+
+type ObservabilityEnvName = (typeof OBSERVABILITY_ENV)[keyof typeof OBSERVABILITY_ENV];
+
+/** The Powertools variables of a setup. */
+export function observabilityEnvironment(setup: ObservabilitySetup): Record<ObservabilityEnvName, string> {
+  return {
+    [OBSERVABILITY_ENV.metricsNamespace]: setup.metricsNamespace,
+    [OBSERVABILITY_ENV.logLevel]: setup.logLevel,
+    [OBSERVABILITY_ENV.debugSampleRate]: String(setup.debugSampleRate),
+    [OBSERVABILITY_ENV.logEvent]: 'false',
+    [OBSERVABILITY_ENV.traceEnabled]: 'true',
+    [OBSERVABILITY_ENV.traceCaptureResponse]: String(setup.traceCaptureResponse),
+  };
 }

@@ -26,6 +26,14 @@ const COMMANDS: Record<
     load: () => import('./cli/simulate.ts'),
     help: '--tenant T --month YYYY-MM --proposal FILE: what-if replay of a month, as JSON',
   },
+  redrive: {
+    load: () => import('./cli/redrive.ts'),
+    help: '--queue partner|internal|triage [--dry-run] [--stage S | --queue-url U]: dead letters back to their queue',
+  },
+  outbox: {
+    load: () => import('./cli/outbox.ts'),
+    help: '[--stage S | --table T] [--full]: what the transactional outbox still has to deliver, oldest first, as JSON',
+  },
 };
 
 // `psa pattern-check ... | head`: once the reader has gone, stop quietly, as Unix tools do,
