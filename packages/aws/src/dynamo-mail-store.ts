@@ -6,8 +6,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { MailStore, QuarantinedMail } from '@psa/model/ports';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure } from './dynamo-outbox.ts';
-import { decodeCursor, encodeCursor } from './dynamo-ticket-store.ts';
 import { keys } from './table.ts';
 
 /** The small records email intake keeps: addresses, dedupe marks, quarantine, alerts, rate limits. */
@@ -97,7 +97,10 @@ export class DynamoMailStore implements MailStore {
         ExpressionAttributeValues: { ':pk': keys.quarantine(tenantId) },
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
+        ExclusiveStartKey: decodeCursor(cursor, {
+          attributes: ['pk', 'sk'],
+          partition: { attribute: 'pk', value: keys.quarantine(tenantId) },
+        }),
       }),
     );
     return { items: (out.Items ?? []).map(toQuarantined), nextCursor: encodeCursor(out.LastEvaluatedKey) };

@@ -9,7 +9,16 @@ import {
   TicketSchema,
   TicketStatusSchema,
 } from '@psa/model/ticket';
-import { ErrorSchema, errors, json, security, TenantParams, TicketParams } from './shared.ts';
+import {
+  CursorSchema,
+  ErrorSchema,
+  errors,
+  IdSchema,
+  json,
+  security,
+  TenantParams,
+  TicketParams,
+} from './shared.ts';
 
 /** Intake's routes: tickets, their lifecycle and attachments, and the mail quarantine. */
 
@@ -110,7 +119,7 @@ export const intakeRoutes = {
         status: TicketStatusSchema.optional(),
         owner: OwnerSchema.optional(),
         limit: z.coerce.number().int().min(1).max(100).default(25),
-        cursor: z.string().optional(),
+        cursor: CursorSchema.optional(),
       }),
     },
     responses: { 200: json(TicketListSchema, 'A page of tickets'), ...errors },
@@ -187,7 +196,7 @@ export const intakeRoutes = {
     security,
     request: {
       params: TicketParams.extend({
-        attachmentId: z.string().openapi({ param: { name: 'attachmentId', in: 'path' } }),
+        attachmentId: IdSchema.openapi({ param: { name: 'attachmentId', in: 'path' } }),
       }),
     },
     responses: {
@@ -207,7 +216,7 @@ export const intakeRoutes = {
       params: TenantParams,
       query: z.object({
         limit: z.coerce.number().int().min(1).max(100).default(25),
-        cursor: z.string().optional(),
+        cursor: CursorSchema.optional(),
       }),
     },
     responses: {
