@@ -11,7 +11,7 @@ import type { DivisionOfWork } from '@psa/model/division-of-work';
 import type { MailStore } from '@psa/model/ports';
 import { decideAcknowledgement } from './acknowledgement.ts';
 import { matchAlert } from './alerts.ts';
-import { classifyMail, quarantineReason } from './classify.ts';
+import { addressesToCheck, classifyMail, quarantineReason } from './classify.ts';
 import type { EmailDeps, EmailOutcome, Received } from './email-deps.ts';
 import { foldAlert } from './fold-alert.ts';
 import { addMessage } from './inbound-message.ts';
@@ -27,6 +27,8 @@ export interface InboundEmail {
   recipients: string[];
   /** What the receiving server found (SES spam and virus scanning), when it scanned. */
   verdicts?: Verdicts;
+  /** The envelope sender (MAIL FROM; '' for the null return path `<>`), when the server passed it on. */
+  envelopeSender?: string;
 }
 
 export interface Verdicts {
@@ -47,6 +49,24 @@ export async function tenantsForRecipients(recipients: string[], mail: MailStore
     if (tenant) tenants.add(tenant);
   }
   return [...tenants];
+}
+
+/**
+ * This system's addresses as far as `mail` is concerned: the tenant's own support addresses, and
+ * every address the mail names (sender, answer address, X-Loop) that is another tenant's support
+ * address. Mail between two tenants is then a loop like mail from oneself.
+ */
+async function systemAddresses(
+  mail: ParsedMail,
+  dow: DivisionOfWork,
+  mailStore: Pick<MailStore, 'tenantForAddress'>,
+  envelopeSender?: string,
+): Promise<string[]> {
+  const others: string[] = [];
+  for (const address of addressesToCheck(mail, envelopeSender)) {
+    if (await mailStore.tenantForAddress(baseAddress(address))) others.push(address);
+  }
+  return [...dow.supportAddresses, ...others];
 }
 
 const sha = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -73,13 +93,10 @@ export async function receiveEmail(input: InboundEmail, deps: EmailDeps): Promis
     const dow = await deps.tenants.getDivisionOfWork(tenantId);
     if (!dow) continue;
     outcomes.push(
-      await receiveForTenant(
-        raw,
-        input.rawKey,
-        dow,
-        deps,
-        input.verdicts ? { verdicts: input.verdicts } : {},
-      ),
+      await receiveForTenant(raw, input.rawKey, dow, deps, {
+        ...(input.verdicts ? { verdicts: input.verdicts } : {}),
+        ...(input.envelopeSender !== undefined ? { envelopeSender: input.envelopeSender } : {}),
+      }),
     );
   }
   return outcomes;
@@ -90,7 +107,7 @@ export async function receiveForTenant(
   rawKey: string,
   dow: DivisionOfWork,
   deps: EmailDeps,
-  opts: { reprocess?: boolean; verdicts?: Verdicts } = {},
+  opts: { reprocess?: boolean; verdicts?: Verdicts; envelopeSender?: string } = {},
 ): Promise<EmailOutcome> {
   const tenantId = dow.tenantId;
   const parsed = await parseMail(raw, {
@@ -105,7 +122,7 @@ export async function receiveForTenant(
     return { tenantId, outcome: 'duplicate', previous: seen.outcome };
   }
 
-  const outcome = await decide(parsed, rawKey, hash, dow, deps, opts.verdicts);
+  const outcome = await decide(parsed, rawKey, hash, dow, deps, opts);
   await deps.mail.recordOutcome(
     tenantId,
     hash,
@@ -120,8 +137,9 @@ async function decide(
   hash: string,
   dow: DivisionOfWork,
   deps: EmailDeps,
-  verdicts?: Verdicts,
+  opts: { verdicts?: Verdicts; envelopeSender?: string },
 ): Promise<EmailOutcome> {
+  const { verdicts, envelopeSender } = opts;
   const tenantId = dow.tenantId;
   const quarantine = async (reason: string, mail?: ParsedMail): Promise<EmailOutcome> => {
     await deps.mail.quarantine({
@@ -143,7 +161,8 @@ async function decide(
   if (unusable || !mail.from) return quarantine(unusable ?? 'no sender address', mail);
   if (verdicts?.virus === 'FAIL') return quarantine('the receiving mail server found a virus in it', mail);
 
-  const verdict = classifyMail(mail, dow.supportAddresses);
+  const ownAddresses = await systemAddresses(mail, dow, deps.mail, envelopeSender);
+  const verdict = classifyMail(mail, ownAddresses);
   // Kept and flagged, never a ticket and never answered: that is how a mail loop ends.
   if (verdict.kind === 'own')
     return quarantine('sent from this system’s own support address (mail loop guard)', mail);
@@ -170,7 +189,8 @@ async function decide(
   const alert = matchAlert(mail.from.address, mail.subject, dow);
   const ack = decideAcknowledgement(mail, verdict, {
     alert: alert !== null,
-    ownAddresses: dow.supportAddresses,
+    ownAddresses,
+    ...(envelopeSender !== undefined ? { envelopeSender } : {}),
   });
   if (alert) return foldAlert(received, alert, dow, ack, deps);
   return openTicket(received, dow, ack, deps);
