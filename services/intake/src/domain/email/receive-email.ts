@@ -9,6 +9,7 @@ import { type ParseResult, parseMail } from '@psa/mime/parse';
 import type { ParsedMail } from '@psa/mime/types';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import type { MailStore } from '@psa/model/ports';
+import { takeMailTicketAllowance } from '../rate-limits.ts';
 import { decideAcknowledgement } from './acknowledgement.ts';
 import { matchAlert } from './alerts.ts';
 import { addressesToCheck, classifyMail, quarantineReason } from './classify.ts';
@@ -137,7 +138,7 @@ async function decide(
   hash: string,
   dow: DivisionOfWork,
   deps: EmailDeps,
-  opts: { verdicts?: Verdicts; envelopeSender?: string },
+  opts: { verdicts?: Verdicts; envelopeSender?: string; reprocess?: boolean },
 ): Promise<EmailOutcome> {
   const { verdicts, envelopeSender } = opts;
   const tenantId = dow.tenantId;
@@ -193,5 +194,8 @@ async function decide(
     ...(envelopeSender !== undefined ? { envelopeSender } : {}),
   });
   if (alert) return foldAlert(received, alert, dow, ack, deps);
+  // A flood from one sender is kept, not lost: quarantined with the reason, for re-processing.
+  const flooded = opts.reprocess ? null : await takeMailTicketAllowance(tenantId, mail.from.address, deps);
+  if (flooded) return quarantine(flooded, mail);
   return openTicket(received, dow, ack, deps);
 }
