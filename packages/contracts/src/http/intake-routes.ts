@@ -97,6 +97,11 @@ export const intakeRoutes = {
       201: json(TicketViewSchema, 'Created'),
       200: json(TicketViewSchema, 'A repeat of an Idempotency-Key: the ticket it created'),
       409: json(ErrorSchema, 'Idempotency-Key reused with a different request'),
+      413: json(ErrorSchema, 'Body over 1 MiB'),
+      429: json(
+        ErrorSchema,
+        'Too many tickets from this caller or tenant: retry after `Retry-After` seconds',
+      ),
       ...errors,
     },
   }),

@@ -99,5 +99,6 @@ export const errors = {
   401: json(ErrorSchema, 'Missing or invalid bearer token'),
   403: json(ErrorSchema, 'Role may not do this'),
   404: json(ErrorSchema, 'Not found (or another tenant)'),
+  431: json(ErrorSchema, 'Request line and headers over 10,240 bytes (what API Gateway takes)'),
 };
 export const security = [{ bearer: [] }];
