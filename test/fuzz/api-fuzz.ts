@@ -320,6 +320,7 @@ function requestArb(apis: Apis): fc.Arbitrary<FuzzRequest> {
         { weight: 6, arbitrary: json },
         { weight: 2, arbitrary: yaml },
         { weight: 2, arbitrary: hostileRawBody.map((text) => ({ type: 'application/json', text })) },
+        hostileRawBody.map((text) => ({ type: 'application/yaml', text })),
         fc
           .tuple(
             fc.constantFrom(
