@@ -115,8 +115,12 @@ export function errorResponse(err: Error, c: Context<ApiEnv>, logger: Logger): R
     if (err instanceof TooManyRequestsError) c.header('retry-after', String(err.retryAfterSeconds));
     return c.json(body, err.status as ContentfulStatusCode);
   }
-  // A schema parse a use case ran itself: the input's problem, named like the validator's.
-  if (err instanceof z.core.$ZodError) return errorResponse(validationErrorOf('input', err), c, logger);
+  // A schema parse a use case ran itself: the input's problem, named like the validator's. Logged,
+  // since a parse of stored data failing would be ours.
+  if (err instanceof z.core.$ZodError) {
+    logger.warn('schema parse failed inside a use case', { requestId, error: err });
+    return errorResponse(validationErrorOf('input', err), c, logger);
+  }
   // Hono's validator rejects a body that is not JSON with a 400 HTTPException before validation.
   // Any other SyntaxError is a bug in our code: a 500 below, never blamed on the request.
   if (err instanceof HTTPException && err.status === 400 && err.message === MALFORMED_JSON) {
