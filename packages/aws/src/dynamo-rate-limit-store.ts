@@ -1,17 +1,25 @@
 import { createHash } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RateDecision, RateLimit, RateLimiter } from '@psa/model/rate-limit';
 import { isConditionFailure } from './dynamo-outbox.ts';
 import { keys } from './table.ts';
 
-/** Writers that raced for one bucket retry this often before the take counts as refused. */
+/** Reads of a bucket that another writer restarted meanwhile, before a take gives up. */
 const ATTEMPTS = 5;
 
+type Bucket = { start: number; taken: number };
+
 /**
- * Token buckets in the table, shared by every Lambda instance: read the bucket, refill it for the
- * time since it was last written, and write it back one token lighter on the condition that no
- * one wrote it meanwhile (a version number), retrying a lost race. A bucket expires (TTL
- * `expiresAt`) once it would be full again, when it no longer says anything.
+ * Token buckets in the table, shared by every Lambda instance, without a lost race under load.
+ *
+ * A bucket is kept as when it was last full (`start`, ms) and how many tokens were taken since
+ * (`taken`); its level at `now` is `capacity + (now - start) x rate - taken`. A take is one atomic
+ * `ADD taken 1` on the condition that the level stays at or above zero, so any number of
+ * concurrent takes on one bucket are serialised by DynamoDB: none is lost, none is refused for
+ * contention, exactly the tokens there are pass. Only when a bucket is new, or has been idle long
+ * enough to be full again (its level would exceed `capacity`), is it restarted (`start` = now),
+ * conditionally, which is where writers can race, rarely. A bucket expires (TTL `expiresAt`) once
+ * it would be full again even from empty, when it no longer says anything.
  */
 export class DynamoRateLimitStore implements RateLimiter {
   private readonly doc: DynamoDBDocumentClient;
@@ -30,38 +38,51 @@ export class DynamoRateLimitStore implements RateLimiter {
       const out = await this.doc.send(
         new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }),
       );
+      const bucket = out.Item as Bucket | undefined;
       const nowMs = this.now().getTime();
-      const item = out.Item as { tokens: number; at: number; v: number } | undefined;
-      const elapsed = item ? Math.max(0, nowMs - item.at) / 1000 : 0;
-      const tokens = item
-        ? Math.min(limit.capacity, item.tokens + elapsed * limit.refillPerSecond)
-        : limit.capacity;
-      if (tokens < 1) return { allowed: false, retryAfterSeconds: (1 - tokens) / limit.refillPerSecond };
-      const left = tokens - 1;
-      const fullAgainSeconds = (limit.capacity - left) / limit.refillPerSecond;
+      const expiresAt = Math.ceil(nowMs / 1000 + limit.capacity / limit.refillPerSecond) + 60;
+      const grown = bucket ? limit.capacity + ((nowMs - bucket.start) / 1000) * limit.refillPerSecond : 0;
+      const level = bucket ? grown - bucket.taken : Number.POSITIVE_INFINITY;
       try {
+        if (level > limit.capacity) {
+          // New, or idle until full: count again from a full bucket, taking this token.
+          await this.doc.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { ...Key, start: nowMs, taken: 1, expiresAt },
+              ...(bucket
+                ? {
+                    ConditionExpression: '#start = :start AND taken = :taken',
+                    ExpressionAttributeNames: { '#start': 'start' },
+                    ExpressionAttributeValues: { ':start': bucket.start, ':taken': bucket.taken },
+                  }
+                : { ConditionExpression: 'attribute_not_exists(pk)' }),
+            }),
+          );
+          return { allowed: true };
+        }
+        if (level < 1) return { allowed: false, retryAfterSeconds: (1 - level) / limit.refillPerSecond };
         await this.doc.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName: this.tableName,
-            Item: {
-              ...Key,
-              tokens: left,
-              at: nowMs,
-              v: (item?.v ?? 0) + 1,
-              expiresAt: Math.ceil(nowMs / 1000 + fullAgainSeconds) + 60,
+            Key,
+            UpdateExpression: 'ADD taken :one SET expiresAt = :expires',
+            ConditionExpression: '#start = :start AND taken <= :most',
+            ExpressionAttributeNames: { '#start': 'start' },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':expires': expiresAt,
+              ':start': bucket!.start,
+              ':most': grown - 1,
             },
-            ConditionExpression: item ? '#v = :v' : 'attribute_not_exists(pk)',
-            ...(item
-              ? { ExpressionAttributeNames: { '#v': 'v' }, ExpressionAttributeValues: { ':v': item.v } }
-              : {}),
           }),
         );
         return { allowed: true };
       } catch (err) {
+        // Emptied or restarted meanwhile: read it again and decide on what it holds now.
         if (!isConditionFailure(err)) throw err;
       }
     }
-    // Five writers in a row took from this bucket first: it is busy enough to ask for patience.
     return { allowed: false, retryAfterSeconds: 1 };
   }
 }
