@@ -1,3 +1,4 @@
+import { ErrorSchema } from '@psa/contracts/http/shared';
 import { divisionOfWorkInput } from '@psa/testing/division-of-work';
 import fc from 'fast-check';
 import { stringify as toYaml } from 'yaml';
@@ -10,7 +11,7 @@ import { arbitraryOf } from './json-schema-arbitrary.ts';
  * route's zod schemas (path, query, headers, body), bent into hostile variants, sent with valid
  * tokens of every role and tenant (and a tenant that does not exist) to each service's Hono app
  * in process, over emulator-backed stores. The property: every request is answered, within
- * `timeoutMs`, with a status below 500. `fuzzApi` is what `npm test` runs with a fixed seed and
+ * `timeoutMs`, with a status below 500, and every refusal with the contract's error body. `fuzzApi` is what `npm test` runs with a fixed seed and
  * a few hundred runs, and what a longer run (test/fuzz/main.ts, `npm run fuzz`) runs with more.
  */
 
@@ -218,6 +219,14 @@ function requestArb(apis: Apis): fc.Arbitrary<FuzzRequest> {
   return fc.oneof(...perRoute);
 }
 
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /** A request as a shell command, to replay a failure against the local server. */
 function replayOf(r: FuzzRequest): string {
   const headers = Object.entries(r.headers)
@@ -257,6 +266,10 @@ export async function fuzzApi(opts: FuzzOptions): Promise<FuzzReport> {
           ]);
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;
           if (res.status >= 500) throw new Error(`answered ${res.status}: ${res.text.slice(0, 300)}`);
+          // Every refusal is the contract's error body, whoever refused (a validator, a limit, a use case).
+          if (res.status >= 400 && !ErrorSchema.safeParse(parsedJson(res.text)).success) {
+            throw new Error(`answered ${res.status} without the error body: ${res.text.slice(0, 300)}`);
+          }
         } finally {
           clearTimeout(timer);
         }

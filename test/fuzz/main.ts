@@ -4,7 +4,7 @@ import { fuzzApi } from './api-fuzz.ts';
 /**
  * The API fuzzer's long run: `npm run fuzz -- --runs 5000 [--seed 123]`. The seed is random
  * unless given, and printed first, so any failure can be replayed with `--seed`.
- * Exits 1 when a request was answered with a 5xx or not at all.
+ * Exits 1 when a request was answered with a 5xx, without the error body, or not at all.
  */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
   const { values } = parseArgs({
@@ -21,7 +21,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     console.log(report.failure.replay);
     return 1;
   }
-  console.log(`ok: ${report.runs} requests, none answered 5xx or hung`);
+  console.log(`ok: ${report.runs} requests, none answered 5xx or hung, every refusal with the error body`);
   return 0;
 }
 
