@@ -66,6 +66,8 @@ export class StatefulStack extends Stack {
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE_DEFINITION.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE_DEFINITION.sortKey, type: AttributeType.STRING },
+      // Idempotency keys (24 h), mail dedupe marks (7 days), rate-limit buckets and hourly counts expire.
+      timeToLiveAttribute: TABLE_DEFINITION.timeToLiveAttribute,
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: stage.pointInTimeRecovery },
       encryption: TableEncryptionV2.awsManagedKey(),

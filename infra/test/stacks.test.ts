@@ -775,6 +775,11 @@ describe('stateful resources', () => {
     expect(attributes.every((a) => a.AttributeType === 'S')).toBe(true);
   });
 
+  it('expires idempotency keys, mail dedupe marks and rate-limit buckets by their expiresAt (TTL)', () => {
+    const table = statefulResources[logicalId(stacks.stateful.table)]!;
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  });
+
   it('keeps the table safe: on-demand, PITR, encrypted, deletion-protected and retained', () => {
     const table = statefulResources[logicalId(stacks.stateful.table)]!;
     expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');

@@ -6,17 +6,34 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { MailStore, QuarantinedMail } from '@psa/model/ports';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure } from './dynamo-outbox.ts';
-import { decodeCursor, encodeCursor } from './dynamo-ticket-store.ts';
 import { keys } from './table.ts';
+
+/**
+ * How long a received mail's dedupe mark is kept: the window in which the same mail arrives again
+ * and must change nothing. A sending server that saw no answer to its DATA retries for up to four
+ * or five days (RFC 5321 section 4.5.4.1); SES retries an asynchronous invocation for up to six
+ * hours. A week covers both; the ticket's id is derived from the mail too, so even later the mail
+ * cannot open a second ticket, only be stored again.
+ */
+export const MAIL_SEEN_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** An hourly auto-reply count matters for its hour; kept one more for a clock at the boundary. */
+const AUTO_REPLY_COUNT_TTL_SECONDS = 2 * 60 * 60;
 
 /** The small records email intake keeps: addresses, dedupe marks, quarantine, alerts, rate limits. */
 export class DynamoMailStore implements MailStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
-  constructor(doc: DynamoDBDocumentClient, tableName: string) {
+  private readonly now: () => Date;
+  constructor(doc: DynamoDBDocumentClient, tableName: string, now: () => Date = () => new Date()) {
     this.doc = doc;
     this.tableName = tableName;
+    this.now = now;
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.now().getTime() / 1000);
   }
 
   async tenantForAddress(address: string): Promise<string | null> {
@@ -37,8 +54,14 @@ export class DynamoMailStore implements MailStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.inboundMail(tenantId, hash), seenAt: new Date().toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: {
+            ...keys.inboundMail(tenantId, hash),
+            seenAt: this.now().toISOString(),
+            expiresAt: this.nowSeconds() + MAIL_SEEN_TTL_SECONDS,
+          },
+          // An expired mark counts as gone, though TTL deletes it only some time after.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': this.nowSeconds() },
         }),
       );
       return { first: true as const };
@@ -97,7 +120,10 @@ export class DynamoMailStore implements MailStore {
         ExpressionAttributeValues: { ':pk': keys.quarantine(tenantId) },
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
+        ExclusiveStartKey: decodeCursor(cursor, {
+          attributes: ['pk', 'sk'],
+          partition: { attribute: 'pk', value: keys.quarantine(tenantId) },
+        }),
       }),
     );
     return { items: (out.Items ?? []).map(toQuarantined), nextCursor: encodeCursor(out.LastEvaluatedKey) };
@@ -152,10 +178,14 @@ export class DynamoMailStore implements MailStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.autoReplies(tenantId, sender, hour),
-          UpdateExpression: 'ADD #n :one',
+          UpdateExpression: 'ADD #n :one SET expiresAt = :expires',
           ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
           ExpressionAttributeNames: { '#n': 'n' },
-          ExpressionAttributeValues: { ':one': 1, ':limit': limit },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':limit': limit,
+            ':expires': this.nowSeconds() + AUTO_REPLY_COUNT_TTL_SECONDS,
+          },
         }),
       );
       return true;

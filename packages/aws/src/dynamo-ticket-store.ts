@@ -9,6 +9,7 @@ import {
 import { ConflictError, StaleWriteError, ValidationError } from '@psa/model/errors';
 import type { OutboxEntry, OutboxRef, TicketListQuery, TicketPage, TicketStore } from '@psa/model/ports';
 import { isOpenStatus, type Owner, type Ticket, TicketSchema } from '@psa/model/ticket';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure, outboxItemAttributes, outboxRef, outboxUpdateParts } from './dynamo-outbox.ts';
 import { lookupFirst, queryAll } from './query-all.ts';
 import { keys, TABLE_INDEXES } from './table.ts';
@@ -71,27 +72,6 @@ function toTicket(item: Record<string, unknown>, spilled?: Record<ListName, unkn
   picked.occurrences ??= 1;
   for (const list of LISTS) picked[list] = [...(spilled?.[list] ?? []), ...((item[list] as unknown[]) ?? [])];
   return picked as Ticket;
-}
-
-export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-}
-
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
-    return parsed as Record<string, unknown>;
-  } catch (cause) {
-    throw new ValidationError(
-      'cursor is not one this API issued',
-      [{ path: 'query.cursor', message: 'invalid' }],
-      {
-        cause,
-      },
-    );
-  }
 }
 
 export class DynamoTicketStore implements TicketStore {
@@ -280,7 +260,10 @@ export class DynamoTicketStore implements TicketStore {
     };
     // A filter applies after DynamoDB's Limit, so keep reading until the page is full.
     const items: Ticket[] = [];
-    let start = decodeCursor(query.cursor);
+    let start: Record<string, unknown> | undefined = decodeCursor(query.cursor, {
+      attributes: ['pk', 'sk', index.def.pk, index.def.sk],
+      partition: { attribute: index.def.pk, value: index.pk },
+    });
     let lastKey: Record<string, unknown> | undefined;
     do {
       const out = await this.doc

@@ -20,6 +20,10 @@
  * | alert correlation | T#{tenant}#ALERT#{hash}    | ALERT            |
  * | auto-reply count  | T#{tenant}#ARL#{sender}#{hour} | ARL          |
  * | outbox dead letter| OUTBOX#DEAD                | {at}#{record}#{entry} |
+ * | rate-limit bucket | RATE#{sha256 of the key}   | RATE             |
+ *
+ * Records that only matter for a while carry `expiresAt` (epoch seconds), the table's TTL
+ * attribute: DynamoDB deletes them some time after (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html).
  */
 export const TABLE_INDEXES = {
   /** Every ticket of a tenant, newest first. */
@@ -79,6 +83,8 @@ export const keys = {
   inboundMail: (tenantId: string, hash: string) => ({ pk: `T#${tenantId}#MAIL#${hash}`, sk: 'MAIL' }),
   quarantine: (tenantId: string) => `T#${tenantId}#QUAR`,
   alert: (tenantId: string, hash: string) => ({ pk: `T#${tenantId}#ALERT#${hash}`, sk: 'ALERT' }),
+  /** The key is hashed: it names a caller or a sender, whose length a key must not depend on. */
+  rateLimit: (keyHash: string) => ({ pk: `RATE#${keyHash}`, sk: 'RATE' }),
   autoReplies: (tenantId: string, sender: string, hour: string) => ({
     pk: `T#${tenantId}#ARL#${sender.toLowerCase()}#${hour}`,
     sk: 'ARL',
@@ -89,5 +95,7 @@ export const keys = {
 export const TABLE_DEFINITION = {
   partitionKey: 'pk',
   sortKey: 'sk',
+  /** The TTL attribute: epoch seconds after which DynamoDB may delete the item. */
+  timeToLiveAttribute: 'expiresAt',
   indexes: Object.values(TABLE_INDEXES),
 } as const;

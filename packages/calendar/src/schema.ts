@@ -3,8 +3,9 @@
  * The maths that counts business time on it is in ./business-time.ts.
  *
  * Model
- * - `hours` gives, per weekday, wall-clock ranges in `timeZone`. A range whose end is not after its start
- *   (e.g. ['22:00', '06:00']) runs into the next day; '24:00' is the end of the day.
+ * - `hours` gives, per weekday, wall-clock ranges in `timeZone`. A range whose end is before its start
+ *   (e.g. ['22:00', '06:00']) runs into the next day; '24:00' is the end of the day. A range ending where it
+ *   starts, and ranges of one day that overlap, are refused.
  * - Wall-clock boundaries are turned into instants with the zone's rules: a local time that does not exist
  *   (spring forward) is read with the offset in force before the change, i.e. it moves later by the gap
  *   (02:30 becomes 03:30); a local time that occurs twice (fall back) is its first occurrence. A range that
@@ -47,9 +48,46 @@ const TimeOfDaySchema = z.string().superRefine((value, ctx) => {
   }
 });
 
-const RangeSchema = z.tuple([TimeOfDaySchema, TimeOfDaySchema]).superRefine(([start], ctx) => {
-  if (parseTimeOfDay(start) === 86_400) {
+/**
+ * One range of a day. An end before its start is an overnight range (['22:00', '06:00'] runs
+ * until 06:00 the next day): shift work is written that way, and business time counts it. An end
+ * equal to its start says nothing clear (empty, or 24 hours?), so it is refused.
+ */
+const RangeSchema = z.tuple([TimeOfDaySchema, TimeOfDaySchema]).superRefine(([start, end], ctx) => {
+  const from = parseTimeOfDay(start);
+  if (from === 86_400) {
     ctx.addIssue({ code: 'custom', message: '"24:00" can only end a range, not start one' });
+  } else if (from !== undefined && from === parseTimeOfDay(end)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `a range ending where it starts ("${start}"-"${end}") is either empty or 24 hours: write ["00:00", "24:00"] for a whole day, or leave the day out`,
+    });
+  }
+});
+
+/** A day's ranges as [start, end) seconds, an overnight range's end on the next day. */
+function spans(ranges: readonly (readonly [string, string])[]): { at: number; start: number; end: number }[] {
+  return ranges.flatMap(([startText, endText], at) => {
+    const start = parseTimeOfDay(startText);
+    const end = parseTimeOfDay(endText);
+    if (start === undefined || end === undefined || start === end) return [];
+    return [{ at, start, end: end <= start ? end + 86_400 : end }];
+  });
+}
+
+/** A day's ranges must not overlap: an overlap is a typing mistake more often than intended. */
+const DayRangesSchema = z.array(RangeSchema).superRefine((ranges, ctx) => {
+  const sorted = spans(ranges).sort((a, b) => a.start - b.start);
+  for (let i = 1; i < sorted.length; i++) {
+    const before = sorted[i - 1]!;
+    const range = sorted[i]!;
+    if (range.start < before.end) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [range.at],
+        message: `overlaps the range ${JSON.stringify(ranges[before.at])} of the same day`,
+      });
+    }
   }
 });
 
@@ -80,8 +118,8 @@ const PublicHolidaysSchema = z
 export const CalendarSchema = z.object({
   /** IANA zone the wall-clock hours and holiday dates are in. */
   timeZone: TimeZoneSchema,
-  /** 'HH:MM' wall-clock ranges per weekday; '24:00' = end of day; an end not after the start runs into the next day. */
-  hours: z.partialRecord(WeekdaySchema, z.array(RangeSchema)),
+  /** 'HH:MM' wall-clock ranges per weekday; '24:00' = end of day; an end before the start runs into the next day. */
+  hours: z.partialRecord(WeekdaySchema, DayRangesSchema),
   /** Whole local dates without business time ('YYYY-MM-DD'). */
   holidays: z.array(DateStringSchema).default([]),
   /** Dates closed every year ('MM-DD'). */

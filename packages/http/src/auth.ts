@@ -2,6 +2,7 @@ import { ForbiddenError, NotFoundError, UnauthorizedError } from '@psa/model/err
 import { PersonRoleSchema } from '@psa/model/people';
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import { checkTimeClaims } from './time-claims.ts';
 
 export const RoleSchema = PersonRoleSchema;
 export type Role = z.infer<typeof RoleSchema>;
@@ -26,7 +27,8 @@ export const PrincipalSchema = z.object({
 });
 export type Principal = z.infer<typeof PrincipalSchema>;
 
-export function principalFromClaims(claims: unknown): Principal {
+export function principalFromClaims(claims: unknown, now: Date = new Date()): Principal {
+  if (typeof claims === 'object' && claims !== null) checkTimeClaims(claims as Record<string, unknown>, now);
   const parsed = PrincipalSchema.safeParse(claims);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.') || 'token').join(', ');

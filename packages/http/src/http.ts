@@ -1,10 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { PsaError, ValidationError } from '@psa/model/errors';
+import { PsaError, TooManyRequestsError, ValidationError } from '@psa/model/errors';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Authenticator, Principal } from './auth.ts';
+import { z } from 'zod';
+import { type Authenticator, assertTenant, type Principal } from './auth.ts';
+import { type BodyLimit, headerLimit, jsonDepthLimit, requestBodyLimit } from './limits.ts';
 
 export type ApiEnv = {
   Variables: { principal: Principal; requestId: string };
@@ -37,21 +39,35 @@ function issuesOf(
   );
 }
 
+/** A request body's size limit when a service names none for the route (see ./limits.ts). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+function validationErrorOf(target: string, error: Parameters<typeof issuesOf>[1]): ValidationError {
+  const issues = issuesOf(target, error);
+  return new ValidationError(
+    `invalid request: ${issues.map((i) => `${i.path} (${i.message})`).join('; ')}`,
+    issues,
+  );
+}
+
 /**
  * A service's HTTP app: validation errors answer 400 naming each field, every route requires a
  * verified bearer token, and one `onError` maps the error hierarchy to status codes. Unknown
  * errors are logged with their stack and answered with a generic 500 and the request id.
+ *
+ * Before any route reads its input: headers over API Gateway's size answer 431, a token of
+ * another tenant than the path's answers 404 (whatever the body holds: a caller learns nothing
+ * about another tenant from a 400), a body over the route's limit 413, and a JSON body nested
+ * deeper than 32 levels 400. `bodyLimit` gives a route's limit by request path.
  */
-export function createApiApp(opts: { authenticate: Authenticator; logger: Logger }): OpenAPIHono<ApiEnv> {
+export function createApiApp(opts: {
+  authenticate: Authenticator;
+  logger: Logger;
+  bodyLimit?: (path: string) => BodyLimit;
+}): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
     defaultHook: (result, _c) => {
-      if (!result.success) {
-        const issues = issuesOf(result.target, result.error);
-        throw new ValidationError(
-          `invalid request: ${issues.map((i) => `${i.path} (${i.message})`).join('; ')}`,
-          issues,
-        );
-      }
+      if (!result.success) throw validationErrorOf(result.target, result.error);
       return undefined;
     },
   });
@@ -62,6 +78,7 @@ export function createApiApp(opts: { authenticate: Authenticator; logger: Logger
     c.header('x-request-id', c.get('requestId'));
     await next();
   });
+  app.use('*', headerLimit());
 
   app.use('/v1/*', async (c, next) => {
     const header = c.req.header('authorization');
@@ -69,6 +86,12 @@ export function createApiApp(opts: { authenticate: Authenticator; logger: Logger
     c.set('principal', await opts.authenticate(bearer, c.env?.event?.requestContext));
     await next();
   });
+  app.use('/v1/tenants/:tenantId/*', async (c, next) => {
+    assertTenant(c.get('principal'), c.req.param('tenantId'));
+    await next();
+  });
+  app.use('/v1/*', requestBodyLimit(opts.bodyLimit ?? (() => ({ maxBytes: DEFAULT_MAX_BODY_BYTES }))));
+  app.use('/v1/*', jsonDepthLimit());
 
   app.onError((err, c) => errorResponse(err, c, opts.logger));
   app.notFound((c) =>
@@ -89,7 +112,14 @@ export function errorResponse(err: Error, c: Context<ApiEnv>, logger: Logger): R
       },
     };
     if (err.status >= 500) logger.error('request failed', { requestId, error: err });
+    if (err instanceof TooManyRequestsError) c.header('retry-after', String(err.retryAfterSeconds));
     return c.json(body, err.status as ContentfulStatusCode);
+  }
+  // A schema parse a use case ran itself: the input's problem, named like the validator's. Logged,
+  // since a parse of stored data failing would be ours.
+  if (err instanceof z.core.$ZodError) {
+    logger.warn('schema parse failed inside a use case', { requestId, error: err });
+    return errorResponse(validationErrorOf('input', err), c, logger);
   }
   // Hono's validator rejects a body that is not JSON with a 400 HTTPException before validation.
   // Any other SyntaxError is a bug in our code: a 500 below, never blamed on the request.

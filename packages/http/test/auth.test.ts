@@ -104,7 +104,15 @@ describe('apiGatewayAuthenticator: AWS, where the HTTP API’s JWT authorizer ve
   it('trusts the claims the authorizer passed on, in the shape the Cognito trigger gives them', async () => {
     const principal = await apiGatewayAuthenticator()(undefined, {
       authorizer: {
-        jwt: { claims: { sub: 'u-1', tenant: 'acme', role: 'partner', email: 'dispatch@msp.example' } },
+        jwt: {
+          claims: {
+            sub: 'u-1',
+            tenant: 'acme',
+            role: 'partner',
+            email: 'dispatch@msp.example',
+            exp: String(Math.floor(Date.now() / 1000) + 3600),
+          },
+        },
       },
     });
     expect(principal).toMatchObject({ tenant: 'acme', role: 'partner', email: 'dispatch@msp.example' });

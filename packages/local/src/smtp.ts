@@ -7,8 +7,11 @@ import { rawKeyFor } from '@psa/contracts/email-keys';
 import { baseAddress } from '@psa/intake/domain/email/receive-email';
 import { SMTPServer } from 'smtp-server';
 
-/** Larger than the default per-message limit, so over-limit mail is kept and quarantined, not refused. */
-const MAX_SMTP_BYTES = 64 * 1024 * 1024;
+/**
+ * What SES receiving takes: 40 MB, headers included (https://docs.aws.amazon.com/ses/latest/dg/quotas.html).
+ * Above the default per-message limit (30 MB), so over-limit mail is kept and quarantined, not refused.
+ */
+const MAX_SMTP_BYTES = 40 * 1024 * 1024;
 
 /**
  * The local stand-in for SES receiving: an SMTP listener on loopback. It refuses unknown
@@ -66,10 +69,12 @@ export async function startSmtp(opts: {
         }
         const messageId = crypto.randomUUID();
         const recipients = session.envelope.rcptTo.map((r) => r.address);
+        // `MAIL FROM:<>` arrives as an empty address: intake must see it to never answer it.
+        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         blobs
           .put(rawKeyFor(messageId), Buffer.concat(chunks), 'message/rfc822')
           .then(() => {
-            opts.accept(sesEvent(messageId, recipients));
+            opts.accept(sesEvent(messageId, recipients, mailFrom));
             callback(); // stored and queued: accepted. Processing is retried and dead-lettered, never lost.
           })
           .catch((err: Error) => callback(Object.assign(err, { responseCode: 451 })));
@@ -99,14 +104,14 @@ export async function startSmtp(opts: {
 }
 
 /** The event a SES receipt rule's Lambda action delivers (the fields the handler reads, and more). */
-export function sesEvent(messageId: string, recipients: string[]) {
+export function sesEvent(messageId: string, recipients: string[], source = '') {
   return {
     Records: [
       {
         eventSource: 'aws:ses',
         eventVersion: '1.0',
         ses: {
-          mail: { messageId, timestamp: new Date().toISOString(), destination: recipients, source: '' },
+          mail: { messageId, timestamp: new Date().toISOString(), destination: recipients, source },
           receipt: { recipients, action: { type: 'Lambda', invocationType: 'Event' } },
         },
       },

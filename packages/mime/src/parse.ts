@@ -11,8 +11,9 @@
  *   an alternative, the HTML converted with html-to-text otherwise), forwarded messages appended,
  *   uuencoded files taken out as attachments (./attachments.ts);
  * - delivery reports are read by ./delivery-report.ts;
- * - limits: a message over maxMessageBytes is refused, an attachment over maxAttachmentBytes is
- *   listed without content, parsing that takes too long is abandoned.
+ * - limits: a message over maxMessageBytes or with more than maxParts MIME parts is refused, an
+ *   attachment over maxAttachmentBytes is listed without content, parsing that takes too long is
+ *   abandoned.
  *
  * parseMail never throws: anything that goes wrong is `{ ok: false, reason }` and the caller keeps
  * the raw message.
@@ -52,6 +53,12 @@ export const DEFAULT_LIMITS = {
   maxAttachmentBytes: 10 * MB,
   maxTextChars: 2_000_000,
   timeoutMs: 30_000,
+  /**
+   * A real message has a handful of parts; a few hundred attachments is already extreme. Without a
+   * cap, a small message of empty parts (each boundary a few bytes) makes a tree of hundreds of
+   * thousands of nodes, and every step that walks it pays for each.
+   */
+  maxParts: 500,
 } as const;
 
 /** How deep forwarded-inside-forwarded messages are opened. */
@@ -143,6 +150,7 @@ async function parseInternal(
     repairTopHeader(stripEnvelope(input)),
     limits.maxAttachmentBytes,
     onParser,
+    limits.maxParts,
   );
   const headers = rawHeaders(collected.headerLines);
   const parts = mimeAttachments(collected);
@@ -203,6 +211,7 @@ export async function parseMail(raw: Uint8Array, limits: MailLimits = {}): Promi
     maxAttachmentBytes: limits.maxAttachmentBytes ?? DEFAULT_LIMITS.maxAttachmentBytes,
     maxTextChars: limits.maxTextChars ?? DEFAULT_LIMITS.maxTextChars,
     timeoutMs: limits.timeoutMs ?? DEFAULT_LIMITS.timeoutMs,
+    maxParts: limits.maxParts ?? DEFAULT_LIMITS.maxParts,
   };
   const parsers: MailParser[] = [];
   let timer: NodeJS.Timeout | undefined;

@@ -90,12 +90,32 @@ class CharsetDecodeStream extends Transform {
   }
 }
 
-/** Records every node, marks text parts for our decoder, and turns named follow-up text parts into files. */
-function hookCreateNode(parser: MailParser, internals: MpInternals, nodes: MpNode[]): void {
+/** A message with more MIME parts than the limit: refused (and so quarantined), never walked. */
+export class TooManyPartsError extends Error {}
+
+/**
+ * mailparser's splitter (@zone-eu/mailsplit) refuses a message of more than 1,000 nodes with its
+ * own error, and may get there before the tree does: the same refusal, said the same way.
+ */
+const SPLITTER_MAX_NODES = 1000;
+const SPLITTER_TOO_MANY = 'Max allowed child nodes exceeded';
+
+/**
+ * Records every node, marks text parts for our decoder, and turns named follow-up text parts into
+ * files; calls `onTooMany` once the message has more than `maxParts` nodes.
+ */
+function hookCreateNode(
+  parser: MailParser,
+  internals: MpInternals,
+  nodes: MpNode[],
+  maxParts: number,
+  onTooMany: () => void,
+): void {
   const createNode = internals.createNode.bind(parser);
   internals.createNode = (data: unknown): MpNode => {
     const n = createNode(data);
     nodes.push(n);
+    if (nodes.length === maxParts + 1) onTooMany();
     const type = typeof n.contentType === 'string' ? n.contentType : '';
     if (TEXT_TYPES.has(type)) {
       n.charset = CHARSET_MARK + (n.charset ?? '');
@@ -140,6 +160,7 @@ export function runMailparser(
   buf: Buffer,
   maxAttachmentBytes: number,
   onParser: (p: MailParser) => void,
+  maxParts = Number.POSITIVE_INFINITY,
 ): Promise<Collected> {
   return new Promise((resolve, reject) => {
     const parser = new MailParser({
@@ -154,17 +175,23 @@ export function runMailparser(
     onParser(parser);
     const internals = parser as unknown as MpInternals;
     const nodes: MpNode[] = [];
-    hookCreateNode(parser, internals, nodes);
-    hookDecoder(internals);
-
     const attachments: CollectedAttachment[] = [];
     let html: string | null = null;
     let settled = false;
+    const tooMany = () =>
+      new TooManyPartsError(`the message has more than ${Math.min(maxParts, SPLITTER_MAX_NODES)} MIME parts`);
     const fail = (err: unknown): void => {
       if (settled) return;
       settled = true;
-      reject(err instanceof Error ? err : new Error(String(err)));
+      if (err instanceof Error && err.message === SPLITTER_TOO_MANY) reject(tooMany());
+      else reject(err instanceof Error ? err : new Error(String(err)));
     };
+    hookCreateNode(parser, internals, nodes, maxParts, () => {
+      fail(tooMany());
+      parser.destroy();
+    });
+    hookDecoder(internals);
+
     parser.on('error', fail);
     parser.on('data', (data: AttachmentStream | { type: 'text'; html?: string }) => {
       if (data.type === 'text') {

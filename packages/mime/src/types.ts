@@ -119,4 +119,9 @@ export type MailLimits = {
   maxTextChars?: number;
   /** Give up parsing after this many milliseconds. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * Most MIME parts (every node of the tree, multiparts included) one message may have. Default
+   * 500; at most 1,000, the cap of mailparser's own splitter.
+   */
+  maxParts?: number;
 };

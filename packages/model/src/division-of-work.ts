@@ -2,6 +2,7 @@ import { ALWAYS_OPEN, CalendarSchema, isValidTimeZone } from '@psa/calendar/sche
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
 import { PeopleSchema } from './people.ts';
+import { stringsOf, textProblem } from './text.ts';
 import { ChannelSchema, PrioritySchema, TenantIdSchema } from './ticket.ts';
 
 /**
@@ -293,6 +294,11 @@ export const DivisionOfWorkSchema = z
     people: PeopleSchema.default(() => PeopleSchema.parse({})),
   })
   .superRefine((doc, ctx) => {
+    // Every text of the document, whichever field it is in: names, descriptions, terms, patterns.
+    for (const { path, text } of stringsOf(doc)) {
+      const problem = textProblem(text);
+      if (problem) ctx.addIssue({ code: 'custom', path, message: problem });
+    }
     const seen = new Map<string, number>();
     doc.workloads.forEach((w, i) => {
       const first = seen.get(w.id);

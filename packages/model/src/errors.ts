@@ -51,3 +51,20 @@ export class StaleWriteError extends PsaError {
   override readonly status = 409;
   override readonly code = 'stale_write';
 }
+
+/** A request body (or document) over the size a route takes; the message names the limit. */
+export class PayloadTooLargeError extends PsaError {
+  override readonly status = 413;
+  override readonly code = 'payload_too_large';
+}
+
+/** Over a rate limit: try again after `retryAfterSeconds` (the HTTP API answers `Retry-After`). */
+export class TooManyRequestsError extends PsaError {
+  override readonly status = 429;
+  override readonly code = 'too_many_requests';
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}

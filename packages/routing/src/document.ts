@@ -1,7 +1,7 @@
 import { type DivisionOfWork, DivisionOfWorkSchema } from '@psa/model/division-of-work';
-import { PsaError, ValidationError } from '@psa/model/errors';
+import { PayloadTooLargeError, ValidationError } from '@psa/model/errors';
 import { parse as parseYaml, stringify as stringifyYaml, YAMLParseError } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * A division-of-work document as an editor writes it (JSON or YAML): parsed, checked field by
@@ -17,10 +17,8 @@ export const MAX_DOCUMENT_BYTES = 1024 * 1024;
 /** A clock may run this far ahead of the editor's without `effectiveFrom` counting as future. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
-export class PayloadTooLargeError extends PsaError {
-  override readonly status = 413;
-  override readonly code = 'payload_too_large';
-}
+/** Kept here too, where the document limit's callers have always found it. */
+export { PayloadTooLargeError };
 
 export type DocumentFormat = 'json' | 'yaml';
 
@@ -57,35 +55,55 @@ export function toYaml(document: unknown): string {
   return stringifyYaml(document, { lineWidth: 0 });
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: walks zod's own definition objects.
-type AnyDef = any;
+/** The schema a wrapper (optional, default, nullable, readonly, catch, a pipe's input) stands for. */
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let s: z.ZodType = schema;
+  for (;;) {
+    if (
+      s instanceof z.ZodOptional ||
+      s instanceof z.ZodNullable ||
+      s instanceof z.ZodDefault ||
+      s instanceof z.ZodPrefault ||
+      s instanceof z.ZodNonOptional ||
+      s instanceof z.ZodReadonly ||
+      s instanceof z.ZodCatch
+    ) {
+      s = s.unwrap() as z.ZodType;
+    } else if (s instanceof z.ZodPipe) {
+      s = s.in as z.ZodType;
+    } else {
+      return s;
+    }
+  }
+}
+
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Fields in `value` the schema does not know. The division-of-work schema strips unknown keys, so
  * without this a misspelt `afterHoursOwnr: partner` would vanish and the editor believe it applied.
- * Walks the schema rather than the parse result, so it reports even when other fields are invalid.
+ * Walks the input beside the schema (through zod's public API: an object's `shape`, an array's
+ * `element`, a record's `valueType`), so it reports even when other fields are invalid. Only a
+ * schema's own fields count: `__proto__`, `constructor` or `toString` are unknown like any other.
  */
 export function unknownFields(schema: z.ZodType, value: unknown, path: (string | number)[] = []): Issue[] {
-  let def: AnyDef = (schema as AnyDef)._zod.def;
-  while (
-    ['optional', 'default', 'prefault', 'nullable', 'nonoptional', 'readonly', 'catch'].includes(def.type)
-  ) {
-    def = def.innerType._zod.def;
-  }
-  if (def.type === 'pipe') return unknownFields(def.in, value, path);
+  const s = unwrapped(schema);
   const out: Issue[] = [];
-  if (def.type === 'object' && value && typeof value === 'object' && !Array.isArray(value)) {
+  if (s instanceof z.ZodObject && isMapping(value)) {
+    const shape = s.shape as Record<string, z.ZodType>;
     for (const [k, v] of Object.entries(value)) {
-      const field = def.shape[k];
-      if (field) out.push(...unknownFields(field, v, [...path, k]));
+      if (Object.hasOwn(shape, k)) out.push(...unknownFields(shape[k]!, v, [...path, k]));
       else out.push({ path: [...path, k].join('.'), message: 'unknown field' });
     }
-  } else if (def.type === 'array' && Array.isArray(value)) {
+  } else if (s instanceof z.ZodArray && Array.isArray(value)) {
     value.forEach((v, i) => {
-      out.push(...unknownFields(def.element, v, [...path, i]));
+      out.push(...unknownFields(s.element as z.ZodType, v, [...path, i]));
     });
-  } else if (def.type === 'record' && value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) out.push(...unknownFields(def.valueType, v, [...path, k]));
+  } else if (s instanceof z.ZodRecord && isMapping(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      out.push(...unknownFields(s.valueType as z.ZodType, v, [...path, k]));
+    }
   }
   return out;
 }
@@ -104,14 +122,60 @@ export type CheckedDocument =
   | { ok: false; issues: Issue[] };
 
 /**
+ * The `effectiveFrom` a new version gets. Routing applies a version from the moment it is
+ * published, so a version never backdates: left out, or carried by a document read from the API
+ * (one still holding its `version`, or the current version's `effectiveFrom`), it is replaced by
+ * now; any other instant earlier than now, or one in the future, is refused. A clock skew of five
+ * minutes either way is tolerated.
+ */
+function effectiveFromOf(
+  given: unknown,
+  ctx: { now: Date; readBack: boolean; currentEffectiveFrom?: string; allowAnyEffectiveFrom?: boolean },
+): { value: unknown; given: boolean; issue?: string } {
+  const now = ctx.now.toISOString();
+  if (given === undefined) return { value: now, given: false };
+  if (typeof given !== 'string' || ctx.allowAnyEffectiveFrom) return { value: given, given: true };
+  const at = Date.parse(given);
+  if (Number.isNaN(at)) return { value: given, given: true }; // the schema names the problem
+  if (at > ctx.now.getTime() + CLOCK_SKEW_MS) {
+    return {
+      value: given,
+      given: true,
+      issue:
+        'must not be in the future: routing applies a version from the moment it is published (leave it out for now)',
+    };
+  }
+  const carried =
+    ctx.readBack || (ctx.currentEffectiveFrom !== undefined && at === Date.parse(ctx.currentEffectiveFrom));
+  if (at < ctx.now.getTime() - CLOCK_SKEW_MS) {
+    if (carried) return { value: now, given: false };
+    return {
+      value: given,
+      given: true,
+      issue:
+        'must not be in the past: a new version cannot change how tickets were already routed (leave it out for now)',
+    };
+  }
+  return { value: given, given: true };
+}
+
+/**
  * Turns an edited document into the next version: the server assigns `tenantId` (from the path),
- * `version` and, unless given, `effectiveFrom` (now). A document that still carries the `tenantId`
+ * `version` and, unless given, `effectiveFrom` (now; see {@link effectiveFromOf}). A document that still carries the `tenantId`
  * and `version` it was read with is accepted (GET, edit, PUT round-trips), its `version` then
  * naming the version the edit was based on. Issues name JSON paths inside the document.
  */
 export function checkDocument(
   input: unknown,
-  ctx: { tenantId: string; nextVersion: number; now: Date; allowFutureEffectiveFrom?: boolean },
+  ctx: {
+    tenantId: string;
+    nextVersion: number;
+    now: Date;
+    /** The current version's `effectiveFrom`: a document read with GET still carries it. */
+    currentEffectiveFrom?: string;
+    /** A what-if (simulation): `effectiveFrom` is not weighed against now. */
+    allowAnyEffectiveFrom?: boolean;
+  },
 ): CheckedDocument {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
     return {
@@ -138,27 +202,16 @@ export function checkDocument(
       });
     }
   }
-  const effectiveFromGiven = doc.effectiveFrom !== undefined;
-  if (
-    effectiveFromGiven &&
-    !ctx.allowFutureEffectiveFrom &&
-    typeof doc.effectiveFrom === 'string' &&
-    Date.parse(doc.effectiveFrom) > ctx.now.getTime() + CLOCK_SKEW_MS
-  ) {
-    issues.push({
-      path: 'effectiveFrom',
-      message:
-        'must not be in the future: routing applies a version from the moment it is published (leave it out for now)',
-    });
-  }
+  const effective = effectiveFromOf(doc.effectiveFrom, { ...ctx, readBack: doc.version !== undefined });
+  if (effective.issue) issues.push({ path: 'effectiveFrom', message: effective.issue });
   issues.push(...unknownFields(DivisionOfWorkSchema, doc));
   const parsed = DivisionOfWorkSchema.safeParse({
     ...doc,
     tenantId: ctx.tenantId,
     version: ctx.nextVersion,
-    effectiveFrom: effectiveFromGiven ? doc.effectiveFrom : ctx.now.toISOString(),
+    effectiveFrom: effective.value,
   });
   if (!parsed.success) issues.push(...zodIssues(parsed.error));
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
-  return { ok: true, document: parsed.data, baseVersion, effectiveFromGiven };
+  return { ok: true, document: parsed.data, baseVersion, effectiveFromGiven: effective.given };
 }

@@ -1,5 +1,7 @@
 import { wallClockToInstant } from '@psa/calendar/business-time';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
+import { ValidationError } from '@psa/model/errors';
+import { isMonth, MONTH_MESSAGE } from '@psa/model/month';
 import type { Ticket } from '@psa/model/ticket';
 import { backlogEvents, CHANGE_SEQ, EventHeap, routedOwner } from './backlog.ts';
 import { decideRouting, type RouteOutcome } from './decide.ts';
@@ -37,6 +39,8 @@ export interface MonthWindow {
 
 /** `YYYY-MM` as the instants it spans in `timeZone`. */
 export function monthWindow(month: string, timeZone: string): MonthWindow {
+  // The one place a month becomes instants: a month out of range is the caller's input, never a 500.
+  if (!isMonth(month)) throw new ValidationError(MONTH_MESSAGE, [{ path: 'month', message: MONTH_MESSAGE }]);
   const [y, m] = month.split('-').map(Number) as [number, number];
   const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
   return {

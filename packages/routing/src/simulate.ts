@@ -1,6 +1,7 @@
 import type { Clock } from '@psa/model/clock';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { NotFoundError, ValidationError } from '@psa/model/errors';
+import { isMonth, MONTH_MESSAGE } from '@psa/model/month';
 import type { TenantStore, TicketStore } from '@psa/model/ports';
 import type { Owner } from '@psa/model/ticket';
 import { checkDocument, prefixIssues } from './document.ts';
@@ -173,6 +174,7 @@ export interface SimulateDeps {
   clock: Clock;
 }
 
+/** `YYYY-MM` (the range a month may take is checked by `isMonth` in @psa/model/month). */
 export const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /**
@@ -191,10 +193,8 @@ export async function simulateMonth(
   deps: SimulateDeps,
   opts: LoadOptions = {},
 ): Promise<SimulationReport> {
-  if (!MONTH_RE.test(cmd.month)) {
-    throw new ValidationError('month must be YYYY-MM', [
-      { path: opts.monthPath ?? 'month', message: 'must be YYYY-MM' },
-    ]);
+  if (!isMonth(cmd.month)) {
+    throw new ValidationError(MONTH_MESSAGE, [{ path: opts.monthPath ?? 'month', message: MONTH_MESSAGE }]);
   }
   const current = await deps.tenants.getDivisionOfWork(cmd.tenantId);
   if (!current) throw new NotFoundError(`tenant ${cmd.tenantId} not found`);
@@ -202,7 +202,7 @@ export async function simulateMonth(
     tenantId: cmd.tenantId,
     nextVersion: current.version + 1,
     now: deps.clock.now(),
-    allowFutureEffectiveFrom: true,
+    allowAnyEffectiveFrom: true,
   });
   if (!checked.ok) {
     const issues = prefixIssues(cmd.issuePath ?? '', checked.issues);

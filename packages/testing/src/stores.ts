@@ -3,6 +3,7 @@ import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
 import { DynamoMessageStore } from '@psa/aws/dynamo-message-store';
 import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
 import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
+import { DynamoRateLimitStore } from '@psa/aws/dynamo-rate-limit-store';
 import { DynamoReportStore } from '@psa/aws/dynamo-report-store';
 import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
 import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
@@ -31,10 +32,11 @@ export async function startTestStores(opts: { at: Date | string; divisionsOfWork
     outbox: new DynamoOutboxStore(doc, tableName),
     sla: new DynamoSlaStore(doc, tableName, now),
     reports: new DynamoReportStore(doc, tableName, now),
-    idempotency: new DynamoIdempotencyStore(doc, tableName),
+    idempotency: new DynamoIdempotencyStore(doc, tableName, now),
     messages: new DynamoMessageStore(doc, tableName),
-    mail: new DynamoMailStore(doc, tableName),
+    mail: new DynamoMailStore(doc, tableName, now),
     models: new DynamoModelStore(doc, tableName),
+    rateLimits: new DynamoRateLimitStore(doc, tableName, now),
   };
   for (const dow of opts.divisionsOfWork ?? [divisionOfWork()]) await stores.tenants.putDivisionOfWork(dow);
   return { table, clock, ...stores, stop: () => table.stop() };

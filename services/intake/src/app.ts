@@ -6,6 +6,7 @@ import { createApiApp } from '@psa/http/http';
 import { type ChangeStatusDeps, changeStatus } from './domain/change-status.ts';
 import { downloadAttachment, listQuarantine, reprocessQuarantined } from './domain/email/mail-api.ts';
 import type { EmailDeps } from './domain/email/receive-email.ts';
+import { type RateLimitDeps, takeWebTicketAllowance } from './domain/rate-limits.ts';
 import { getTicket, listTickets, type ReadDeps, viewTicket } from './domain/read-tickets.ts';
 import { changePriority, reassignTicket } from './domain/reassign.ts';
 import { type SubmitDeps, submitTicket } from './domain/submit-ticket.ts';
@@ -13,7 +14,8 @@ import { type SubmitDeps, submitTicket } from './domain/submit-ticket.ts';
 export type IntakeDeps = SubmitDeps &
   ChangeStatusDeps &
   ReadDeps &
-  EmailDeps & { logger: Logger; authenticate: Authenticator };
+  EmailDeps &
+  RateLimitDeps & { logger: Logger; authenticate: Authenticator };
 
 /** The intake HTTP API: the same app runs behind API Gateway and in the local server. */
 export function createIntakeApp(deps: IntakeDeps) {
@@ -24,6 +26,7 @@ export function createIntakeApp(deps: IntakeDeps) {
   app.openapi(routes.createTicket, async (c) => {
     const { tenantId } = c.req.valid('param');
     const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    await takeWebTicketAllowance(c.get('principal'), tenantId, deps);
     const { ticket, created } = await submitTicket(
       {
         tenantId,

@@ -2,6 +2,7 @@ import { parseConfig } from '@psa/aws/config';
 import { DynamoIdempotencyStore } from '@psa/aws/dynamo-idempotency-store';
 import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
 import { DynamoMessageStore } from '@psa/aws/dynamo-message-store';
+import { DynamoRateLimitStore } from '@psa/aws/dynamo-rate-limit-store';
 import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
 import { createCoreDeps } from '@psa/aws/factories/core';
 import { createBlobStore } from '@psa/aws/factories/s3';
@@ -17,10 +18,11 @@ export function composeIntake(env: Record<string, string | undefined>): IntakeDe
   const core = createCoreDeps(config);
   return {
     ...core,
-    idempotency: new DynamoIdempotencyStore(core.doc, config.TABLE_NAME),
+    idempotency: new DynamoIdempotencyStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
     sla: new DynamoSlaStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
     messages: new DynamoMessageStore(core.doc, config.TABLE_NAME),
-    mail: new DynamoMailStore(core.doc, config.TABLE_NAME),
+    mail: new DynamoMailStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
+    rateLimiter: new DynamoRateLimitStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
     blobs: createBlobStore(config),
     mailer: createMailer(),
     // Only functions that hand tickets over between queues are given the queue URLs.

@@ -32,11 +32,15 @@ async function parsed(headers: Record<string, string>): Promise<ParsedMail> {
   return result.mail;
 }
 
-async function decide(headers: Record<string, string>, opts: { alert?: boolean } = {}) {
+async function decide(
+  headers: Record<string, string>,
+  opts: { alert?: boolean; envelopeSender?: string } = {},
+) {
   const mail = await parsed(headers);
   return decideAcknowledgement(mail, classifyMail(mail, [SUPPORT]), {
     alert: opts.alert ?? false,
     ownAddresses: [SUPPORT],
+    ...(opts.envelopeSender !== undefined ? { envelopeSender: opts.envelopeSender } : {}),
   });
 }
 
@@ -87,6 +91,18 @@ describe('the acknowledgement decision', () => {
     });
   });
 
+  it('never acknowledges mail with a null return path (MAIL FROM:<>), from the envelope or the Return-Path header', async () => {
+    const nullPath = { acknowledge: false, reason: expect.stringMatching(/null return path/) };
+    expect(await decide({}, { envelopeSender: '' })).toEqual(nullPath);
+    expect(await decide({}, { envelopeSender: '<>' })).toEqual(nullPath);
+    expect(await decide({ 'Return-Path': '<>' })).toEqual(nullPath);
+    // The envelope, when known, is what the receiving server saw: it wins over the header.
+    expect(await decide({ 'Return-Path': '<>' }, { envelopeSender: 'jane@customer.example' })).toMatchObject({
+      acknowledge: true,
+    });
+    expect(await decide({ 'Return-Path': '<jane@customer.example>' })).toMatchObject({ acknowledge: true });
+  });
+
   it('never acknowledges a monitoring alert', async () => {
     expect(await decide({ From: 'veeam@backup.acme.example' }, { alert: true })).toEqual({
       acknowledge: false,
@@ -118,15 +134,41 @@ describe('acknowledgements of mail received', () => {
   });
   afterAll(() => intake.stop());
 
-  async function receive(headers: Record<string, string>, body?: string) {
+  async function receive(headers: Record<string, string>, body?: string, envelopeSender?: string) {
     n += 1;
     const raw = eml({ 'Message-ID': `<m${n}@customer.example>`, ...headers }, body);
     const rawKey = `inbound/ack-${n}`;
     await deps.blobs.put(rawKey, raw);
     const dow = await deps.tenants.getDivisionOfWork('acme');
     if (!dow) throw new Error('no tenant acme');
-    return receiveForTenant(raw, rawKey, dow, deps);
+    return receiveForTenant(raw, rawKey, dow, deps, envelopeSender === undefined ? {} : { envelopeSender });
   }
+
+  it('opens a ticket from mail sent with MAIL FROM:<> and never answers it', async () => {
+    const outcome = await receive({ From: 'robot@customer.example' }, 'Disk full on srv-1', '');
+    expect(outcome).toMatchObject({ outcome: 'created', acknowledged: false });
+    expect(mailer.to('robot@customer.example')).toEqual([]);
+    const withSender = await receive({ From: 'ruth@customer.example' }, 'Hi', 'ruth@customer.example');
+    expect(withSender).toMatchObject({ outcome: 'created', acknowledged: true });
+  });
+
+  it("treats another tenant's support address as the system's own: quarantined as a loop, never answered", async () => {
+    const fromGlobex = await receive({
+      From: 'Globex IT <support@globex.example>',
+      Subject: '[GLOBEX-1001] Printer',
+    });
+    expect(fromGlobex).toMatchObject({
+      outcome: 'quarantined',
+      reason: expect.stringMatching(/mail loop guard/),
+    });
+    const plusAddressed = await receive({ From: 'support+x@globex.example' });
+    expect(plusAddressed).toMatchObject({ outcome: 'quarantined' });
+    const envelope = await receive({ From: 'someone@customer.example' }, 'Hi', 'support@globex.example');
+    expect(envelope).toMatchObject({ outcome: 'created', acknowledged: false });
+    const replyTo = await receive({ From: 'kim@customer.example', 'Reply-To': 'support@globex.example' });
+    expect(replyTo).toMatchObject({ outcome: 'created', acknowledged: false });
+    expect(mailer.to('support@globex.example')).toEqual([]);
+  });
 
   it('sends one acknowledgement of a new ticket, with its token, in the thread of the mail', async () => {
     const outcome = await receive({

@@ -37,6 +37,7 @@ export async function startIntake() {
     sla: stores.sla,
     messages: stores.messages,
     mail: stores.mail,
+    rateLimiter: stores.rateLimits,
     blobs: new MemoryBlobStore(),
     bus,
     clock,

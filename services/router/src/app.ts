@@ -7,14 +7,14 @@ import {
 } from '@psa/contracts/http/router-routes';
 import { type Authenticator, assertRole, assertTenant } from '@psa/http/auth';
 import { type ApiEnv, createApiApp } from '@psa/http/http';
+import { MAX_JSON_DEPTH, tooDeep, valueNesting } from '@psa/http/limits';
 import type { Clock } from '@psa/model/clock';
 import { NotFoundError, ValidationError } from '@psa/model/errors';
 import type { MailStore, ModelStore, TenantStore, TicketStore } from '@psa/model/ports';
-import { MAX_DOCUMENT_BYTES, PayloadTooLargeError, parseDocumentText, toYaml } from '@psa/routing/document';
+import { MAX_DOCUMENT_BYTES, parseDocumentText, toYaml } from '@psa/routing/document';
 import { importHistory } from '@psa/routing/learned';
 import type { LoadOptions } from '@psa/routing/replay-load';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import {
   acceptsYaml,
@@ -48,10 +48,10 @@ async function readDocumentBody(c: Context<ApiEnv>): Promise<unknown> {
   if (!format) {
     throw new UnsupportedMediaTypeError('send the document as application/json or application/yaml');
   }
-  if (Number(c.req.header('content-length') ?? 0) > MAX_DOCUMENT_BYTES) {
-    throw new PayloadTooLargeError(`a document may be at most ${MAX_DOCUMENT_BYTES} bytes`);
-  }
-  return parseDocumentText(await c.req.text(), format, 'body');
+  const document = parseDocumentText(await c.req.text(), format, 'body');
+  // A JSON body's nesting was checked before it parsed; YAML's only can be once it has.
+  if (valueNesting(document, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw tooDeep('body');
+  return document;
 }
 
 /** `If-Match: "3"` (or `3`, `W/"3"`): the version an edit is based on; `*` means any. */
@@ -85,20 +85,18 @@ const withoutBodyValidation = <R extends { request: { body?: unknown } }>(route:
 
 /** The router's HTTP API: the division of work, what-if simulation and the history model. */
 export function createRouterApp(deps: RouterApiDeps) {
-  const app = createApiApp({ authenticate: deps.authenticate, logger: deps.logger });
-
-  // Before the route's own validation reads the body: past this, AWS could not have invoked us.
-  app.use(
-    '/v1/tenants/:tenantId/division-of-work/history',
-    bodyLimit({
-      maxSize: MAX_HISTORY_BODY_BYTES,
-      onError: () => {
-        throw new PayloadTooLargeError(
-          `a history import may be at most ${MAX_HISTORY_BODY_BYTES} bytes (5 MiB), its csv at most ${MAX_HISTORY_CSV_BYTES} bytes (4 MiB): import a larger history with psa import-history`,
-        );
-      },
-    }),
-  );
+  const app = createApiApp({
+    authenticate: deps.authenticate,
+    logger: deps.logger,
+    // Checked before any route reads the body: past these, AWS could not have invoked us.
+    bodyLimit: (path) =>
+      path.endsWith('/division-of-work/history')
+        ? {
+            maxBytes: MAX_HISTORY_BODY_BYTES,
+            message: `a history import may be at most ${MAX_HISTORY_BODY_BYTES} bytes (5 MiB), its csv at most ${MAX_HISTORY_CSV_BYTES} bytes (4 MiB): import a larger history with psa import-history`,
+          }
+        : { maxBytes: MAX_DOCUMENT_BYTES, message: `a document may be at most ${MAX_DOCUMENT_BYTES} bytes` },
+  });
 
   app.openapi(routes.importHistory, async (c) => {
     const { tenantId } = c.req.valid('param');

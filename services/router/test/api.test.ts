@@ -120,8 +120,42 @@ describe('PUT division-of-work', () => {
     const res = await api.call('PUT', DOW, { token: internal, json: read });
     expect(res.status).toBe(201);
     expect(res.body.version).toBe(2);
-    // The effectiveFrom it carried is kept (an explicit, past instant).
-    expect(res.body.effectiveFrom).toBe('2026-01-01T05:00:00Z');
+    // The effectiveFrom it carried was v1's: the new version applies from now, it never backdates.
+    expect(read.effectiveFrom).toBe('2026-01-01T05:00:00Z');
+    expect(res.body.effectiveFrom).toBe(api.clock.now().toISOString());
+    const versions = await api.call('GET', `${DOW}/versions`, { token: internal });
+    expect(versions.body.items.map((v: { effectiveFrom: string }) => v.effectiveFrom)).toEqual([
+      api.clock.now().toISOString(),
+      '2026-01-01T05:00:00Z',
+    ]);
+  });
+
+  it('never backdates: the current effectiveFrom is replaced by now, any other past instant is refused', async () => {
+    const limit31 = () =>
+      draft((d) => {
+        d.overflowLimit = 31;
+      });
+    const carried = await api.call('PUT', DOW, {
+      token: internal,
+      json: { ...hardwareToPartner(), effectiveFrom: '2026-01-01T05:00:00Z' },
+    });
+    expect(carried.status).toBe(201);
+    expect(carried.body.effectiveFrom).toBe(api.clock.now().toISOString());
+
+    const backdated = await api.call('POST', `${DOW}/validate`, {
+      token: internal,
+      json: { ...limit31(), effectiveFrom: '2026-03-01T00:00:00Z' },
+    });
+    expect(backdated.body).toMatchObject({ valid: false, wouldBecomeVersion: null });
+    expect(backdated.body.issues).toEqual([
+      { path: 'effectiveFrom', message: expect.stringMatching(/must not be in the past/) },
+    ]);
+    const put = await api.call('PUT', DOW, {
+      token: internal,
+      json: { ...limit31(), effectiveFrom: '2026-03-01T00:00:00Z' },
+    });
+    expect(put.status).toBe(400);
+    expect(put.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['body.effectiveFrom']);
   });
 
   it('refuses an edit based on a version that is no longer current (If-Match or the version it carries)', async () => {

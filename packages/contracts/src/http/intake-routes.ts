@@ -9,7 +9,16 @@ import {
   TicketSchema,
   TicketStatusSchema,
 } from '@psa/model/ticket';
-import { ErrorSchema, errors, json, security, TenantParams, TicketParams } from './shared.ts';
+import {
+  CursorSchema,
+  ErrorSchema,
+  errors,
+  IdSchema,
+  json,
+  security,
+  TenantParams,
+  TicketParams,
+} from './shared.ts';
 
 /** Intake's routes: tickets, their lifecycle and attachments, and the mail quarantine. */
 
@@ -92,6 +101,11 @@ export const intakeRoutes = {
       201: json(TicketViewSchema, 'Created'),
       200: json(TicketViewSchema, 'A repeat of an Idempotency-Key: the ticket it created'),
       409: json(ErrorSchema, 'Idempotency-Key reused with a different request'),
+      413: json(ErrorSchema, 'Body over 1 MiB'),
+      429: json(
+        ErrorSchema,
+        'Too many tickets from this caller or tenant: retry after `Retry-After` seconds',
+      ),
       ...errors,
     },
   }),
@@ -114,7 +128,7 @@ export const intakeRoutes = {
         status: TicketStatusSchema.optional(),
         owner: OwnerSchema.optional(),
         limit: z.coerce.number().int().min(1).max(100).default(25),
-        cursor: z.string().optional(),
+        cursor: CursorSchema.optional(),
       }),
     },
     responses: { 200: json(TicketListSchema, 'A page of tickets'), ...errors },
@@ -191,7 +205,7 @@ export const intakeRoutes = {
     security,
     request: {
       params: TicketParams.extend({
-        attachmentId: z.string().openapi({ param: { name: 'attachmentId', in: 'path' } }),
+        attachmentId: IdSchema.openapi({ param: { name: 'attachmentId', in: 'path' } }),
       }),
     },
     responses: {
@@ -211,7 +225,7 @@ export const intakeRoutes = {
       params: TenantParams,
       query: z.object({
         limit: z.coerce.number().int().min(1).max(100).default(25),
-        cursor: z.string().optional(),
+        cursor: CursorSchema.optional(),
       }),
     },
     responses: {

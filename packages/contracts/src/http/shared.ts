@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { isMonth, MONTH_MESSAGE } from '@psa/model/month';
 import { OwnerSchema, RoutingRuleSchema } from '@psa/model/ticket';
 
 /**
@@ -9,11 +10,37 @@ import { OwnerSchema, RoutingRuleSchema } from '@psa/model/ticket';
  * bearer JWT.
  */
 export const TenantParams = z.object({
-  tenantId: z.string().openapi({ param: { name: 'tenantId', in: 'path' }, example: 'acme' }),
+  tenantId: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'tenant id: 2-63 lower-case letters, digits or dashes')
+    .openapi({ param: { name: 'tenantId', in: 'path' }, example: 'acme' }),
 });
+
+/**
+ * The longest id this API hands out: tickets have UUIDs (36 characters), quarantined mail 20 hex
+ * digits, attachments `{16 hex}-{n}`. A longer one names nothing, and would not fit a DynamoDB key.
+ */
+export const MAX_ID_LENGTH = 64;
+
+/** The id of a ticket, quarantined mail or attachment in a path: every `{id}` route uses this. */
+export const IdSchema = z
+  .string()
+  .max(MAX_ID_LENGTH, `an id is at most ${MAX_ID_LENGTH} characters`)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'an id is letters, digits, dots, dashes and underscores');
+
 export const TicketParams = TenantParams.extend({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' } }),
+  id: IdSchema.openapi({ param: { name: 'id', in: 'path' } }),
 });
+
+/** Longest page cursor this API issues (the last key of a page, base64url); longer is not one. */
+export const MAX_CURSOR_LENGTH = 2048;
+
+/** `cursor` of a listing: the `nextCursor` of the page before, opaque, and bound to its listing. */
+export const CursorSchema = z
+  .string()
+  .min(1)
+  .max(MAX_CURSOR_LENGTH, 'cursor is not one this API issued')
+  .regex(/^[A-Za-z0-9_-]+$/, 'cursor is not one this API issued');
 
 export const ErrorSchema = z
   .object({
@@ -26,17 +53,14 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
+/** YYYY-MM from 1970-01 to 2999-12 (see @psa/model/month): every month a route reads is this. */
+export const MonthString = z.string().refine(isMonth, MONTH_MESSAGE);
+
 export const MonthQuery = z.object({
-  month: z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM')
-    .optional()
-    .openapi({ param: { name: 'month', in: 'query' }, example: '2026-11' }),
+  month: MonthString.optional().openapi({ param: { name: 'month', in: 'query' }, example: '2026-11' }),
 });
 
 export const IssueSchema = z.object({ path: z.string(), message: z.string() });
-
-export const MonthString = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM');
 
 export const OwnerCountsSchema = z.object({ partner: z.number(), internal: z.number(), triage: z.number() });
 
@@ -75,5 +99,6 @@ export const errors = {
   401: json(ErrorSchema, 'Missing or invalid bearer token'),
   403: json(ErrorSchema, 'Role may not do this'),
   404: json(ErrorSchema, 'Not found (or another tenant)'),
+  431: json(ErrorSchema, 'Request line and headers over 10,240 bytes (what API Gateway takes)'),
 };
 export const security = [{ bearer: [] }];

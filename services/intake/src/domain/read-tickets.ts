@@ -3,6 +3,7 @@ import type { Principal } from '@psa/http/auth';
 import { assertTenant } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
+import { NotFoundError } from '@psa/model/errors';
 import type { BlobStore, MessageStore, TenantStore, TicketStore } from '@psa/model/ports';
 import type { SlaStore } from '@psa/model/sla-clock';
 import { viewSlaClock } from '@psa/model/sla-clock';
@@ -104,6 +105,9 @@ export async function listTickets(
 ) {
   assertTenant(cmd.principal, cmd.tenantId);
   const scope = visibleOwners(cmd.principal);
+  // Read first: an unknown tenant is 404 here as on every other route, not an empty page.
+  const dow = await deps.tenants.getDivisionOfWork(cmd.tenantId);
+  if (!dow) throw new NotFoundError(`tenant ${cmd.tenantId} not found`);
   let owner: Owner | Owner[] | undefined = cmd.owner;
   if (Array.isArray(scope)) {
     // A partner asking for internal tickets gets an empty page, not a hint that they exist.
@@ -118,7 +122,6 @@ export async function listTickets(
     ...(cmd.cursor ? { cursor: cmd.cursor } : {}),
     ...(scope === 'own' ? { requesterEmail: cmd.principal.email! } : {}),
   });
-  const dow = page.items.length ? await deps.tenants.getDivisionOfWork(cmd.tenantId) : null;
   return {
     items: await Promise.all(page.items.map((t) => viewTicket(t, deps, dow))),
     nextCursor: page.nextCursor,

@@ -15,7 +15,8 @@ const SesEvent = z.object({
     .array(
       z.object({
         ses: z.object({
-          mail: z.object({ messageId: z.string().min(1) }),
+          /** `source` is the envelope sender (MAIL FROM); empty for the null return path `<>`. */
+          mail: z.object({ messageId: z.string().min(1), source: z.string().optional() }),
           receipt: z.object({
             recipients: z.array(z.string()).min(1),
             virusVerdict: z.object({ status: z.string() }).optional(),
@@ -37,6 +38,7 @@ export const handler = async (event: unknown) => {
           rawKey: rawKeyFor(r.ses.mail.messageId),
           recipients: r.ses.receipt.recipients,
           verdicts: { virus: r.ses.receipt.virusVerdict?.status, spam: r.ses.receipt.spamVerdict?.status },
+          ...(r.ses.mail.source !== undefined ? { envelopeSender: r.ses.mail.source } : {}),
         },
         deps,
       )),

@@ -120,6 +120,7 @@ export async function validateDocument(
     tenantId: cmd.tenantId,
     nextVersion: current.version + 1,
     now: deps.clock.now(),
+    currentEffectiveFrom: current.effectiveFrom,
   });
   const issues = checked.ok ? await addressIssues(checked.document, deps) : checked.issues;
   if (!checked.ok || issues.length > 0)
@@ -150,7 +151,12 @@ export async function publishDocument(
   authorise(cmd.principal, cmd.tenantId, DOCUMENT_EDITORS, 'change the division of work');
   const current = await currentOf(deps.tenants, cmd.tenantId);
   const now = deps.clock.now();
-  const checked = checkDocument(cmd.input, { tenantId: cmd.tenantId, nextVersion: current.version + 1, now });
+  const checked = checkDocument(cmd.input, {
+    tenantId: cmd.tenantId,
+    nextVersion: current.version + 1,
+    now,
+    currentEffectiveFrom: current.effectiveFrom,
+  });
   if (!checked.ok) throw invalid(checked.issues);
   const base = cmd.ifMatch ?? checked.baseVersion;
   if (base !== null && base !== undefined && base !== current.version) {

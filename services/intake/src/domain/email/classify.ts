@@ -66,6 +66,32 @@ export function isOwnAddress(address: string | null | undefined, own: readonly s
   });
 }
 
+/** The longest address SMTP carries (RFC 5321 section 4.5.3.1.3: a path of 256 octets, less `<>`). */
+const MAX_ADDRESS_LENGTH = 254;
+
+/**
+ * The addresses a mail names as its sender or answer address (From, Sender, Reply-To, X-Loop, and
+ * the envelope sender), lower-cased, without duplicates, each short enough to be a real address:
+ * the ones to check against every tenant's support addresses, so that mail from another tenant of
+ * this system counts as the system's own (two tenants must never answer each other in a loop).
+ */
+export function addressesToCheck(mail: ParsedMail, envelopeSender?: string): string[] {
+  const found = [
+    mail.from?.address,
+    mail.sender?.address,
+    ...mail.replyTo.map((a) => a.address),
+    ...mail.headerList.filter((h) => h.name === 'x-loop').map((h) => h.value.replace(/[<>]/g, '')),
+    envelopeSender?.replace(/[<>]/g, ''),
+  ];
+  return [
+    ...new Set(
+      found
+        .map((a) => a?.trim().toLowerCase() ?? '')
+        .filter((a) => a.includes('@') && a.length <= MAX_ADDRESS_LENGTH),
+    ),
+  ];
+}
+
 function headerValue(mail: ParsedMail, name: string): string | null {
   return mail.headerList.find((h) => h.name === name)?.value ?? null;
 }

@@ -3,9 +3,10 @@ import type { ParsedMail } from '@psa/mime/types';
 import type { Clock } from '@psa/model/clock';
 import type { OutboxDeps } from '@psa/model/outbox';
 import type { BlobStore, MailStore, MessageStore, TenantStore, TicketStore } from '@psa/model/ports';
+import type { RateLimitDeps } from '../rate-limits.ts';
 
 /** The ports email intake works with. */
-export interface EmailDeps extends OutboxDeps {
+export interface EmailDeps extends OutboxDeps, RateLimitDeps {
   tickets: TicketStore;
   tenants: TenantStore;
   messages: MessageStore;

@@ -33,6 +33,9 @@ export async function listQuarantine(
 ) {
   assertTenant(cmd.principal, cmd.tenantId);
   assertRole(cmd.principal, ['internal'], 'read the mail quarantine');
+  if (!(await deps.tenants.getDivisionOfWork(cmd.tenantId))) {
+    throw new NotFoundError(`tenant ${cmd.tenantId} not found`);
+  }
   const page = await deps.mail.listQuarantine(cmd.tenantId, cmd.limit, cmd.cursor);
   return {
     items: page.items.map(({ rawKey: _raw, tenantId: _t, ...q }) => q),

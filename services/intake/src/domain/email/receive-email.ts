@@ -11,9 +11,10 @@ import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { PsaError, StaleWriteError } from '@psa/model/errors';
 import type { MailStore } from '@psa/model/ports';
 import { SUBJECT_EXCERPT_BYTES, utf8Excerpt } from '@psa/model/ticket';
+import { takeMailTicketAllowance } from '../rate-limits.ts';
 import { decideAcknowledgement } from './acknowledgement.ts';
 import { matchAlert } from './alerts.ts';
-import { classifyMail, type MailClassification, quarantineReason } from './classify.ts';
+import { addressesToCheck, classifyMail, type MailClassification, quarantineReason } from './classify.ts';
 import type { EmailDeps, EmailOutcome, Received } from './email-deps.ts';
 import { foldAlert } from './fold-alert.ts';
 import { addMessage } from './inbound-message.ts';
@@ -29,6 +30,8 @@ export interface InboundEmail {
   recipients: string[];
   /** What the receiving server found (SES spam and virus scanning), when it scanned. */
   verdicts?: Verdicts;
+  /** The envelope sender (MAIL FROM; '' for the null return path `<>`), when the server passed it on. */
+  envelopeSender?: string;
 }
 
 export interface Verdicts {
@@ -49,6 +52,24 @@ export async function tenantsForRecipients(recipients: string[], mail: MailStore
     if (tenant) tenants.add(tenant);
   }
   return [...tenants];
+}
+
+/**
+ * This system's addresses as far as `mail` is concerned: the tenant's own support addresses, and
+ * every address the mail names (sender, answer address, X-Loop) that is another tenant's support
+ * address. Mail between two tenants is then a loop like mail from oneself.
+ */
+async function systemAddresses(
+  mail: ParsedMail,
+  dow: DivisionOfWork,
+  mailStore: Pick<MailStore, 'tenantForAddress'>,
+  envelopeSender?: string,
+): Promise<string[]> {
+  const others: string[] = [];
+  for (const address of addressesToCheck(mail, envelopeSender)) {
+    if (await mailStore.tenantForAddress(baseAddress(address))) others.push(address);
+  }
+  return [...dow.supportAddresses, ...others];
 }
 
 const sha = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -86,13 +107,10 @@ export async function receiveEmail(input: InboundEmail, deps: EmailDeps): Promis
     const dow = await deps.tenants.getDivisionOfWork(tenantId);
     if (!dow) continue;
     outcomes.push(
-      await receiveForTenant(
-        raw,
-        input.rawKey,
-        dow,
-        deps,
-        input.verdicts ? { verdicts: input.verdicts } : {},
-      ),
+      await receiveForTenant(raw, input.rawKey, dow, deps, {
+        ...(input.verdicts ? { verdicts: input.verdicts } : {}),
+        ...(input.envelopeSender !== undefined ? { envelopeSender: input.envelopeSender } : {}),
+      }),
     );
   }
   return outcomes;
@@ -103,7 +121,7 @@ export async function receiveForTenant(
   rawKey: string,
   dow: DivisionOfWork,
   deps: EmailDeps,
-  opts: { reprocess?: boolean; verdicts?: Verdicts } = {},
+  opts: { reprocess?: boolean; verdicts?: Verdicts; envelopeSender?: string } = {},
 ): Promise<EmailOutcome> {
   const tenantId = dow.tenantId;
   const parsed = await parseMail(raw, {
@@ -118,7 +136,7 @@ export async function receiveForTenant(
     return { tenantId, outcome: 'duplicate', previous: seen.outcome };
   }
 
-  const outcome = await decide(parsed, rawKey, hash, dow, deps, opts.verdicts);
+  const outcome = await decide(parsed, rawKey, hash, dow, deps, opts);
   await deps.mail.recordOutcome(
     tenantId,
     hash,
@@ -133,8 +151,9 @@ async function decide(
   hash: string,
   dow: DivisionOfWork,
   deps: EmailDeps,
-  verdicts?: Verdicts,
+  opts: { verdicts?: Verdicts; envelopeSender?: string; reprocess?: boolean },
 ): Promise<EmailOutcome> {
+  const { verdicts, envelopeSender } = opts;
   const tenantId = dow.tenantId;
   const quarantine = async (why: string, mail?: ParsedMail): Promise<EmailOutcome> => {
     // A refusal's message may quote the record: the entry keeps the beginning of each text.
@@ -158,13 +177,18 @@ async function decide(
   if (unusable || !mail.from) return quarantine(unusable ?? 'no sender address', mail);
   if (verdicts?.virus === 'FAIL') return quarantine('the receiving mail server found a virus in it', mail);
 
-  const verdict = classifyMail(mail, dow.supportAddresses);
+  const ownAddresses = await systemAddresses(mail, dow, deps.mail, envelopeSender);
+  const verdict = classifyMail(mail, ownAddresses);
   // Kept and flagged, never a ticket and never answered: that is how a mail loop ends.
   if (verdict.kind === 'own')
     return quarantine('sent from this system’s own support address (mail loop guard)', mail);
 
   try {
-    return await store({ mail, rawKey, hash }, verdict, dow, deps, quarantine);
+    return await store({ mail, rawKey, hash }, verdict, dow, deps, quarantine, {
+      ownAddresses,
+      envelopeSender,
+      reprocess: opts.reprocess === true,
+    });
   } catch (err) {
     // Never acknowledged and then lost: what cannot be stored is kept, with the reason.
     if (!isRefusal(err)) throw err;
@@ -179,8 +203,10 @@ async function store(
   dow: DivisionOfWork,
   deps: EmailDeps,
   quarantine: (reason: string, mail?: ParsedMail) => Promise<EmailOutcome>,
+  context: { ownAddresses: string[]; envelopeSender: string | undefined; reprocess: boolean },
 ): Promise<EmailOutcome> {
   const { mail } = received;
+  const { ownAddresses, envelopeSender } = context;
   const tenantId = dow.tenantId;
   const threadTicket = await findThread(mail, verdict.originalMessageId ?? null, tenantId, deps);
   if (verdict.kind === 'bounce' || verdict.kind === 'auto-reply') {
@@ -203,8 +229,14 @@ async function store(
   const alert = matchAlert(mail.from!.address, mail.subject, dow);
   const ack = decideAcknowledgement(mail, verdict, {
     alert: alert !== null,
-    ownAddresses: dow.supportAddresses,
+    ownAddresses,
+    ...(envelopeSender !== undefined ? { envelopeSender } : {}),
   });
   if (alert) return foldAlert(received, alert, dow, ack, deps);
+  // A flood from one sender is kept, not lost: quarantined with the reason, for re-processing.
+  const flooded = context.reprocess
+    ? null
+    : await takeMailTicketAllowance(tenantId, mail.from!.address, deps);
+  if (flooded) return quarantine(flooded, mail);
   return openTicket(received, dow, ack, deps);
 }
