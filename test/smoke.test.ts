@@ -22,6 +22,8 @@ let token: string;
 
 beforeAll(async () => {
   dataDir = await newDataDir();
+  system = await startSystem(dataDir);
+  // Tokens name the running system's issuer, so they are minted once it has started.
   token = await mintToken(dataDir, [
     '--tenant',
     'acme',
@@ -30,7 +32,6 @@ beforeAll(async () => {
     '--email',
     'oncall@acme.example',
   ]);
-  system = await startSystem(dataDir);
 });
 afterAll(async () => {
   await system?.stop();
