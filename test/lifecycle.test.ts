@@ -25,7 +25,8 @@ beforeAll(async () => {
 });
 
 /** Tokens name the running system's issuer (its origin), so they are minted once it has started. */
-const mint = () => mintToken(dataDir, ['--tenant', 'acme', '--role', 'internal', '--email', 'it@acme.example']);
+const mint = () =>
+  mintToken(dataDir, ['--tenant', 'acme', '--role', 'internal', '--email', 'it@acme.example']);
 afterAll(async () => {
   await system?.stop();
   await removeDataDir(dataDir);
