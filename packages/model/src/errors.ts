@@ -51,3 +51,9 @@ export class StaleWriteError extends PsaError {
   override readonly status = 409;
   override readonly code = 'stale_write';
 }
+
+/** Something that existed and is used up or expired for good (a used or expired rating link). */
+export class GoneError extends PsaError {
+  override readonly status = 410;
+  override readonly code = 'gone';
+}

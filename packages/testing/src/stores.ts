@@ -3,6 +3,7 @@ import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
 import { DynamoMessageStore } from '@psa/aws/dynamo-message-store';
 import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
 import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
+import { DynamoRatingStore } from '@psa/aws/dynamo-rating-store';
 import { DynamoReportStore } from '@psa/aws/dynamo-report-store';
 import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
 import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
@@ -35,6 +36,7 @@ export async function startTestStores(opts: { at: Date | string; divisionsOfWork
     messages: new DynamoMessageStore(doc, tableName),
     mail: new DynamoMailStore(doc, tableName),
     models: new DynamoModelStore(doc, tableName),
+    ratings: new DynamoRatingStore(doc, tableName),
   };
   for (const dow of opts.divisionsOfWork ?? [divisionOfWork()]) await stores.tenants.putDivisionOfWork(dow);
   return { table, clock, ...stores, stop: () => table.stop() };

@@ -3,17 +3,26 @@ import { intakeRoutes as routes } from '@psa/contracts/http/intake-routes';
 import { openApiDocument } from '@psa/contracts/http/openapi';
 import type { Authenticator } from '@psa/http/auth';
 import { createApiApp } from '@psa/http/http';
+import { decodeAttachments, mountConversation } from './conversation-app.ts';
 import { type ChangeStatusDeps, changeStatus } from './domain/change-status.ts';
+import {
+  type ConversationDeps,
+  checkRequestAttachments,
+  keepRequestAttachments,
+} from './domain/conversation/add-message.ts';
 import { downloadAttachment, listQuarantine, reprocessQuarantined } from './domain/email/mail-api.ts';
 import type { EmailDeps } from './domain/email/receive-email.ts';
 import { getTicket, listTickets, type ReadDeps, viewTicket } from './domain/read-tickets.ts';
 import { changePriority, reassignTicket } from './domain/reassign.ts';
+import type { SatisfactionDeps } from './domain/satisfaction/rate.ts';
 import { type SubmitDeps, submitTicket } from './domain/submit-ticket.ts';
 
 export type IntakeDeps = SubmitDeps &
   ChangeStatusDeps &
   ReadDeps &
-  EmailDeps & { logger: Logger; authenticate: Authenticator };
+  EmailDeps &
+  ConversationDeps &
+  SatisfactionDeps & { logger: Logger; authenticate: Authenticator };
 
 /** The intake HTTP API: the same app runs behind API Gateway and in the local server. */
 export function createIntakeApp(deps: IntakeDeps) {
@@ -24,16 +33,20 @@ export function createIntakeApp(deps: IntakeDeps) {
   app.openapi(routes.createTicket, async (c) => {
     const { tenantId } = c.req.valid('param');
     const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    const { attachments: uploads, ...input } = c.req.valid('json');
+    const attachments = decodeAttachments(uploads);
+    await checkRequestAttachments(tenantId, attachments, deps);
     const { ticket, created } = await submitTicket(
       {
         tenantId,
         principal: c.get('principal'),
-        input: c.req.valid('json'),
+        input,
         ...(idempotencyKey ? { idempotencyKey } : {}),
       },
       deps,
     );
-    return c.json(await viewTicket(ticket, deps), created ? 201 : 200);
+    await keepRequestAttachments(ticket, attachments, deps);
+    return c.json(await viewTicket(ticket, deps, c.get('principal')), created ? 201 : 200);
   });
 
   app.openapi(routes.getTicket, async (c) => {
@@ -60,7 +73,7 @@ export function createIntakeApp(deps: IntakeDeps) {
       },
       deps,
     );
-    return c.json(await viewTicket(ticket, deps), 200);
+    return c.json(await viewTicket(ticket, deps, c.get('principal')), 200);
   });
 
   app.openapi(routes.changePriority, async (c) => {
@@ -76,7 +89,7 @@ export function createIntakeApp(deps: IntakeDeps) {
       },
       deps,
     );
-    return c.json(await viewTicket(ticket, deps), 200);
+    return c.json(await viewTicket(ticket, deps, c.get('principal')), 200);
   });
 
   app.openapi(routes.reassignTicket, async (c) => {
@@ -86,7 +99,7 @@ export function createIntakeApp(deps: IntakeDeps) {
       { tenantId, ticketId: id, principal: c.get('principal'), to: body.to, reason: body.reason },
       deps,
     );
-    return c.json(await viewTicket(ticket, deps), 200);
+    return c.json(await viewTicket(ticket, deps, c.get('principal')), 200);
   });
 
   app.openapi(routes.getAttachment, async (c) => {
@@ -113,5 +126,6 @@ export function createIntakeApp(deps: IntakeDeps) {
     return c.json(await reprocessQuarantined({ tenantId, id, principal: c.get('principal') }, deps), 200);
   });
 
+  mountConversation(app, deps);
   return app;
 }

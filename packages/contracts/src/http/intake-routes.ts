@@ -9,6 +9,7 @@ import {
   TicketSchema,
   TicketStatusSchema,
 } from '@psa/model/ticket';
+import { AttachmentUploadsSchema } from './conversation-routes.ts';
 import { ErrorSchema, errors, json, security, TenantParams, TicketParams } from './shared.ts';
 
 /** Intake's routes: tickets, their lifecycle and attachments, and the mail quarantine. */
@@ -20,6 +21,8 @@ export const CreateTicketBodySchema = z
     priority: PrioritySchema.optional(),
     requester: RequesterSchema.optional(),
     channel: z.enum(['web', 'api']).optional(),
+    /** Files sent with the request (./conversation-routes.ts: base64, the tenant's email limits). */
+    attachments: AttachmentUploadsSchema.optional(),
   })
   .strict()
   .openapi('CreateTicket');
