@@ -146,7 +146,8 @@ export class WebFrontend extends Construct {
         responseHeadersPolicy: this.headersPolicy,
         functionAssociations: [{ function: spaFallback, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
-      additionalBehaviors: { '/v1/*': apiBehavior, '/openapi.json': apiBehavior },
+      // `/public/*`: the rating endpoint a resolution mail's link leads to (no bearer token).
+      additionalBehaviors: { '/v1/*': apiBehavior, '/public/*': apiBehavior, '/openapi.json': apiBehavior },
     });
     this.url = `https://${this.distribution.distributionDomainName}`;
     Validations.of(this.distribution).acknowledge(

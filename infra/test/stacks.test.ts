@@ -900,10 +900,10 @@ describe('web app and sign-in', () => {
     expect(ofType(servicesResources, 'Custom::CDKBucketDeployment')).toHaveLength(2);
   });
 
-  it('sends /v1/* and /openapi.json to the HTTP API uncached, and rewrites only client routes to index.html', () => {
+  it('sends /v1/*, /public/* and /openapi.json to the HTTP API uncached, and rewrites only client routes to index.html', () => {
     const config = distributionConfig();
     const behaviors = config.CacheBehaviors as Json[];
-    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/openapi.json', '/v1/*']);
+    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/openapi.json', '/public/*', '/v1/*']);
     const apiOrigin = (config.Origins as Json[]).find((o) => 'CustomOriginConfig' in o)!;
     expect(JSON.stringify(apiOrigin.DomainName)).toContain(logicalId(stacks.services.api));
     for (const b of behaviors) {

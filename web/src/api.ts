@@ -12,6 +12,25 @@ export type TicketStatus =
   | 'closed'
   | 'reopened';
 
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+  stored: boolean;
+}
+
+/** A message of a ticket's conversation, as the API lets the caller read it. */
+export interface Message {
+  id: string;
+  kind: string;
+  direction: 'inbound' | 'outbound';
+  from: { email: string; name?: string } | null;
+  receivedAt: string;
+  text: string;
+  attachments: Attachment[];
+  visibility?: 'public' | 'internal' | 'shared' | null;
+}
+
 /** The fields of a ticket the portal shows. */
 export interface Ticket {
   id: string;
@@ -21,6 +40,30 @@ export interface Ticket {
   owner: 'partner' | 'internal' | 'triage' | null;
   receivedAt: string;
   updatedAt: string;
+  messages: Message[];
+}
+
+/** A file to send: base64 in the JSON body, as the API takes it. */
+export interface Upload {
+  name: string;
+  contentType: string;
+  content: string;
+}
+
+export type Rating = 'good' | 'okay' | 'bad';
+
+/** Reads files chosen in a file input as uploads. */
+export async function toUploads(files: readonly File[]): Promise<Upload[]> {
+  return Promise.all(
+    files.map(async (f) => {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) {
+        binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      }
+      return { name: f.name, contentType: f.type || 'application/octet-stream', content: btoa(binary) };
+    }),
+  );
 }
 
 export class ApiError extends Error {
@@ -34,8 +77,46 @@ export class ApiError extends Error {
 }
 
 export interface Api {
-  submitTicket(input: { subject: string; body: string }, idempotencyKey: string): Promise<Ticket>;
+  submitTicket(
+    input: { subject: string; body: string; attachments?: Upload[] },
+    idempotencyKey: string,
+  ): Promise<Ticket>;
   listTickets(limit?: number): Promise<Ticket[]>;
+  reply(ticketId: string, input: { text: string; attachments?: Upload[] }): Promise<Message>;
+  /** The download of an attachment, as a blob (the token goes in a header, never a URL). */
+  attachment(ticketId: string, attachmentId: string): Promise<Blob>;
+}
+
+async function failure(res: Response): Promise<ApiError> {
+  const data = (await res.json().catch(() => null)) as {
+    error?: { code?: string; message?: string; issues?: { message: string }[] };
+  } | null;
+  const error = data?.error;
+  const detail = error?.issues?.map((i) => i.message).join('; ') || error?.message;
+  return new ApiError(res.status, error?.code ?? 'error', detail ?? `the server answered ${res.status}`);
+}
+
+/**
+ * The public rating endpoint a resolution mail's link leads to: no sign-in, the link's
+ * single-use token in the path.
+ */
+export async function rateTicket(token: string, rating: Rating): Promise<{ key: string }> {
+  const res = await fetch(`/public/ratings/${encodeURIComponent(token)}`, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify({ rating }),
+  });
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as { key: string };
+}
+
+export async function commentOnRating(token: string, comment: string): Promise<void> {
+  const res = await fetch(`/public/ratings/${encodeURIComponent(token)}/comment`, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify({ comment }),
+  });
+  if (!res.ok) throw await failure(res);
 }
 
 export function createApi(tenant: string, accessToken: string): Api {
@@ -66,5 +147,18 @@ export function createApi(tenant: string, accessToken: string): Api {
       call<Ticket>('POST', '/tickets', { ...input, channel: 'web' }, { 'idempotency-key': idempotencyKey }),
     listTickets: async (limit = 20) =>
       (await call<{ items: Ticket[] }>('GET', `/tickets?limit=${limit}`)).items,
+    reply: (ticketId, input) =>
+      call<Message>('POST', `/tickets/${encodeURIComponent(ticketId)}/messages`, {
+        visibility: 'public',
+        ...input,
+      }),
+    attachment: async (ticketId, attachmentId) => {
+      const res = await fetch(
+        `${base}/tickets/${encodeURIComponent(ticketId)}/attachments/${encodeURIComponent(attachmentId)}`,
+        { headers: { authorization: `Bearer ${accessToken}` } },
+      );
+      if (!res.ok) throw await failure(res);
+      return res.blob();
+    },
   };
 }

@@ -4,6 +4,7 @@ import { type Auth, createAuth, type Session } from './auth.ts';
 import { loadConfig, type WebConfig } from './config.ts';
 import { Landing } from './pages/landing.tsx';
 import { Portal } from './pages/portal.tsx';
+import { RatePage, ratingLinkOf } from './pages/rate.tsx';
 import { Staff } from './pages/staff.tsx';
 
 type State =
@@ -14,8 +15,14 @@ type State =
 
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** Reads the sign-in state once, completes a sign-in on the callback path, then shows a page. */
+/** A resolution mail's rating link needs no sign-in: its token authorises the one rating. */
 export function App() {
+  const rating = useMemo(() => ratingLinkOf(window.location.pathname), []);
+  return rating ? <RatePage token={rating.token} rating={rating.rating} /> : <SignedInApp />;
+}
+
+/** Reads the sign-in state once, completes a sign-in on the callback path, then shows a page. */
+function SignedInApp() {
   const [auth, setAuth] = useState<Auth | null>(null);
   const [state, setState] = useState<State>({ kind: 'loading' });
 

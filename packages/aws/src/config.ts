@@ -50,5 +50,12 @@ export const AuthConfig = z.object({
 });
 export type AuthConfig = z.infer<typeof AuthConfig>;
 
+/**
+ * Where people open the web app (links in mail, e.g. a resolution's rating link). Optional: without
+ * it, mail carries no links into the web app.
+ */
+export const WebConfig = z.object({ WEB_URL: z.url().optional() });
+export type WebConfig = z.infer<typeof WebConfig>;
+
 export const BlobConfig = z.object({ BLOB_BUCKET: z.string().min(1) });
 export type BlobConfig = z.infer<typeof BlobConfig>;

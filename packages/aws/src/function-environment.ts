@@ -1,5 +1,5 @@
 import { type FunctionSpec, HTTP_ROUTES, type QueueAccess } from '@psa/contracts/wiring';
-import type { AuthConfig, BlobConfig, CoreConfig, QueueConfig } from './config.ts';
+import type { AuthConfig, BlobConfig, CoreConfig, QueueConfig, WebConfig } from './config.ts';
 
 /**
  * The environment variables a function is given, derived from its FunctionSpec alone. The CDK app
@@ -7,7 +7,7 @@ import type { AuthConfig, BlobConfig, CoreConfig, QueueConfig } from './config.t
  * function lacks locally exactly what it lacks in AWS, and fails the same way at cold start. It
  * lives beside the config fragments so every name it sets is one a config schema reads.
  */
-type EnvName = keyof CoreConfig | keyof AuthConfig | keyof BlobConfig | keyof QueueConfig;
+type EnvName = keyof CoreConfig | keyof AuthConfig | keyof BlobConfig | keyof QueueConfig | keyof WebConfig;
 
 const QUEUE_URL_ENV = {
   partner: 'PARTNER_QUEUE_URL',
@@ -64,6 +64,8 @@ export interface EnvironmentOptions {
   auth: AuthSetup;
   /** Powertools' logging, metrics and tracing settings (the CDK app: from the stage). */
   observability?: ObservabilitySetup;
+  /** The web app's origin, for links in the mail an API function sends (rating links). */
+  webUrl?: string;
   /** Local runtime only (`PSA_CLOCK_START`): how far the functions' clock is shifted. */
   clockOffsetMs?: number;
 }
@@ -87,6 +89,7 @@ export function functionEnvironment(
     env.AUTH_MODE = options.auth.mode;
     env.JWT_ISSUER = options.auth.issuer;
     env.JWT_AUDIENCE = options.auth.audience;
+    if (options.webUrl && spec.access.mail) env.WEB_URL = options.webUrl;
   }
   if (options.clockOffsetMs) env.PSA_CLOCK_OFFSET_MS = String(options.clockOffsetMs);
   if (options.observability) Object.assign(env, observabilityEnvironment(options.observability));

@@ -79,6 +79,7 @@ export const keys = {
   }),
   ticketNumberLookup: (tenantId: string, number: number) => `T#${tenantId}#N#${number}`,
   messageIdLookup: (tenantId: string, messageId: string) => `T#${tenantId}#MID#${messageId.toLowerCase()}`,
+  ratingGrant: (tokenHash: string) => ({ pk: `RATE#${tokenHash}`, sk: 'RATE' }),
   supportAddress: (address: string) => ({ pk: `ADDR#${address.toLowerCase()}`, sk: 'ADDR' }),
   inboundMail: (tenantId: string, hash: string) => ({ pk: `T#${tenantId}#MAIL#${hash}`, sk: 'MAIL' }),
   quarantine: (tenantId: string) => `T#${tenantId}#QUAR`,

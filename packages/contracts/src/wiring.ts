@@ -151,7 +151,12 @@ export const SUBSCRIPTIONS: readonly Subscription[] = [
         { source: [SOURCES.router], 'detail-type': ['TicketRouted'] },
         {
           source: [SOURCES.intake],
-          'detail-type': ['TicketStatusChanged', 'TicketReassigned', 'TicketPriorityChanged'],
+          'detail-type': [
+            'TicketStatusChanged',
+            'TicketReassigned',
+            'TicketPriorityChanged',
+            'TicketMessageAdded',
+          ],
         },
       ],
     },
@@ -166,6 +171,8 @@ export const SUBSCRIPTIONS: readonly Subscription[] = [
         'TicketStatusChanged',
         'TicketReassigned',
         'TicketPriorityChanged',
+        'TicketMessageAdded',
+        'TicketRated',
         'SlaWarning',
         'SlaBreached',
         'SlaMet',
@@ -317,4 +324,20 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     authorized: true,
   },
   { method: 'GET', path: '/openapi.json', functionId: 'IntakeApi', authorized: false },
+  // Conversation and satisfaction (issue 10): ./http/conversation-routes.ts.
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/messages',
+    functionId: 'IntakeApi',
+    authorized: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/tickets/{id}/messages',
+    functionId: 'IntakeApi',
+    authorized: true,
+  },
+  // Authorised by the single-use token in the path, not a bearer token.
+  { method: 'POST', path: '/public/ratings/{token}', functionId: 'IntakeApi', authorized: false },
+  { method: 'POST', path: '/public/ratings/{token}/comment', functionId: 'IntakeApi', authorized: false },
 ];

@@ -36,7 +36,8 @@ export interface Gateway {
 const json = (status: number, code: string, message: string) =>
   Response.json({ error: { code, message } }, { status });
 
-const isApiPath = (path: string) => path === '/openapi.json' || path === '/v1' || path.startsWith('/v1/');
+const isApiPath = (path: string) =>
+  path === '/openapi.json' || path === '/v1' || path.startsWith('/v1/') || path.startsWith('/public/');
 const isOidcPath = (path: string) => path === '/oidc' || path.startsWith('/oidc/');
 
 export async function startGateway(opts: { port: number; webRoot: string }): Promise<Gateway> {

@@ -169,6 +169,7 @@ async function start(
   const clockOffsetMs = config.PSA_CLOCK_START ? new Date(config.PSA_CLOCK_START).getTime() - Date.now() : 0;
   const options = {
     auth: { mode: 'jwks', issuer: signIn.issuer, audience: API_AUDIENCE },
+    webUrl: gateway.origin,
     ...(config.PSA_CLOCK_START ? { clockOffsetMs } : {}),
   } as const;
   for (const fn of FUNCTIONS as readonly FunctionSpec[]) {

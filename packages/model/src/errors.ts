@@ -68,3 +68,9 @@ export class TooManyRequestsError extends PsaError {
     this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
   }
 }
+
+/** Something that existed and is used up or expired for good (a used or expired rating link). */
+export class GoneError extends PsaError {
+  override readonly status = 410;
+  override readonly code = 'gone';
+}

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import {
   ChannelSchema,
+  MessageVisibilitySchema,
   OwnerSchema,
   PrioritySchema,
+  RatingSchema,
   RoutingDecisionSchema,
   TenantIdSchema,
   TicketStatusSchema,
@@ -132,6 +134,32 @@ export const SlaMet = defineEvent(SOURCES.sla, 'SlaMet', 1, {
   completedAt: z.iso.datetime(),
 });
 
+/**
+ * A message was added to a ticket's conversation (a public reply, an internal or shared note, a
+ * requester's message from the portal). Carries the facts, never the text: readers fetch the
+ * conversation by API with their own visibility.
+ */
+export const TicketMessageAdded = defineEvent(SOURCES.intake, 'TicketMessageAdded', 1, {
+  ticketId: z.string(),
+  messageId: z.string(),
+  visibility: MessageVisibilitySchema,
+  by: z.object({ role: z.string(), email: z.string().optional() }),
+  owner: OwnerSchema.nullable(),
+  attachments: z.number().int().nonnegative(),
+  at: z.iso.datetime(),
+  ticketVersion: z.number().int(),
+});
+
+/** The requester rated a resolved ticket; attributed to the side that owned it at resolution. */
+export const TicketRated = defineEvent(SOURCES.intake, 'TicketRated', 1, {
+  ticketId: z.string(),
+  rating: RatingSchema,
+  owner: OwnerSchema.nullable(),
+  workload: z.string().nullable(),
+  resolvedAt: z.iso.datetime(),
+  ratedAt: z.iso.datetime(),
+});
+
 export const MonthlyReliefReport = defineEvent(SOURCES.reporting, 'MonthlyReliefReport', 1, {
   month: z.string().regex(/^\d{4}-\d{2}$/),
   report: z.record(z.string(), z.unknown()),
@@ -143,6 +171,8 @@ export const EVENT_CATALOG = [
   TicketStatusChanged,
   TicketReassigned,
   TicketPriorityChanged,
+  TicketMessageAdded,
+  TicketRated,
   SlaWarning,
   SlaBreached,
   SlaMet,

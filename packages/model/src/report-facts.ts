@@ -37,6 +37,11 @@ export const TicketFactSchema = z.object({
       acceptance: z.array(TargetOutcome),
     })
     .default({ toInternal: 0, toPartner: 0, acceptance: [] }),
+  /** The requester's rating and the side it is attributed to (owner at resolution). */
+  satisfaction: z
+    .object({ rating: z.enum(['good', 'okay', 'bad']), owner: OwnerSchema.nullable() })
+    .nullable()
+    .optional(),
   factVersion: z.number().int(),
 });
 export type TicketFact = z.infer<typeof TicketFactSchema>;

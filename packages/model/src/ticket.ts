@@ -127,6 +127,21 @@ export const TicketSchema = z.object({
       by: z.object({ role: z.string(), email: z.string().optional() }),
     }),
   ),
+  /**
+   * The requester's rating of its resolution, attributed to the side that owned the ticket when
+   * it was resolved. One per ticket; absent or null until rated.
+   */
+  satisfaction: z
+    .object({
+      rating: z.enum(['good', 'okay', 'bad']),
+      comment: z.string().nullable(),
+      owner: OwnerSchema.nullable(),
+      workload: z.string().nullable(),
+      resolvedAt: z.iso.datetime(),
+      ratedAt: z.iso.datetime(),
+    })
+    .nullable()
+    .optional(),
   /** Folded repeats of a monitoring alert (1 for an ordinary ticket). */
   occurrences: z.number().int().positive(),
   /** Optimistic-concurrency version; every write increments it. */
@@ -192,10 +207,16 @@ export const AttachmentSchema = z.object({
 });
 export type Attachment = z.infer<typeof AttachmentSchema>;
 
+export const MessageVisibilitySchema = z.enum(['public', 'internal', 'shared']);
+export type MessageVisibility = z.infer<typeof MessageVisibilitySchema>;
+
+export const RatingSchema = z.enum(['good', 'okay', 'bad']);
+export type Rating = z.infer<typeof RatingSchema>;
+
 /** One message on a ticket: the first email, a reply, a bounce or auto-reply note, an alert repeat. */
 export const TicketMessageSchema = z.object({
   id: z.string(),
-  kind: z.enum(['message', 'reply', 'auto-reply', 'bounce', 'alert-repeat', 'acknowledgement']),
+  kind: z.enum(['message', 'reply', 'auto-reply', 'bounce', 'alert-repeat', 'acknowledgement', 'note']),
   direction: z.enum(['inbound', 'outbound']),
   from: z.object({ email: z.string(), name: z.string().optional() }).nullable(),
   /** When the sender says it was sent (its Date header). */
@@ -212,5 +233,19 @@ export const TicketMessageSchema = z.object({
   /** Blob key of the raw message as received; kept for every inbound mail. */
   rawKey: z.string().nullable(),
   notes: z.array(z.string()),
+  /**
+   * Who may read it: `public` (the requester too), `shared` (internal IT and the partner),
+   * `internal` (internal IT only). Absent on messages stored before conversations: mail in and
+   * out of the requester's thread reads as public, system notes (bounces, auto-replies) as shared.
+   */
+  visibility: MessageVisibilitySchema.nullable().optional(),
+  /** Who wrote it through the API or the portal; absent for mail. */
+  author: z.object({ role: z.string(), email: z.string().optional() }).nullable().optional(),
 });
 export type TicketMessage = z.infer<typeof TicketMessageSchema>;
+
+/** The visibility a message is read with, for messages stored before it was recorded too. */
+export function visibilityOf(message: Pick<TicketMessage, 'kind' | 'visibility'>): MessageVisibility {
+  if (message.visibility) return message.visibility;
+  return message.kind === 'bounce' || message.kind === 'auto-reply' ? 'shared' : 'public';
+}

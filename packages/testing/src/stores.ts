@@ -4,6 +4,7 @@ import { DynamoMessageStore } from '@psa/aws/dynamo-message-store';
 import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
 import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
 import { DynamoRateLimitStore } from '@psa/aws/dynamo-rate-limit-store';
+import { DynamoRatingStore } from '@psa/aws/dynamo-rating-store';
 import { DynamoReportStore } from '@psa/aws/dynamo-report-store';
 import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
 import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
@@ -37,6 +38,7 @@ export async function startTestStores(opts: { at: Date | string; divisionsOfWork
     mail: new DynamoMailStore(doc, tableName, now),
     models: new DynamoModelStore(doc, tableName),
     rateLimits: new DynamoRateLimitStore(doc, tableName, now),
+    ratings: new DynamoRatingStore(doc, tableName),
   };
   for (const dow of opts.divisionsOfWork ?? [divisionOfWork()]) await stores.tenants.putDivisionOfWork(dow);
   return { table, clock, ...stores, stop: () => table.stop() };

@@ -3,19 +3,28 @@ import { intakeRoutes as routes } from '@psa/contracts/http/intake-routes';
 import { openApiDocument } from '@psa/contracts/http/openapi';
 import type { Authenticator } from '@psa/http/auth';
 import { createApiApp } from '@psa/http/http';
+import { decodeAttachments, mountConversation } from './conversation-app.ts';
 import { type ChangeStatusDeps, changeStatus } from './domain/change-status.ts';
+import {
+  type ConversationDeps,
+  checkRequestAttachments,
+  keepRequestAttachments,
+} from './domain/conversation/add-message.ts';
 import { downloadAttachment, listQuarantine, reprocessQuarantined } from './domain/email/mail-api.ts';
 import type { EmailDeps } from './domain/email/receive-email.ts';
 import { type RateLimitDeps, takeWebTicketAllowance } from './domain/rate-limits.ts';
 import { getTicket, listTickets, type ReadDeps, viewTicket } from './domain/read-tickets.ts';
 import { changePriority, reassignTicket } from './domain/reassign.ts';
+import type { SatisfactionDeps } from './domain/satisfaction/rate.ts';
 import { type SubmitDeps, submitTicket } from './domain/submit-ticket.ts';
 
 export type IntakeDeps = SubmitDeps &
   ChangeStatusDeps &
   ReadDeps &
   EmailDeps &
-  RateLimitDeps & { logger: Logger; authenticate: Authenticator };
+  RateLimitDeps &
+  ConversationDeps &
+  SatisfactionDeps & { logger: Logger; authenticate: Authenticator };
 
 /** The intake HTTP API: the same app runs behind API Gateway and in the local server. */
 export function createIntakeApp(deps: IntakeDeps) {
@@ -27,16 +36,20 @@ export function createIntakeApp(deps: IntakeDeps) {
     const { tenantId } = c.req.valid('param');
     const idempotencyKey = c.req.valid('header')['idempotency-key'];
     await takeWebTicketAllowance(c.get('principal'), tenantId, deps);
+    const { attachments: uploads, ...input } = c.req.valid('json');
+    const attachments = decodeAttachments(uploads);
+    await checkRequestAttachments(tenantId, attachments, deps);
     const { ticket, created } = await submitTicket(
       {
         tenantId,
         principal: c.get('principal'),
-        input: c.req.valid('json'),
+        input,
         ...(idempotencyKey ? { idempotencyKey } : {}),
       },
       deps,
     );
-    return c.json(await viewTicket(ticket, deps), created ? 201 : 200);
+    await keepRequestAttachments(ticket, attachments, deps);
+    return c.json(await viewTicket(ticket, deps, c.get('principal')), created ? 201 : 200);
   });
 
   app.openapi(routes.getTicket, async (c) => {
@@ -63,7 +76,7 @@ export function createIntakeApp(deps: IntakeDeps) {
       },
       deps,
     );
-    return c.json(await viewTicket(ticket, deps), 200);
+    return c.json(await viewTicket(ticket, deps, c.get('principal')), 200);
   });
 
   app.openapi(routes.changePriority, async (c) => {
@@ -79,7 +92,7 @@ export function createIntakeApp(deps: IntakeDeps) {
       },
       deps,
     );
-    return c.json(await viewTicket(ticket, deps), 200);
+    return c.json(await viewTicket(ticket, deps, c.get('principal')), 200);
   });
 
   app.openapi(routes.reassignTicket, async (c) => {
@@ -89,7 +102,7 @@ export function createIntakeApp(deps: IntakeDeps) {
       { tenantId, ticketId: id, principal: c.get('principal'), to: body.to, reason: body.reason },
       deps,
     );
-    return c.json(await viewTicket(ticket, deps), 200);
+    return c.json(await viewTicket(ticket, deps, c.get('principal')), 200);
   });
 
   app.openapi(routes.getAttachment, async (c) => {
@@ -116,5 +129,6 @@ export function createIntakeApp(deps: IntakeDeps) {
     return c.json(await reprocessQuarantined({ tenantId, id, principal: c.get('principal') }, deps), 200);
   });
 
+  mountConversation(app, deps);
   return app;
 }

@@ -3,6 +3,7 @@ import { DynamoIdempotencyStore } from '@psa/aws/dynamo-idempotency-store';
 import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
 import { DynamoMessageStore } from '@psa/aws/dynamo-message-store';
 import { DynamoRateLimitStore } from '@psa/aws/dynamo-rate-limit-store';
+import { DynamoRatingStore } from '@psa/aws/dynamo-rating-store';
 import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
 import { createCoreDeps } from '@psa/aws/factories/core';
 import { createBlobStore } from '@psa/aws/factories/s3';
@@ -23,6 +24,8 @@ export function composeIntake(env: Record<string, string | undefined>): IntakeDe
     messages: new DynamoMessageStore(core.doc, config.TABLE_NAME),
     mail: new DynamoMailStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
     rateLimiter: new DynamoRateLimitStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
+    ratings: new DynamoRatingStore(core.doc, config.TABLE_NAME),
+    ...(config.WEB_URL ? { webUrl: config.WEB_URL } : {}),
     blobs: createBlobStore(config),
     mailer: createMailer(),
     // Only functions that hand tickets over between queues are given the queue URLs.

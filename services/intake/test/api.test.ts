@@ -390,13 +390,18 @@ describe('the API document and unknown routes', () => {
         '/v1/tenants/{tenantId}/reports/relief',
       ]),
     );
-    for (const path of paths) expect(path).toMatch(/^\/v1\/tenants\/\{tenantId\}\//);
+    // Every path is tenant-scoped but the rating endpoints, which a single-use token authorises.
+    const publicPaths = paths.filter((p) => p.startsWith('/public/'));
+    expect(publicPaths).toEqual(['/public/ratings/{token}', '/public/ratings/{token}/comment']);
+    for (const path of paths.filter((p) => !publicPaths.includes(p)))
+      expect(path).toMatch(/^\/v1\/tenants\/\{tenantId\}\//);
     expect(doc.paths['/v1/tenants/{tenantId}/tickets']).toHaveProperty('post');
     expect(doc.paths['/v1/tenants/{tenantId}/tickets']).toHaveProperty('get');
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    const operations = Object.values(
-      doc.paths as Record<string, Record<string, { security?: unknown }>>,
-    ).flatMap((p) => Object.values(p));
+    const operations = Object.entries(doc.paths as Record<string, Record<string, { security?: unknown }>>)
+      .filter(([path]) => !publicPaths.includes(path))
+      .flatMap(([, p]) => Object.values(p));
+    for (const path of publicPaths) expect(doc.paths[path].post.security).toBeUndefined();
     expect(operations.length).toBeGreaterThanOrEqual(7);
     for (const op of operations) expect(op.security).toEqual([{ bearer: [] }]);
   });

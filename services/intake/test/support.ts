@@ -2,10 +2,13 @@ import type { Owner, Priority, Ticket } from '@psa/model/ticket';
 import { type TestClaims, testAuth } from '@psa/testing/auth';
 import { BUSINESS_HOURS } from '@psa/testing/clock';
 import { divisionOfWork } from '@psa/testing/division-of-work';
-import { MemoryBlobStore, RecordingBus, silentLogger } from '@psa/testing/fakes';
+import { MemoryBlobStore, RecordingBus, RecordingMailer, silentLogger } from '@psa/testing/fakes';
 import { type ApiResponse, requestApi } from '@psa/testing/http';
 import { startTestStores } from '@psa/testing/stores';
 import { createIntakeApp, type IntakeDeps } from '../src/app.ts';
+
+/** The web app's origin the API's mail links to. */
+export const WEB_URL = 'https://help.acme.example';
 
 /** Tue 2026-06-16 10:00 in New York: an ordinary business hour. */
 export const START = BUSINESS_HOURS;
@@ -29,6 +32,7 @@ export async function startIntake() {
   });
   const { table, clock } = stores;
   const bus = new RecordingBus();
+  const mailer = new RecordingMailer();
   const deps: IntakeDeps = {
     tickets: stores.tickets,
     tenants: stores.tenants,
@@ -38,8 +42,11 @@ export async function startIntake() {
     messages: stores.messages,
     mail: stores.mail,
     rateLimiter: stores.rateLimits,
+    ratings: stores.ratings,
+    webUrl: WEB_URL,
     blobs: new MemoryBlobStore(),
     bus,
+    mailer,
     clock,
     logger: silentLogger('intake-test'),
     authenticate: auth.authenticate,
@@ -81,7 +88,7 @@ export async function startIntake() {
     );
   }
 
-  return { table, clock, deps, app, bus, call, allTickets, assignOwner, stop: () => table.stop() };
+  return { table, clock, deps, app, bus, mailer, call, allTickets, assignOwner, stop: () => table.stop() };
 }
 
 export type Intake = Awaited<ReturnType<typeof startIntake>>;

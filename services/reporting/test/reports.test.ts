@@ -336,6 +336,62 @@ describe('handoffs and the trend in the relief report', () => {
       afterHoursTickets: 0,
       internalHoursFreed: 0.5,
       escalationsToInternal: 0,
+      satisfaction: expect.any(Object),
+    });
+  });
+});
+
+describe('satisfaction in the relief report', () => {
+  const rated = (
+    id: string,
+    owner: Owner,
+    rating: 'good' | 'okay' | 'bad',
+    ratedOwner: Owner,
+    workload: string,
+  ) => ({
+    ...fact(id, owner, { workload, resolved: true }),
+    satisfaction: { rating, owner: ratedOwner },
+  });
+
+  it('counts ratings by the side they are attributed to and by workload, with the shares good and bad', () => {
+    const nov = reliefReport('2026-11', 'UTC', [
+      rated('1', 'partner', 'good', 'partner', 'password-reset'),
+      rated('2', 'partner', 'good', 'partner', 'password-reset'),
+      rated('3', 'partner', 'bad', 'partner', 'printer'),
+      rated('4', 'partner', 'okay', 'partner', 'printer'),
+      // Reassigned to internal after the partner resolved it: the rating stays the partner's.
+      rated('5', 'internal', 'bad', 'partner', 'printer'),
+      rated('6', 'internal', 'good', 'internal', 'payroll'),
+      fact('7', 'internal'),
+    ]);
+    expect(nov.satisfaction).toEqual({
+      count: 6,
+      shareGood: 0.5,
+      shareBad: 0.333,
+      byOwner: {
+        partner: { count: 5, shareGood: 0.4, shareBad: 0.4 },
+        internal: { count: 1, shareGood: 1, shareBad: 0 },
+        triage: { count: 0, shareGood: null, shareBad: null },
+      },
+      byWorkload: {
+        'password-reset': { count: 2, shareGood: 1, shareBad: 0 },
+        printer: { count: 3, shareGood: 0, shareBad: 0.667 },
+        payroll: { count: 1, shareGood: 1, shareBad: 0 },
+      },
+    });
+    const oct = reliefReport('2026-10', 'UTC', [
+      rated('8', 'partner', 'good', 'partner', 'printer'),
+      rated('9', 'partner', 'bad', 'partner', 'printer'),
+    ]);
+    expect(monthOverMonth(nov, oct).satisfaction).toEqual({
+      count: 4,
+      shareGood: 0,
+      shareBad: -0.167,
+      byOwner: {
+        partner: { shareGood: -0.1, shareBad: -0.1 },
+        internal: { shareGood: null, shareBad: null },
+        triage: { shareGood: null, shareBad: null },
+      },
     });
   });
 });

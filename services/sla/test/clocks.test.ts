@@ -1,3 +1,4 @@
+import { SUBSCRIPTIONS } from '@psa/contracts/wiring';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import type { OutboxEntry } from '@psa/model/ports';
 import { type SlaClockRecord, viewSlaClock } from '@psa/model/sla-clock';
@@ -678,5 +679,28 @@ describe('breach notification', () => {
     const { entries } = syncAt(t, '2026-11-24T13:00:00.000Z', new Map(), notify);
     expect(entries.some((e) => e.kind === 'mail')).toBe(false);
     expect(entries.some((e) => e.kind === 'event' && e.event.detailType === 'SlaBreached')).toBe(true);
+  });
+});
+
+describe('the first response by a public reply', () => {
+  it('completes the first-response clock when the owner’s public reply set firstRespondedAt, status unchanged', () => {
+    // What intake stores when the partner's first public reply arrives: no status change, no history.
+    const replied = routedTicket({
+      owner: 'partner',
+      workload: 'password-reset',
+      receivedAt: '2026-11-17T15:00:00.000Z',
+      status: 'new',
+      history: [],
+      firstRespondedAt: '2026-11-17T15:20:00.000Z',
+    });
+    const { clocks } = syncAt(replied, '2026-11-17T16:00:00.000Z');
+    const clock = clocks.get('partner.firstResponse')!;
+    expect(clock.completedAt).toBe('2026-11-17T15:20:00.000Z');
+    expect(clock.met).toBe(true);
+  });
+
+  it('is heard: the SLA follows TicketMessageAdded', () => {
+    const sub = SUBSCRIPTIONS.find((s) => s.id === 'SlaFollowsTickets')!;
+    expect(JSON.stringify(sub.pattern)).toContain('TicketMessageAdded');
   });
 });

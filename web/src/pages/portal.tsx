@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { type Api, ApiError, type Ticket } from '../api.ts';
+import { type Api, ApiError, type Ticket, toUploads } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { formatTime, statusText } from '../status.ts';
+import { Conversation, FileInput, ReplyForm } from './conversation.tsx';
 import { Layout } from './layout.tsx';
 
 /** How often "my tickets" refreshes while the page is visible. */
@@ -52,7 +53,14 @@ export function Portal(props: { session: Session; api: Api; onSignOut: () => voi
           </p>
         ) : null}
       </div>
-      <MyTickets tickets={tickets} error={listError} />
+      <MyTickets
+        api={api}
+        requester={props.session.email}
+        tickets={tickets}
+        error={listError}
+        onChanged={() => void refresh()}
+        onExpired={onExpired}
+      />
     </Layout>
   );
 }
@@ -60,6 +68,8 @@ export function Portal(props: { session: Session; api: Api; onSignOut: () => voi
 function NewTicket(props: { api: Api; onSubmitted: (t: Ticket) => void; onExpired: () => void }) {
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [reset, setReset] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // One key per ticket being written: a double click or a retry after a lost answer files it once.
@@ -70,13 +80,16 @@ function NewTicket(props: { api: Api; onSubmitted: (t: Ticket) => void; onExpire
     setBusy(true);
     setError(null);
     try {
+      const attachments = await toUploads(files);
       const ticket = await props.api.submitTicket(
-        { subject: subject.trim(), body: body.trim() },
+        { subject: subject.trim(), body: body.trim(), ...(attachments.length ? { attachments } : {}) },
         idempotencyKey.current,
       );
       idempotencyKey.current = crypto.randomUUID();
       setSubject('');
       setBody('');
+      setFiles([]);
+      setReset((n) => n + 1);
       props.onSubmitted(ticket);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) props.onExpired();
@@ -112,6 +125,7 @@ function NewTicket(props: { api: Api; onSubmitted: (t: Ticket) => void; onExpire
         value={body}
         onInput={(e) => setBody(e.currentTarget.value)}
       />
+      <FileInput id="attachments" label="Attachments (optional)" onChange={setFiles} reset={reset} />
       <button type="submit" disabled={busy}>
         {busy ? 'Submitting…' : 'Submit'}
       </button>
@@ -119,7 +133,14 @@ function NewTicket(props: { api: Api; onSubmitted: (t: Ticket) => void; onExpire
   );
 }
 
-function MyTickets(props: { tickets: Ticket[] | null; error: string | null }) {
+function MyTickets(props: {
+  api: Api;
+  requester: string;
+  tickets: Ticket[] | null;
+  error: string | null;
+  onChanged: () => void;
+  onExpired: () => void;
+}) {
   return (
     <section aria-labelledby="my-tickets-title">
       <h2 id="my-tickets-title">My tickets</h2>
@@ -143,6 +164,8 @@ function MyTickets(props: { tickets: Ticket[] | null; error: string | null }) {
                   <time dateTime={t.updatedAt}>{formatTime(t.updatedAt)}</time>
                 </dd>
               </dl>
+              <Conversation api={props.api} ticket={t} requester={props.requester} />
+              <ReplyForm api={props.api} ticket={t} onSent={props.onChanged} onExpired={props.onExpired} />
             </li>
           ))}
         </ul>

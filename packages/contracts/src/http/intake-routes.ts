@@ -9,6 +9,7 @@ import {
   TicketSchema,
   TicketStatusSchema,
 } from '@psa/model/ticket';
+import { AttachmentUploadsSchema } from './conversation-routes.ts';
 import {
   CursorSchema,
   ErrorSchema,
@@ -29,6 +30,8 @@ export const CreateTicketBodySchema = z
     priority: PrioritySchema.optional(),
     requester: RequesterSchema.optional(),
     channel: z.enum(['web', 'api']).optional(),
+    /** Files sent with the request (./conversation-routes.ts: base64, the tenant's email limits). */
+    attachments: AttachmentUploadsSchema.optional(),
   })
   .strict()
   .openapi('CreateTicket');

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { conversationRoutes } from './conversation-routes.ts';
 import { intakeRoutes } from './intake-routes.ts';
 import { reportingRoutes } from './reporting-routes.ts';
 import { routerRoutes } from './router-routes.ts';
@@ -7,7 +8,12 @@ import { routerRoutes } from './router-routes.ts';
  * The HTTP API contract, assembled: each service implements its own routes from its module
  * (request validation included) and `/openapi.json` is generated from all of them.
  */
-export const routes = { ...intakeRoutes, ...routerRoutes, ...reportingRoutes } as const;
+export const routes = {
+  ...intakeRoutes,
+  ...conversationRoutes,
+  ...routerRoutes,
+  ...reportingRoutes,
+} as const;
 
 /** The OpenAPI 3.1 document of the whole API, generated from every service's routes. */
 export function openApiDocument(serverUrl?: string): unknown {

@@ -4,9 +4,10 @@ import type { Clock } from '@psa/model/clock';
 import { ConflictError } from '@psa/model/errors';
 import { TicketStatusChanged, toBusEvent } from '@psa/model/events';
 import { type Change, commitWithRetry, eventEntry, type OutboxDeps } from '@psa/model/outbox';
-import type { TicketStore } from '@psa/model/ports';
+import type { OutboxEntry, TicketStore } from '@psa/model/ports';
 import { canTransition, RESPONDED_STATUSES, type Ticket, type TicketStatus } from '@psa/model/ticket';
 import { assertCanRead, assertCanUpdate } from './access.ts';
+import { prepareResolutionMail, type ResolutionMailDeps } from './satisfaction/resolution-mail.ts';
 
 export interface ChangeStatusDeps extends OutboxDeps {
   tickets: TicketStore;
@@ -21,14 +22,29 @@ export interface ChangeStatusDeps extends OutboxDeps {
  */
 export async function changeStatus(
   cmd: { tenantId: string; ticketId: string; principal: Principal; status: TicketStatus; note?: string },
-  deps: ChangeStatusDeps,
+  deps: ChangeStatusDeps & ResolutionMailDeps,
 ): Promise<Ticket> {
   const by = { role: cmd.principal.role, ...(cmd.principal.email ? { email: cmd.principal.email } : {}) };
-  return transitionTicket({ ...cmd, by }, deps, (ticket) => {
+  const check = (ticket: Ticket | null) => {
     const current = assertCanRead(cmd.principal, cmd.tenantId, ticket);
     assertCanUpdate(cmd.principal, current);
     return current;
-  });
+  };
+  // A resolution asks the requester for a rating (./satisfaction.ts), in the same write.
+  let more: ((current: Ticket) => OutboxEntry[]) | undefined;
+  if (cmd.status === 'resolved') {
+    const stored = await deps.tickets.get(cmd.tenantId, cmd.ticketId);
+    const allowed = (() => {
+      try {
+        return check(stored);
+      } catch {
+        return null; // the change itself answers for it
+      }
+    })();
+    if (allowed && canTransition(allowed.status, 'resolved'))
+      more = await prepareResolutionMail(allowed, deps);
+  }
+  return transitionTicket({ ...cmd, by }, deps, check, more);
 }
 
 /**
@@ -46,6 +62,7 @@ export async function transitionTicket(
   },
   deps: ChangeStatusDeps,
   check: (ticket: Ticket | null) => Ticket,
+  more?: (current: Ticket) => OutboxEntry[],
 ): Promise<Ticket> {
   const by = cmd.by;
   return writeWithRetry(cmd.tenantId, cmd.ticketId, deps, (stored) => {
@@ -88,6 +105,7 @@ export async function transitionTicket(
             ticketVersion: next.version,
           }),
         ),
+        ...(more?.(current) ?? []),
       ],
     };
   });

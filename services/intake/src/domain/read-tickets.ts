@@ -9,6 +9,7 @@ import type { SlaStore } from '@psa/model/sla-clock';
 import { viewSlaClock } from '@psa/model/sla-clock';
 import type { Owner, Ticket, TicketStatus } from '@psa/model/ticket';
 import { assertCanRead, visibleOwners } from './access.ts';
+import { visibleMessages } from './conversation/visibility.ts';
 import { fullMessageText, fullTicketText } from './ticket-text.ts';
 
 export interface ReadDeps {
@@ -26,17 +27,22 @@ export interface ReadDeps {
  * not a stored message, so it is always shown first: email replies threaded into the ticket
  * later are added after it and never take its place.
  */
-async function messagesOf(ticket: Ticket, body: string, deps: ReadDeps) {
+async function messagesOf(ticket: Ticket, body: string, deps: ReadDeps, viewer: Principal) {
   const listed = await deps.messages.list(ticket.tenantId, ticket.id);
+  // The files a web or API request was submitted with are kept as the message `initial`.
+  const initial = listed.find((m) => m.id === INITIAL_MESSAGE_ID && ticket.channel !== 'email');
   const stored = await Promise.all(
-    listed.map(async (message) => {
+    visibleMessages(
+      viewer,
+      listed.filter((m) => m !== initial),
+    ).map(async (message) => {
       const { rawKey: _raw, textKey: _key, ...shown } = message;
       return { ...shown, text: await fullMessageText(message, deps.blobs) };
     }),
   );
   if (ticket.channel === 'email') return stored;
   const request = {
-    id: 'initial',
+    id: INITIAL_MESSAGE_ID,
     kind: 'message' as const,
     direction: 'inbound' as const,
     from: {
@@ -46,21 +52,33 @@ async function messagesOf(ticket: Ticket, body: string, deps: ReadDeps) {
     sentAt: ticket.receivedAt,
     receivedAt: ticket.receivedAt,
     text: body,
-    attachments: [],
+    attachments: initial?.attachments ?? [],
     messageId: null,
-    notes: [],
+    notes: [] as string[],
+    visibility: 'public' as const,
   };
   return [request, ...stored];
 }
 
-/** The API view of a ticket: its stored state with its whole text, plus each SLA clock as of now. */
-export async function viewTicket(ticket: Ticket, deps: ReadDeps, dow?: DivisionOfWork | null) {
+/** The id of the message that keeps the files a web or API request was submitted with. */
+export const INITIAL_MESSAGE_ID = 'initial';
+
+/**
+ * The API view of a ticket: its stored state with its whole text, the conversation `viewer` may
+ * read, plus each SLA clock as of now.
+ */
+export async function viewTicket(
+  ticket: Ticket,
+  deps: ReadDeps,
+  viewer: Principal,
+  dow?: DivisionOfWork | null,
+) {
   const { version: _version, fullTextKey: _key, ...stored } = ticket;
   const text = await fullTicketText(ticket, deps.blobs);
   const rest = { ...stored, ...text };
   const [clocks, messages] = await Promise.all([
     deps.sla.listClocks(ticket.tenantId, ticket.id),
-    messagesOf(ticket, text.body, deps),
+    messagesOf(ticket, text.body, deps, viewer),
   ]);
   if (clocks.length === 0) return { ...rest, sla: [], messages };
   const doc = dow ?? (await deps.tenants.getDivisionOfWork(ticket.tenantId));
@@ -89,7 +107,21 @@ export async function getTicket(
     cmd.tenantId,
     await deps.tickets.get(cmd.tenantId, cmd.ticketId),
   );
-  return viewTicket(ticket, deps);
+  return viewTicket(ticket, deps, cmd.principal);
+}
+
+/** A ticket's conversation as `principal` may read it, oldest first. */
+export async function listMessages(
+  cmd: { tenantId: string; ticketId: string; principal: Principal },
+  deps: ReadDeps,
+) {
+  const ticket = assertCanRead(
+    cmd.principal,
+    cmd.tenantId,
+    await deps.tickets.get(cmd.tenantId, cmd.ticketId),
+  );
+  const text = await fullTicketText(ticket, deps.blobs);
+  return { items: await messagesOf(ticket, text.body, deps, cmd.principal) };
 }
 
 export async function listTickets(
@@ -123,7 +155,7 @@ export async function listTickets(
     ...(scope === 'own' ? { requesterEmail: cmd.principal.email! } : {}),
   });
   return {
-    items: await Promise.all(page.items.map((t) => viewTicket(t, deps, dow))),
+    items: await Promise.all(page.items.map((t) => viewTicket(t, deps, cmd.principal, dow))),
     nextCursor: page.nextCursor,
   };
 }

@@ -76,6 +76,9 @@ export function toFact(ticket: Ticket, clocks: SlaClockRecord[], dow: DivisionOf
         .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
         .map((c) => ({ met: c.met, breached: c.breached })),
     },
+    satisfaction: ticket.satisfaction
+      ? { rating: ticket.satisfaction.rating, owner: ticket.satisfaction.owner }
+      : null,
     factVersion: ticket.version * 100_000 + clockRevs,
   };
 }

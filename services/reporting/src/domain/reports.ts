@@ -160,6 +160,7 @@ export function reliefReport(month: string, timeZone: string, facts: TicketFact[
       partner: facts.filter((f) => f.owner === 'partner' && !f.resolvedAt).length,
     },
     slaAttainment,
+    satisfaction: satisfactionReport(facts),
     handoffs: {
       escalationsToInternal: sum('toInternal'),
       delegationsToPartner: sum('toPartner'),
@@ -171,6 +172,38 @@ export function reliefReport(month: string, timeZone: string, facts: TicketFact[
         attainment: ratio(acceptanceMet, acceptanceMeasured),
       },
     },
+  };
+}
+
+/** Count, share good and share bad of some ratings (shares null when there are none). */
+function ratingSummary(ratings: readonly ('good' | 'okay' | 'bad')[]) {
+  const good = ratings.filter((r) => r === 'good').length;
+  const bad = ratings.filter((r) => r === 'bad').length;
+  return {
+    count: ratings.length,
+    shareGood: ratio(good, ratings.length),
+    shareBad: ratio(bad, ratings.length),
+  };
+}
+
+/**
+ * Requesters' satisfaction with the tickets of a month: by the side each rating is attributed to
+ * (the owner when the ticket was resolved) and by workload.
+ */
+export function satisfactionReport(facts: readonly TicketFact[]) {
+  const rated = facts.flatMap((f) => (f.satisfaction ? [{ ...f.satisfaction, workload: f.workload }] : []));
+  const byWorkload: Record<string, ReturnType<typeof ratingSummary>> = {};
+  for (const w of new Set(rated.map((r) => r.workload ?? 'unrecognised'))) {
+    byWorkload[w] = ratingSummary(
+      rated.filter((r) => (r.workload ?? 'unrecognised') === w).map((r) => r.rating),
+    );
+  }
+  return {
+    ...ratingSummary(rated.map((r) => r.rating)),
+    byOwner: Object.fromEntries(
+      OWNERS.map((o) => [o, ratingSummary(rated.filter((r) => r.owner === o).map((r) => r.rating))]),
+    ) as Record<Owner, ReturnType<typeof ratingSummary>>,
+    byWorkload,
   };
 }
 
@@ -191,5 +224,25 @@ export function monthOverMonth(
       current.handoffs.escalationsToInternal,
       previous.handoffs.escalationsToInternal,
     ),
+    satisfaction: {
+      count: delta(current.satisfaction.count, previous.satisfaction.count),
+      shareGood: delta(current.satisfaction.shareGood, previous.satisfaction.shareGood),
+      shareBad: delta(current.satisfaction.shareBad, previous.satisfaction.shareBad),
+      byOwner: Object.fromEntries(
+        OWNERS.map((o) => [
+          o,
+          {
+            shareGood: delta(
+              current.satisfaction.byOwner[o].shareGood,
+              previous.satisfaction.byOwner[o].shareGood,
+            ),
+            shareBad: delta(
+              current.satisfaction.byOwner[o].shareBad,
+              previous.satisfaction.byOwner[o].shareBad,
+            ),
+          },
+        ]),
+      ) as Record<Owner, { shareGood: number | null; shareBad: number | null }>,
+    },
   };
 }

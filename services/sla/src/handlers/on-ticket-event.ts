@@ -1,5 +1,6 @@
 import {
   parseEvent,
+  TicketMessageAdded,
   TicketPriorityChanged,
   TicketReassigned,
   TicketRouted,
@@ -9,7 +10,14 @@ import { composeSla } from '../composition.ts';
 import { syncTicketClocks } from '../domain/sync-clocks.ts';
 
 const deps = composeSla(process.env);
-const contracts = [TicketRouted, TicketStatusChanged, TicketReassigned, TicketPriorityChanged] as const;
+// A message may be the owner's first response (its public reply), which completes that clock.
+const contracts = [
+  TicketRouted,
+  TicketStatusChanged,
+  TicketReassigned,
+  TicketPriorityChanged,
+  TicketMessageAdded,
+] as const;
 
 /** EventBridge rule target: TicketRouted / TicketStatusChanged / TicketReassigned -> the ticket's SLA clocks. */
 export const handler = async (event: unknown): Promise<void> => {

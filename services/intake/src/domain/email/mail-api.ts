@@ -1,6 +1,7 @@
 import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
 import { NotFoundError } from '@psa/model/errors';
 import { assertCanRead } from '../access.ts';
+import { visibleMessages } from '../conversation/visibility.ts';
 import type { EmailDeps } from './email-deps.ts';
 import { attachmentKey } from './inbound-message.ts';
 import { receiveForTenant } from './receive-email.ts';
@@ -11,7 +12,8 @@ export async function downloadAttachment(
   deps: EmailDeps,
 ): Promise<{ name: string; contentType: string; content: Uint8Array }> {
   assertCanRead(cmd.principal, cmd.tenantId, await deps.tickets.get(cmd.tenantId, cmd.ticketId));
-  const messages = await deps.messages.list(cmd.tenantId, cmd.ticketId);
+  // A file on a note is read only by those who may read the note.
+  const messages = visibleMessages(cmd.principal, await deps.messages.list(cmd.tenantId, cmd.ticketId));
   const meta = messages.flatMap((m) => m.attachments).find((a) => a.id === cmd.attachmentId);
   if (!meta) throw new NotFoundError('attachment not found');
   if (!meta.stored)
