@@ -104,6 +104,10 @@ async function start(
   cleanup.push(() => store.close());
   const emulators = await startEmulators(dataDir);
   cleanup.push(() => emulators.stop());
+  if (emulators.staleIndexEntries > 0)
+    log(
+      `the last run did not stop cleanly: removed ${emulators.staleIndexEntries} DynamoDB index entries it left stale`,
+    );
   const handlers = new Map<string, HandlerModule>();
   const invoke = async (functionId: string, event: unknown) => {
     const mod = handlers.get(functionId);
