@@ -55,15 +55,17 @@ export async function ensureBucket(client: S3Client, bucket: string): Promise<vo
 }
 
 /** Seed the demo tenant `acme` with the shipped division of work, on first start only. */
-export async function seedDefaultTenant(tableName: string): Promise<boolean> {
-  const tenants = new DynamoTenantStore(createDocumentClient(), tableName);
+export async function seedDefaultTenant(tableName: string, dynamodbEndpoint?: string): Promise<boolean> {
+  const doc = createDocumentClient(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {});
+  const tenants = new DynamoTenantStore(doc, tableName);
   if (await tenants.getDivisionOfWork('acme')) return false;
   await tenants.putDivisionOfWork(DivisionOfWorkSchema.parse(defaultDivisionOfWork('acme', 'Acme Corp')));
   return true;
 }
 
-export const clients = () => ({
-  dynamodb: new DynamoDBClient({}),
-  sqs: new SQSClient({}),
-  s3: new S3Client({ forcePathStyle: true }),
+/** The runtime's own clients: the given endpoints, else the SDK's (`AWS_ENDPOINT_URL_*`). */
+export const clients = (endpoints: { dynamodb?: string; sqs?: string; s3?: string } = {}) => ({
+  dynamodb: new DynamoDBClient(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}),
+  sqs: new SQSClient(endpoints.sqs ? { endpoint: endpoints.sqs } : {}),
+  s3: new S3Client({ forcePathStyle: true, ...(endpoints.s3 ? { endpoint: endpoints.s3 } : {}) }),
 });
