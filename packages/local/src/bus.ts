@@ -14,6 +14,32 @@ interface PutEventsEntry {
   Resources?: string[];
 }
 
+/** The event a rule target receives (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html). */
+export interface EventEnvelope {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: unknown;
+}
+
+/**
+ * Faults a chaos run injects at the bus (`PSA_CHAOS`, see chaos/injector.ts); none otherwise.
+ * EventBridge delivers at least once and in no guaranteed order, and PutEvents can fail.
+ */
+export interface BusChaos {
+  /** Whether to refuse an entry now (an outage): it is answered as a failed entry, not accepted. */
+  refuses(): boolean;
+  /** The deliveries to record for what was accepted: some twice, some held back (reordered). */
+  shape(deliveries: NewDelivery[]): NewDelivery[];
+  /** Sees the accepted events before they are recorded (the chaos journal archives them). */
+  accepted(envelopes: readonly EventEnvelope[]): void;
+}
+
 /** A request EventBridge would refuse (400); anything else is the bus's own fault (500). */
 class BadRequest extends Error {}
 
@@ -30,6 +56,7 @@ export class LocalEventBus {
   private readonly subscriptions: { sub: Subscription; matches: (e: unknown) => boolean }[];
   private readonly queue: DurableDeliveryQueue;
   private readonly policy: DeliveryPolicy;
+  private readonly chaos: BusChaos | undefined;
   private server: Server | undefined;
 
   constructor(opts: {
@@ -37,6 +64,7 @@ export class LocalEventBus {
     queue: DurableDeliveryQueue;
     /** How each target's delivery is retried and dead-lettered. */
     policy: DeliveryPolicy;
+    chaos?: BusChaos;
   }) {
     this.subscriptions = opts.subscriptions.map((sub) => {
       const compiled = compilePattern(sub.pattern);
@@ -44,6 +72,7 @@ export class LocalEventBus {
     });
     this.queue = opts.queue;
     this.policy = opts.policy;
+    this.chaos = opts.chaos;
   }
 
   async listen(): Promise<string> {
@@ -92,12 +121,21 @@ export class LocalEventBus {
       Entries?: PutEventsEntry[];
     };
     const deliveries: NewDelivery[] = [];
+    const accepted: EventEnvelope[] = [];
+    let failed = 0;
     const results = Entries.map((entry) => {
+      if (this.chaos?.refuses()) {
+        failed++;
+        return {
+          ErrorCode: 'InternalFailure',
+          ErrorMessage: 'the event bus is unavailable (injected outage)',
+        };
+      }
       const id = crypto.randomUUID();
       const time = entry.Time
         ? new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time).toISOString()
         : new Date().toISOString();
-      const envelope = {
+      const envelope: EventEnvelope = {
         version: '0',
         id,
         'detail-type': entry.DetailType ?? '',
@@ -108,6 +146,7 @@ export class LocalEventBus {
         resources: entry.Resources ?? [],
         detail: JSON.parse(entry.Detail ?? '{}') as unknown,
       };
+      accepted.push(envelope);
       for (const { sub, matches } of this.subscriptions) {
         if (matches(envelope))
           deliveries.push({
@@ -119,8 +158,11 @@ export class LocalEventBus {
       }
       return { EventId: id };
     });
+    // Archived first: what is accepted is always in the archive (a crash in between archives an
+    // event the publisher was never told was accepted; it publishes it again).
+    this.chaos?.accepted(accepted);
     // All entries of the request in one transaction: on disk before the answer, or refused.
-    this.queue.enqueue(deliveries);
-    return { FailedEntryCount: 0, Entries: results };
+    this.queue.enqueue(this.chaos ? this.chaos.shape(deliveries) : deliveries);
+    return { FailedEntryCount: failed, Entries: results };
   }
 }

@@ -10,6 +10,11 @@ export const LocalConfigSchema = z.object({
   /** Optional SMTP relay URL (e.g. smtp://127.0.0.1:1025) for outgoing mail; default: the outbox folder. */
   PSA_SMTP_RELAY: z.string().optional(),
   PSA_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
+  /**
+   * Optional path of a chaos configuration file (see chaos/config.ts): puts the fault injector
+   * in front of the AWS endpoints the functions call. Faults stay off unless the file enables them.
+   */
+  PSA_CHAOS: z.string().min(1).optional(),
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 

@@ -55,19 +55,23 @@ export async function ensureBucket(client: S3Client, bucket: string): Promise<vo
 }
 
 /** The runtime's own view of the tenants (seeding, the local OpenID provider's people). */
-export const tenantStore = (tableName = RESOURCE_NAMES.table) =>
-  new DynamoTenantStore(createDocumentClient(), tableName);
+export const tenantStore = (tableName = RESOURCE_NAMES.table, dynamodbEndpoint?: string) =>
+  new DynamoTenantStore(
+    createDocumentClient(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}),
+    tableName,
+  );
 
 /** Seed the demo tenant `acme` with the shipped division of work, on first start only. */
-export async function seedDefaultTenant(tableName: string): Promise<boolean> {
-  const tenants = tenantStore(tableName);
+export async function seedDefaultTenant(tableName: string, dynamodbEndpoint?: string): Promise<boolean> {
+  const tenants = tenantStore(tableName, dynamodbEndpoint);
   if (await tenants.getDivisionOfWork('acme')) return false;
   await tenants.putDivisionOfWork(DivisionOfWorkSchema.parse(defaultDivisionOfWork('acme', 'Acme Corp')));
   return true;
 }
 
-export const clients = () => ({
-  dynamodb: new DynamoDBClient({}),
-  sqs: new SQSClient({}),
-  s3: new S3Client({ forcePathStyle: true }),
+/** The runtime's own clients: the given endpoints, else the SDK's (`AWS_ENDPOINT_URL_*`). */
+export const clients = (endpoints: { dynamodb?: string; sqs?: string; s3?: string } = {}) => ({
+  dynamodb: new DynamoDBClient(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}),
+  sqs: new SQSClient(endpoints.sqs ? { endpoint: endpoints.sqs } : {}),
+  s3: new S3Client({ forcePathStyle: true, ...(endpoints.s3 ? { endpoint: endpoints.s3 } : {}) }),
 });

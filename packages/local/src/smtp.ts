@@ -28,9 +28,18 @@ export async function startSmtp(opts: {
   accept: (event: ReturnType<typeof sesEvent>) => void;
   /** On close, how long sessions still talking may finish before they get a 421. */
   closeTimeoutMs?: number;
+  /** Endpoints of the emulators (SES's own storage); default: the SDK's (`AWS_ENDPOINT_URL_*`). */
+  endpoints?: { dynamodb?: string; s3?: string };
 }): Promise<{ url: string; port: number; close: () => Promise<void> }> {
-  const mail = new DynamoMailStore(createDocumentClient(), opts.tableName);
-  const blobs = new S3BlobStore(new S3Client({ forcePathStyle: true }), opts.bucket);
+  const { dynamodb, s3 } = opts.endpoints ?? {};
+  const mail = new DynamoMailStore(
+    createDocumentClient(dynamodb ? { endpoint: dynamodb } : {}),
+    opts.tableName,
+  );
+  const blobs = new S3BlobStore(
+    new S3Client({ forcePathStyle: true, ...(s3 ? { endpoint: s3 } : {}) }),
+    opts.bucket,
+  );
   /** Sessions whose message is being received: a close lets them finish. */
   const receiving = new Set<string>();
   const server = new SMTPServer({

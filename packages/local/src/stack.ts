@@ -11,6 +11,7 @@ import {
   SUBSCRIPTIONS,
 } from '@psa/contracts/wiring';
 import { LocalEventBus } from './bus.ts';
+import { openChaos } from './chaos/injector.ts';
 import type { LocalConfig } from './config.ts';
 import { lockDataFolder } from './data-lock.ts';
 import { DurableDeliveryQueue } from './durable/delivery-queue.ts';
@@ -108,6 +109,10 @@ async function start(
   cleanup.push(() => store.close());
   const emulators = await startEmulators(dataDir);
   cleanup.push(() => emulators.stop());
+  if (emulators.staleIndexEntries > 0)
+    log(
+      `the last run did not stop cleanly: removed ${emulators.staleIndexEntries} DynamoDB index entries it left stale`,
+    );
   const handlers = new Map<string, HandlerModule>();
   const invoke = async (functionId: string, event: unknown) => {
     const mod = handlers.get(functionId);
@@ -122,10 +127,20 @@ async function start(
     concurrency: { [MAIL_LANE]: MAIL_CONCURRENCY },
     log,
   });
+  // PSA_CHAOS: the fault injector, in front of what the functions call (never of the runtime's own calls).
+  const chaos = config.PSA_CHAOS
+    ? openChaos({
+        file: resolve(config.PSA_CHAOS),
+        journalFile: join(dataDir, 'chaos.db'),
+        log: (msg) => console.error(`[psa] ${msg}`),
+      })
+    : undefined;
+  if (chaos) cleanup.push(() => chaos.close());
   const bus = new LocalEventBus({
     subscriptions: SUBSCRIPTIONS,
     queue,
     policy: policy(ASYNC_DELIVERY.events.maxEventAgeSeconds),
+    ...(chaos ? { chaos: chaos.bus } : {}),
   });
   const eventbridge = await bus.listen();
   cleanup.push(() => bus.close());
@@ -134,37 +149,56 @@ async function start(
   );
   const sesEndpoint = await ses.listen();
   cleanup.push(() => ses.close());
+  const direct = {
+    dynamodb: emulators.dynamodb,
+    sqs: emulators.sqs,
+    s3: emulators.s3,
+    eventbridge,
+    sesv2: sesEndpoint,
+  };
+  const called = chaos ? await chaos.proxy(direct) : direct;
 
-  // What the Lambda service provides every function, pointed at loopback. The runtime's own
-  // clients (provisioning, the SMTP listener) use it too.
+  // What the Lambda service provides every function, pointed at loopback (through the fault
+  // injector when PSA_CHAOS is set). The SDK reads these when a client first calls, so they go
+  // into the process environment; the runtime's own clients name the emulators explicitly.
   const runtime = {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodb,
-    AWS_ENDPOINT_URL_SQS: emulators.sqs,
-    AWS_ENDPOINT_URL_S3: emulators.s3,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: eventbridge,
-    AWS_ENDPOINT_URL_SESV2: sesEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: called.dynamodb,
+    AWS_ENDPOINT_URL_SQS: called.sqs,
+    AWS_ENDPOINT_URL_S3: called.s3,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: called.eventbridge,
+    AWS_ENDPOINT_URL_SESV2: called.sesv2,
     POWERTOOLS_LOG_LEVEL: config.PSA_LOG_LEVEL,
   };
   Object.assign(process.env, runtime);
-  const aws = clients();
+  const aws = clients(direct);
   await ensureTable(aws.dynamodb, RESOURCE_NAMES.table);
   const queues = await ensureQueues(aws.sqs, emulators.sqs);
   await ensureBucket(aws.s3, RESOURCE_NAMES.bucket);
-  await seedDefaultTenant(RESOURCE_NAMES.table);
+  await seedDefaultTenant(RESOURCE_NAMES.table, direct.dynamodb);
   // The one origin (API, OpenID provider, web app) listens first: its port names the issuer the
   // functions trust, and they read that at cold start.
   const gateway = await startGateway({ port: config.PSA_HTTP_PORT, webRoot: join(REPO_ROOT, 'web/dist') });
-  const signIn = await startLocalSignIn({ origin: gateway.origin, dataDir, tenants: tenantStore(), log });
+  const signIn = await startLocalSignIn({
+    origin: gateway.origin,
+    dataDir,
+    tenants: tenantStore(RESOURCE_NAMES.table, direct.dynamodb),
+    log,
+  });
   gateway.mountSignIn(signIn);
 
   const names = {
     table: RESOURCE_NAMES.table,
     bus: RESOURCE_NAMES.bus,
     bucket: RESOURCE_NAMES.bucket,
-    queueUrls: queues,
+    // The SQS client sends to the host of the queue URL: the functions get the injector's.
+    queueUrls: chaos
+      ? (Object.fromEntries(
+          Object.entries(queues).map(([name, url]) => [name, `${called.sqs}${new URL(url).pathname}`]),
+        ) as typeof queues)
+      : queues,
   };
   const clockOffsetMs = config.PSA_CLOCK_START ? new Date(config.PSA_CLOCK_START).getTime() - Date.now() : 0;
   const options = {
@@ -208,6 +242,7 @@ async function start(
       queue.enqueue([{ lane: MAIL_LANE, functionId: 'IntakeEmail', payload: event, policy: mailPolicy }]);
     },
     closeTimeoutMs: DEFAULT_GRACE_MS,
+    endpoints: direct,
   });
   cleanup.push(() => smtp.close());
 
@@ -248,6 +283,7 @@ async function start(
         queue.stop(deadline),
       ]);
       await bus.close();
+      await chaos?.close();
       await ses.close();
       await emulators.stop();
       store.close();

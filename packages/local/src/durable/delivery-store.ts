@@ -18,6 +18,8 @@ export interface NewDelivery {
   functionId: string;
   payload: unknown;
   policy: DeliveryPolicy;
+  /** Not to be started before this instant (epoch ms); default: at once. */
+  notBefore?: number;
 }
 
 /** A delivery accepted and not yet finished (succeeded or dead-lettered). */
@@ -123,6 +125,7 @@ export class DeliveryStore {
       alsoInTransaction?.();
       return items.map((item) => {
         const payload = JSON.stringify(item.payload);
+        const notBefore = item.notBefore ?? now;
         const { id } = this.insert.get(
           item.lane,
           item.functionId,
@@ -130,7 +133,7 @@ export class DeliveryStore {
           now,
           item.policy.maxAttempts,
           item.policy.maxAgeMs,
-          now,
+          notBefore,
         ) as { id: number };
         return {
           id,
@@ -140,7 +143,7 @@ export class DeliveryStore {
           acceptedAt: now,
           policy: item.policy,
           attempts: 0,
-          notBefore: now,
+          notBefore,
           lastError: null,
         };
       });
