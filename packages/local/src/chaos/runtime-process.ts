@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Endpoints, readEndpoints } from '../endpoints.ts';
 
@@ -23,8 +23,10 @@ export interface RuntimeProcess {
 }
 
 /**
- * Starts the local runtime as a user does (`npm start`: its own process, on free ports, on the
- * data folder) and waits until it is ready (it printed its banner and wrote endpoints.json).
+ * Starts the local runtime as a user does (`npm start`: its own process, on the data folder) and
+ * waits until it is ready (it printed its banner and wrote endpoints.json). The first start takes
+ * free ports; a restart takes the HTTP port the previous run had, as a user with a fixed
+ * PSA_HTTP_PORT would: the origin names the token issuer, so tokens stay valid across restarts.
  * Everything it prints is appended to `logFile`.
  */
 export async function startRuntime(
@@ -33,12 +35,16 @@ export async function startRuntime(
   logFile: string,
   readyTimeoutMs = 60_000,
 ): Promise<RuntimeProcess> {
+  const previousPort = await readFile(join(dataDir, 'endpoints.json'), 'utf8').then(
+    (text) => new URL((JSON.parse(text) as { http: string }).http).port,
+    () => '0',
+  );
   await rm(join(dataDir, 'endpoints.json'), { force: true });
   const child: ChildProcess = spawn(NODE, ['--disable-warning=ExperimentalWarning', MAIN], {
     cwd: ROOT,
     env: {
       ...process.env,
-      PSA_HTTP_PORT: '0',
+      PSA_HTTP_PORT: previousPort,
       PSA_SMTP_PORT: '0',
       PSA_DATA_DIR: dataDir,
       PSA_LOG_LEVEL: 'WARN',
