@@ -4,16 +4,8 @@ import { parseMail } from '@psa/mime/parse';
 import type { ParsedMail } from '@psa/mime/types';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  api,
-  eventually,
-  mintToken,
-  newDataDir,
-  type RunningSystem,
-  removeDataDir,
-  startSystem,
-} from '../support/system.ts';
-import { checkPage, launchBrowser, openPage, signIn } from './support/browser.ts';
+import { api, eventually, mintToken, type RunningSystem } from '../support/system.ts';
+import { checkPage, openPage, signIn, startBrowserStack, stopBrowserStack } from './support/browser.ts';
 
 /**
  * The conversation end to end, as its people see it: a requester in the portal, staff by the API,
@@ -27,17 +19,10 @@ let browser: Browser;
 const web = () => system.endpoints.web;
 
 beforeAll(async () => {
-  dataDir = await newDataDir();
-  // A Tuesday morning in New York: business hours, so routing is plain.
-  system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z' });
-  browser = await launchBrowser();
+  ({ dataDir, system, browser } = await startBrowserStack());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await system?.stop();
-  await removeDataDir(dataDir);
-});
+afterAll(() => stopBrowserStack({ dataDir, system, browser }));
 
 /** Every mail the system sent so far: the local outbox, one `.eml` per mail. */
 async function mailbox(): Promise<ParsedMail[]> {

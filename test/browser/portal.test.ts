@@ -1,15 +1,8 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  api,
-  mintToken,
-  newDataDir,
-  type RunningSystem,
-  removeDataDir,
-  startSystem,
-} from '../support/system.ts';
-import { checkPage, launchBrowser, openPage, signIn } from './support/browser.ts';
+import { api, mintToken, type RunningSystem } from '../support/system.ts';
+import { checkPage, openPage, signIn, startBrowserStack, stopBrowserStack } from './support/browser.ts';
 
 /**
  * The web app in a real browser against the local stack started as a user starts it: sign-in
@@ -22,17 +15,10 @@ let browser: Browser;
 const web = () => system.endpoints.web;
 
 beforeAll(async () => {
-  dataDir = await newDataDir();
-  // A Tuesday morning in New York: business hours, so routing is plain.
-  system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z' });
-  browser = await launchBrowser();
+  ({ dataDir, system, browser } = await startBrowserStack());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await system?.stop();
-  await removeDataDir(dataDir);
-});
+afterAll(() => stopBrowserStack({ dataDir, system, browser }));
 
 describe('a requester in the portal', () => {
   it('signs in with their email, submits a ticket, sees its key, then sees it routed', async () => {

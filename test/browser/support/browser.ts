@@ -5,6 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { buildWeb, webBuildIsStale } from '@psa/web/build';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect, onTestFailed } from 'vitest';
+import { newDataDir, type RunningSystem, removeDataDir, startSystem } from '../../support/system.ts';
 
 /**
  * Reusable helpers for the browser tests (the portal's now; the staff console's and the
@@ -123,4 +124,28 @@ export async function signIn(
   await page.getByLabel('Email').fill(email);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => url.origin === new URL(webUrl).origin && !url.pathname.startsWith('/oidc'));
+}
+
+/** The local stack and a browser, as every browser suite starts them. */
+export interface BrowserStack {
+  dataDir: string;
+  system: RunningSystem;
+  browser: Browser;
+}
+
+/**
+ * The local stack started as a user starts it, on a fresh data folder, with its clock on a
+ * Tuesday morning in New York (business hours, so routing is plain), and a browser.
+ */
+export async function startBrowserStack(): Promise<BrowserStack> {
+  const dataDir = await newDataDir();
+  const system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z' });
+  return { dataDir, system, browser: await launchBrowser() };
+}
+
+/** Closes what {@link startBrowserStack} started, whatever of it did start. */
+export async function stopBrowserStack(stack: Partial<BrowserStack>): Promise<void> {
+  await stack.browser?.close();
+  await stack.system?.stop();
+  if (stack.dataDir) await removeDataDir(stack.dataDir);
 }
