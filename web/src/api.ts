@@ -85,6 +85,13 @@ export interface Api {
   reply(ticketId: string, input: { text: string; attachments?: Upload[] }): Promise<Message>;
   /** The download of an attachment, as a blob (the token goes in a header, never a URL). */
   attachment(ticketId: string, attachmentId: string): Promise<Blob>;
+  /**
+   * Any other route of the tenant's API (`path` after `/v1/tenants/{tenant}`), JSON in and out;
+   * a failure is an ApiError with the server's code and message.
+   */
+  request<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
+  /** Any route's raw response body (CSV, files), with the token in a header. */
+  download(path: string): Promise<Blob>;
 }
 
 async function failure(res: Response): Promise<ApiError> {
@@ -157,6 +164,12 @@ export function createApi(tenant: string, accessToken: string): Api {
         `${base}/tickets/${encodeURIComponent(ticketId)}/attachments/${encodeURIComponent(attachmentId)}`,
         { headers: { authorization: `Bearer ${accessToken}` } },
       );
+      if (!res.ok) throw await failure(res);
+      return res.blob();
+    },
+    request: call,
+    download: async (path) => {
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${accessToken}` } });
       if (!res.ok) throw await failure(res);
       return res.blob();
     },

@@ -80,6 +80,6 @@ function SignedInApp() {
       if (state.session.role === 'requester' && api) {
         return <Portal session={state.session} api={api} onSignOut={signOut} onExpired={expired} />;
       }
-      return <Staff session={state.session} onSignOut={signOut} />;
+      return api ? <Staff session={state.session} api={api} onSignOut={signOut} onExpired={expired} /> : null;
   }
 }
