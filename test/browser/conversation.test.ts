@@ -88,9 +88,13 @@ describe('a conversation between a requester and IT', () => {
       text: 'Account flagged by the fraud check; secret.',
     });
     expect(note.status).toBe(201);
+    const steps = 'Open the link, choose a new password, sign in again.';
     const reply = await staff.post(messages, {
       visibility: 'public',
       text: 'Please try the reset link we sent.',
+      attachments: [
+        { name: 'steps.txt', contentType: 'text/plain', content: Buffer.from(steps).toString('base64') },
+      ],
     });
     expect(reply.status).toBe(201);
 
@@ -105,6 +109,10 @@ describe('a conversation between a requester and IT', () => {
     expect(mail!.inReplyTo).toEqual([root]);
     expect(mail!.references).toEqual([root]);
     expect((await mailbox()).some((m) => m.text.includes('secret'))).toBe(false);
+    // The reply's file goes with it, as sent.
+    expect(
+      mail!.attachments.map((a) => [a.filename, a.contentType, Buffer.from(a.content!).toString()]),
+    ).toEqual([['steps.txt', 'text/plain', steps]]);
 
     // And shows in the portal, the note never.
     await expect

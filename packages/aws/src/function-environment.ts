@@ -64,7 +64,7 @@ export interface EnvironmentOptions {
   auth: AuthSetup;
   /** Powertools' logging, metrics and tracing settings (the CDK app: from the stage). */
   observability?: ObservabilitySetup;
-  /** The web app's origin, for links in the mail an API function sends (rating links). */
+  /** The web app's origin, for links in the mail a function sends (rating links, dashboard links). */
   webUrl?: string;
   /** Local runtime only (`PSA_CLOCK_START`): how far the functions' clock is shifted. */
   clockOffsetMs?: number;
@@ -89,8 +89,8 @@ export function functionEnvironment(
     env.AUTH_MODE = options.auth.mode;
     env.JWT_ISSUER = options.auth.issuer;
     env.JWT_AUDIENCE = options.auth.audience;
-    if (options.webUrl && spec.access.mail) env.WEB_URL = options.webUrl;
   }
+  if (options.webUrl && spec.access.mail) env.WEB_URL = options.webUrl;
   if (options.clockOffsetMs) env.PSA_CLOCK_OFFSET_MS = String(options.clockOffsetMs);
   if (options.observability) Object.assign(env, observabilityEnvironment(options.observability));
   return env;

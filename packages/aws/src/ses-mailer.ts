@@ -1,12 +1,19 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { Mailer, OutgoingMail } from '@psa/model/ports';
+import type { BlobStore, Mailer, OutgoingMail } from '@psa/model/ports';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 
 /**
  * Every mail the system sends is an automatic reply in RFC 3834's sense, so well-behaved
  * auto-responders on the other side never answer it (no loops).
  */
-function composerOptions(mail: OutgoingMail) {
+/** A file to attach, with its bytes. */
+export interface MailFile {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
+}
+
+function composerOptions(mail: OutgoingMail, files: readonly MailFile[]) {
   return {
     from: mail.from,
     to: mail.to,
@@ -15,6 +22,15 @@ function composerOptions(mail: OutgoingMail) {
     messageId: `<${mail.messageId}>`,
     ...(mail.inReplyTo ? { inReplyTo: `<${mail.inReplyTo}>` } : {}),
     ...(mail.references?.length ? { references: mail.references.map((r) => `<${r}>`) } : {}),
+    ...(files.length
+      ? {
+          attachments: files.map((f) => ({
+            filename: f.filename,
+            contentType: f.contentType,
+            content: Buffer.from(f.content.buffer, f.content.byteOffset, f.content.byteLength),
+          })),
+        }
+      : {}),
     headers: {
       'Auto-Submitted': 'auto-replied',
       'X-Auto-Response-Suppress': 'All',
@@ -23,8 +39,30 @@ function composerOptions(mail: OutgoingMail) {
   };
 }
 
-export function composeRaw(mail: OutgoingMail): Promise<Buffer> {
-  return new MailComposer(composerOptions(mail)).compile().build();
+export function composeRaw(mail: OutgoingMail, files: readonly MailFile[] = []): Promise<Buffer> {
+  return new MailComposer(composerOptions(mail, files)).compile().build();
+}
+
+/**
+ * The bytes of a mail's attachments from the blob store. A file that is not there fails the send
+ * (the outbox keeps the mail and retries, then sets it aside with the error), never a mail that
+ * silently lacks what its text promises.
+ */
+export async function readAttachments(mail: OutgoingMail, blobs: BlobStore | undefined): Promise<MailFile[]> {
+  const refs = mail.attachments ?? [];
+  if (refs.length === 0) return [];
+  if (!blobs)
+    throw new Error(`mail ${mail.messageId} has attachments but this function cannot read stored files`);
+  return Promise.all(
+    refs.map(async (ref) => {
+      const content = await blobs.get(ref.blobKey);
+      if (!content)
+        throw new Error(
+          `attachment ${ref.filename} of mail ${mail.messageId} is not stored (${ref.blobKey})`,
+        );
+      return { filename: ref.filename, contentType: ref.contentType, content };
+    }),
+  );
 }
 
 /**
@@ -33,10 +71,14 @@ export function composeRaw(mail: OutgoingMail): Promise<Buffer> {
  */
 export class SesMailer implements Mailer {
   private readonly client: SESv2Client;
-  constructor(client: SESv2Client) {
+  private readonly blobs: BlobStore | undefined;
+  /** `blobs`: where the files of mails with attachments are read from. */
+  constructor(client: SESv2Client, blobs?: BlobStore) {
     this.client = client;
+    this.blobs = blobs;
   }
   async send(mail: OutgoingMail): Promise<void> {
-    await this.client.send(new SendEmailCommand({ Content: { Raw: { Data: await composeRaw(mail) } } }));
+    const raw = await composeRaw(mail, await readAttachments(mail, this.blobs));
+    await this.client.send(new SendEmailCommand({ Content: { Raw: { Data: raw } } }));
   }
 }

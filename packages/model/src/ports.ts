@@ -181,6 +181,18 @@ export interface OutgoingMail {
   messageId: string;
   inReplyTo?: string;
   references?: string[];
+  /**
+   * Files to attach, by reference to the blob store where the ticket keeps them: an outbox entry
+   * lives in a table item (400 KB), so the bytes are read when the mail is sent, not stored in it.
+   */
+  attachments?: MailAttachmentRef[];
+}
+
+/** A stored file a mail carries as an attachment. */
+export interface MailAttachmentRef {
+  filename: string;
+  contentType: string;
+  blobKey: string;
 }
 
 export interface Mailer {

@@ -17,6 +17,7 @@ import { IntakeConfig } from './config.ts';
 export function composeIntake(env: Record<string, string | undefined>): IntakeDeps {
   const config = parseConfig(IntakeConfig, env);
   const core = createCoreDeps(config);
+  const blobs = createBlobStore(config);
   return {
     ...core,
     idempotency: new DynamoIdempotencyStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
@@ -26,8 +27,8 @@ export function composeIntake(env: Record<string, string | undefined>): IntakeDe
     rateLimiter: new DynamoRateLimitStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
     ratings: new DynamoRatingStore(core.doc, config.TABLE_NAME),
     ...(config.WEB_URL ? { webUrl: config.WEB_URL } : {}),
-    blobs: createBlobStore(config),
-    mailer: createMailer(),
+    blobs,
+    mailer: createMailer(blobs),
     // Only functions that hand tickets over between queues are given the queue URLs.
     ...(config.PARTNER_QUEUE_URL && config.INTERNAL_QUEUE_URL && config.TRIAGE_QUEUE_URL
       ? {

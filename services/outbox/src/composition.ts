@@ -1,5 +1,6 @@
 import { parseConfig } from '@psa/aws/config';
 import { createCoreDeps } from '@psa/aws/factories/core';
+import { createBlobStore } from '@psa/aws/factories/s3';
 import { createMailer } from '@psa/aws/factories/ses';
 import { createQueue } from '@psa/aws/factories/sqs';
 import { OutboxConfig } from './config.ts';
@@ -15,6 +16,7 @@ export function composeOutbox(env: Record<string, string | undefined>): Reconcil
     outbox: core.outbox,
     bus: core.bus,
     queue: createQueue(config),
-    mailer: createMailer(),
+    // Public replies carry their files by reference to the bucket.
+    mailer: createMailer(createBlobStore(config)),
   };
 }

@@ -215,17 +215,18 @@ describe('entries that keep failing', () => {
 describe('composeOutbox', () => {
   it('fails at cold start naming each variable the reconciler needs and was not given', () => {
     expect(() => composeOutbox({ TABLE_NAME: 'psa', EVENT_BUS_NAME: 'psa' })).toThrow(
-      /PARTNER_QUEUE_URL.*INTERNAL_QUEUE_URL.*TRIAGE_QUEUE_URL/,
+      /PARTNER_QUEUE_URL.*INTERNAL_QUEUE_URL.*TRIAGE_QUEUE_URL.*BLOB_BUCKET/,
     );
   });
 
-  it('builds a queue and a mailer besides the bus, since it delivers every kind of entry', () => {
+  it('builds a queue and a mailer (reading files from the bucket) besides the bus, since it delivers every kind of entry', () => {
     const composed = composeOutbox({
       TABLE_NAME: 'psa',
       EVENT_BUS_NAME: 'psa',
       PARTNER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/partner',
       INTERNAL_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/internal',
       TRIAGE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/triage',
+      BLOB_BUCKET: 'psa-blobs',
     });
     expect(composed.queue).toBeDefined();
     expect(composed.mailer).toBeDefined();

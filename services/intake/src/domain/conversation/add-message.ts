@@ -218,7 +218,11 @@ export async function addTicketMessage(
             {
               messageId: message.messageId!,
               text: cmd.text,
-              attachmentNames: attachments.map((a) => a.name),
+              attachments: message.attachments.map((a) => ({
+                filename: a.name,
+                contentType: a.contentType,
+                blobKey: attachmentKey(tenantId, current.id, a.id),
+              })),
             },
             conversation,
             deps.webUrl,

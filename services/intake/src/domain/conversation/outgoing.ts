@@ -1,10 +1,11 @@
 /**
  * The mail a public reply becomes (pure): to the requester (or their Reply-To), from the
  * tenant's first support address, with the ticket token in the subject and threading headers, so
- * the requester's mail client shows one thread and their answer finds the ticket again.
+ * the requester's mail client shows one thread and their answer finds the ticket again. The
+ * reply's files go with it as attachments (read from the bucket when the mail is sent).
  */
 import type { DivisionOfWork } from '@psa/model/division-of-work';
-import type { OutgoingMail } from '@psa/model/ports';
+import type { MailAttachmentRef, OutgoingMail } from '@psa/model/ports';
 import type { Ticket, TicketMessage } from '@psa/model/ticket';
 
 /** As many References as email intake looks a thread up by (../email/thread.ts). */
@@ -48,7 +49,7 @@ export const requesterAddress = (ticket: Pick<Ticket, 'requester' | 'replyTo'>) 
 export function publicReplyMail(
   ticket: Ticket,
   dow: DivisionOfWork,
-  reply: { messageId: string; text: string; attachmentNames: string[] },
+  reply: { messageId: string; text: string; attachments: MailAttachmentRef[] },
   conversation: readonly Pick<TicketMessage, 'messageId'>[],
   webUrl: string | undefined,
 ): OutgoingMail {
@@ -59,9 +60,6 @@ export function publicReplyMail(
     subject: `Re: ${ticketSubject(ticket)}`,
     text: [
       reply.text,
-      ...(reply.attachmentNames.length
-        ? ['', `Attached to the ticket: ${reply.attachmentNames.join(', ')}`]
-        : []),
       '',
       '--',
       `Reply to this email to answer; keep [${ticket.key}] in the subject.`,
@@ -70,5 +68,6 @@ export function publicReplyMail(
     ].join('\n'),
     messageId: reply.messageId,
     ...threadHeaders(ticket, conversation, from),
+    ...(reply.attachments.length ? { attachments: reply.attachments } : {}),
   };
 }
