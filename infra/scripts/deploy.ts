@@ -8,11 +8,14 @@
  * `--dry-run` runs `cdk synth` with exactly the same context instead (offline: no account
  * needed), so the plan and the templates can be checked before anything is deployed. After a
  * deployment it prints the stack outputs the operator needs next and the smoke check's command.
+ * The web app's URL (for links in mail) is read from the deployed stage, or, on a stage's first
+ * deployment, from its outputs, followed by a second deployment that gives it to the functions.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { SERVICES_OUTPUTS, servicesStackName, statefulStackName } from '@psa/contracts/stack-outputs';
 import { App } from 'aws-cdk-lib';
 import { type PsaConfig, readConfig } from '../src/config.ts';
@@ -78,6 +81,7 @@ export function planDeployment(request: DeployRequest, cdkJsonContext: Context):
     `  stacks        ${statefulStackName(request.stage)}, ${servicesStackName(request.stage)} (account and region of your AWS credentials)`,
     `  sign-in       ${signIn}`,
     `  email         receives for ${config.emailRecipients.join(', ')} (SES identity ${config.emailDomain})`,
+    `  mail links    ${config.webUrl ?? "the web app's CloudFront URL, once the distribution exists"}`,
     `  alarms        ${config.alarmEmail ? `mailed to ${config.alarmEmail} (confirm the SNS subscription)` : 'notify nobody yet: set alarmEmail in the stage or subscribe to the alarm topic'}`,
     retain
       ? `  data          retained: DynamoDB point-in-time recovery ${onOff(settings.pointInTimeRecovery)}, deletion protection ${onOff(settings.deletionProtection)}, bucket versioning ${onOff(settings.blobVersioning)}, termination protection on`
@@ -126,7 +130,43 @@ function mailLifecycle(settings: StageSettings): string {
 const USAGE =
   'usage: npm run deploy -- --stage NAME [--dry-run] [-c key=value ...] [--out DIR] [-- <cdk options>]\n';
 
-export function main(args: string[], out = (l: string) => process.stdout.write(`${l}\n`)): number {
+/** What `main` needs from the outside world; tests give their own. */
+export interface DeployIo {
+  out: (line: string) => void;
+  /** Runs cdk with these arguments; resolves its exit status. */
+  cdk: (args: string[]) => number;
+  /** One output of a deployed stack, or undefined when the stack or output does not exist. */
+  stackOutput: (stack: string, key: string) => Promise<string | undefined>;
+}
+
+const defaultIo = (): DeployIo => ({
+  out: (l) => process.stdout.write(`${l}\n`),
+  cdk: (args) => {
+    const run = spawnSync(join(REPO_ROOT, 'node_modules/.bin/cdk'), args, {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    });
+    return run.status ?? 1;
+  },
+  stackOutput: async (stack, key) => {
+    const cloudformation = new CloudFormationClient({});
+    try {
+      const res = await cloudformation.send(new DescribeStacksCommand({ StackName: stack }));
+      return res.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
+    } catch (err) {
+      if (err instanceof Error && /does not exist/.test(err.message)) return undefined;
+      throw err;
+    } finally {
+      cloudformation.destroy();
+    }
+  },
+});
+
+const readOutputs = (file: string) =>
+  existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string>>) : {};
+
+export async function main(args: string[], io: DeployIo = defaultIo()): Promise<number> {
+  const { out } = io;
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -141,47 +181,67 @@ export function main(args: string[], out = (l: string) => process.stdout.write(`
     process.stderr.write(USAGE);
     return 2;
   }
+  const stage = values.stage;
   const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Context };
-  let plan: DeployPlan;
-  try {
-    plan = planDeployment(
+  const plan = (overrides: string[]) =>
+    planDeployment(
       {
-        stage: values.stage,
+        stage,
         dryRun: values['dry-run'],
-        overrides: values.context,
-        out: values.out ?? join(REPO_ROOT, 'infra/cdk.out', values.stage),
+        overrides,
+        out: values.out ?? join(REPO_ROOT, 'infra/cdk.out', stage),
         cdkArgs: positionals,
       },
       cdkJson.context,
     );
+  let deployment: DeployPlan;
+  let overrides = values.context;
+  try {
+    deployment = plan(overrides);
+    // Mail links need the web app's URL, which only a deployed distribution has (see
+    // PsaConfig.webUrl): reuse the deployed one, unless the stage or the command names one.
+    if (!deployment.config.webUrl && !values['dry-run']) {
+      const deployed = await io.stackOutput(servicesStackName(stage), SERVICES_OUTPUTS.webUrl);
+      if (deployed) {
+        overrides = [...overrides, `webUrl=${deployed}`];
+        deployment = plan(overrides);
+      }
+    }
   } catch (err) {
     process.stderr.write(`deploy: ${(err as Error).message}\n`);
     return 2;
   }
-  for (const line of plan.lines) out(line);
+  for (const line of deployment.lines) out(line);
 
-  const cdk = join(REPO_ROOT, 'node_modules/.bin/cdk');
-  const run = spawnSync(cdk, plan.command, { cwd: REPO_ROOT, stdio: 'inherit' });
-  if (run.status !== 0) {
-    out(`deploy: cdk ${plan.command[0]} failed (exit ${run.status ?? run.signal})`);
-    return run.status || 1;
+  let status = io.cdk(deployment.command);
+  if (status !== 0) {
+    out(`deploy: cdk ${deployment.command[0]} failed (exit ${status})`);
+    return status || 1;
   }
   if (values['dry-run']) {
-    out(`deploy: templates in ${plan.command[plan.command.indexOf('-o') + 1]}; nothing was deployed`);
+    out(
+      `deploy: templates in ${deployment.command[deployment.command.indexOf('-o') + 1]}; nothing was deployed`,
+    );
     return 0;
   }
-  if (existsSync(plan.outputsFile)) {
-    const outputs = JSON.parse(readFileSync(plan.outputsFile, 'utf8')) as Record<
-      string,
-      Record<string, string>
-    >;
-    const services = outputs[servicesStackName(values.stage)] ?? {};
-    for (const [stack, values] of Object.entries(outputs))
-      for (const [key, value] of Object.entries(values)) out(`  ${stack}.${key} = ${value}`);
-    const api = services[SERVICES_OUTPUTS.apiUrl];
-    if (api) out(`next: npm run smoke -- --api ${api} --token <an internal IT user's bearer token>`);
+  let outputs = readOutputs(deployment.outputsFile);
+  const webUrl = outputs[servicesStackName(stage)]?.[SERVICES_OUTPUTS.webUrl];
+  if (!deployment.config.webUrl && webUrl) {
+    // The first deployment of a stage: its distribution exists now, so tell the functions.
+    out(`deploy: the web app is at ${webUrl}; deploying again so the mail the system sends links to it`);
+    deployment = plan([...overrides, `webUrl=${webUrl}`]);
+    status = io.cdk(deployment.command);
+    if (status !== 0) {
+      out(`deploy: cdk ${deployment.command[0]} failed (exit ${status})`);
+      return status || 1;
+    }
+    outputs = readOutputs(deployment.outputsFile);
   }
+  for (const [stack, values] of Object.entries(outputs))
+    for (const [key, value] of Object.entries(values)) out(`  ${stack}.${key} = ${value}`);
+  const api = outputs[servicesStackName(stage)]?.[SERVICES_OUTPUTS.apiUrl];
+  if (api) out(`next: npm run smoke -- --api ${api} --token <an internal IT user's bearer token>`);
   return 0;
 }
 
-if (import.meta.main) process.exitCode = main(process.argv.slice(2));
+if (import.meta.main) process.exitCode = await main(process.argv.slice(2));

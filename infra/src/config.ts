@@ -36,6 +36,14 @@ export interface PsaConfig {
   /** Where alarm notifications go; without it the alarms still exist, with nobody subscribed. */
   alarmEmail?: string;
   /**
+   * The web app's public origin (`https://…`, no path), for links in the mail the system sends
+   * (rating links, the digest's dashboard link). The CloudFront domain is only known once the
+   * distribution exists, and the functions cannot reference it without a cycle (the distribution
+   * fronts their API), so `npm run deploy` passes the deployed distribution's URL here (a first
+   * deploy runs twice); set it yourself for a custom domain. Absent: mail goes without links.
+   */
+  webUrl?: string;
+  /**
    * Context `bundleMetafile=true`: esbuild writes `index.meta.json` beside each bundle (what went
    * into it; `npm run bundle-sizes` reads it). Off by default: it would ship inside the zip.
    */
@@ -67,6 +75,13 @@ export function readConfig(scope: Construct): PsaConfig {
   };
   const alarmEmail = read('alarmEmail');
   if (alarmEmail) config.alarmEmail = alarmEmail;
+  const webUrl = read('webUrl');
+  if (webUrl) {
+    if (!URL.canParse(webUrl) || new URL(webUrl).protocol !== 'https:') {
+      throw new Error(`invalid context: webUrl: '${webUrl}' must be an https URL`);
+    }
+    config.webUrl = new URL(webUrl).origin;
+  }
   const jwtIssuer = read('jwtIssuer');
   if (jwtIssuer) {
     if (!URL.canParse(jwtIssuer) || new URL(jwtIssuer).protocol !== 'https:') {

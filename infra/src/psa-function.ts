@@ -106,6 +106,7 @@ export class PsaFunction extends Construct {
       {
         auth: { mode: 'apigateway', ...props.auth },
         observability: stage,
+        ...(props.config.webUrl ? { webUrl: props.config.webUrl } : {}),
       },
     );
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVICES_OUTPUTS } from '@psa/contracts/stack-outputs';
 import { webSecurityHeaders } from '@psa/contracts/web-headers';
 import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -222,7 +223,10 @@ export class WebFrontend extends Construct {
     });
 
     this.acknowledgeDeploymentHandler(bucket);
-    new CfnOutput(Stack.of(this), 'WebUrl', { value: `${this.url}/`, description: 'The web app' });
+    new CfnOutput(Stack.of(this), SERVICES_OUTPUTS.webUrl, {
+      value: `${this.url}/`,
+      description: 'The web app',
+    });
   }
 
   /**

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type DeployRequest, planDeployment } from '../scripts/deploy.ts';
+import { type DeployIo, type DeployRequest, main, planDeployment } from '../scripts/deploy.ts';
 import { REPO_ROOT } from '../src/psa-app.ts';
 import { CDK_JSON_CONTEXT } from './support/app.ts';
 
@@ -98,6 +98,57 @@ describe('npm run deploy: the plan', () => {
       '--exclusively',
       'X',
     ]);
+  });
+});
+
+describe('npm run deploy: the web app’s URL in mail links', () => {
+  const WEB = 'https://d111111abcdef8.cloudfront.net/';
+  /** cdk as a recorder: each deploy writes the outputs a real one would. */
+  function fakeIo(deployed: string | undefined) {
+    const runs: string[][] = [];
+    const lines: string[] = [];
+    const io: DeployIo = {
+      out: (l) => lines.push(l),
+      cdk: (args) => {
+        runs.push(args);
+        const file = args[args.indexOf('--outputs-file') + 1]!;
+        mkdirSync(join(file, '..'), { recursive: true });
+        writeFileSync(
+          file,
+          JSON.stringify({ 'Psa-dev-Services': { ApiUrl: 'https://api.example', WebUrl: WEB } }),
+        );
+        return 0;
+      },
+      stackOutput: async (stack, key) =>
+        stack === 'Psa-dev-Services' && key === 'WebUrl' ? deployed : undefined,
+    };
+    return { io, runs, lines };
+  }
+  const webUrlOf = (args: string[]) => args.find((a) => a.startsWith('webUrl='));
+
+  it('deploys a new stage twice: the second time the functions learn the distribution’s URL', async () => {
+    const { io, runs, lines } = fakeIo(undefined);
+    expect(await main(['--stage', 'dev', '--out', tempDir()], io)).toBe(0);
+    expect(runs.map(webUrlOf)).toEqual([undefined, `webUrl=${WEB}`]);
+    expect(lines.join('\n')).toContain('deploying again so the mail the system sends links to it');
+  });
+
+  it('deploys a deployed stage once, with the URL it already has', async () => {
+    const { io, runs } = fakeIo(WEB);
+    expect(await main(['--stage', 'dev', '--out', tempDir()], io)).toBe(0);
+    expect(runs.map(webUrlOf)).toEqual([`webUrl=${WEB}`]);
+  });
+
+  it('keeps a URL the operator names (a custom domain), and refuses one that is not https', async () => {
+    const { io, runs, lines } = fakeIo(WEB);
+    expect(
+      await main(['--stage', 'dev', '--out', tempDir(), '-c', 'webUrl=https://help.acme.example'], io),
+    ).toBe(0);
+    expect(runs.map(webUrlOf)).toEqual(['webUrl=https://help.acme.example']);
+    expect(lines.join('\n')).toContain('mail links    https://help.acme.example');
+    expect(() =>
+      planDeployment(request({ overrides: ['webUrl=http://help.acme.example'] }), CDK_JSON_CONTEXT),
+    ).toThrow(/webUrl.*https/);
   });
 });
 

@@ -183,6 +183,26 @@ describe('logs, traces and metrics', () => {
   });
 });
 
+describe('the web app’s URL in mail links', () => {
+  it('is given (as its origin) to every function that sends mail, and only those, when the stage names it', () => {
+    const withUrl = synthStage('dev', { webUrl: 'https://help.acme.example/' });
+    const mailers = new Set(FUNCTIONS.filter((f) => (f.access as { mail?: boolean }).mail).map((f) => f.id));
+    const fns = psaFunctions(withUrl);
+    expect(fns.length).toBe(FUNCTIONS.length);
+    for (const [key, fn] of fns) {
+      const vars = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const id = FUNCTIONS.find((f) => key.includes(`${f.id}Function`))!.id;
+      expect(vars.WEB_URL, key).toBe(mailers.has(id) ? 'https://help.acme.example' : undefined);
+    }
+    for (const [key, fn] of psaFunctions(dev)) {
+      expect(
+        (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.WEB_URL,
+        key,
+      ).toBeUndefined();
+    }
+  });
+});
+
 describe('cdk-nag', () => {
   it.each(['dev', 'prod'])('passes every AwsSolutions check for %s', (stage) => {
     const app = testApp({ stage });

@@ -21,4 +21,6 @@ export const SERVICES_OUTPUTS = {
   /** Base URL of the HTTP API (no trailing slash). */
   apiUrl: 'ApiUrl',
   dashboardUrl: 'DashboardUrl',
+  /** The web app on its CloudFront distribution (`https://….cloudfront.net/`). */
+  webUrl: 'WebUrl',
 } as const;
