@@ -126,14 +126,15 @@ export async function commentOnRating(token: string, comment: string): Promise<v
   if (!res.ok) throw await failure(res);
 }
 
-export function createApi(tenant: string, accessToken: string): Api {
+/** `accessToken` is read on every call: the sign-in renews it in the background. */
+export function createApi(tenant: string, accessToken: () => string): Api {
   const base = `/v1/tenants/${encodeURIComponent(tenant)}`;
   async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: {
         accept: 'application/json',
-        authorization: `Bearer ${accessToken}`,
+        authorization: `Bearer ${accessToken()}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },
@@ -162,14 +163,14 @@ export function createApi(tenant: string, accessToken: string): Api {
     attachment: async (ticketId, attachmentId) => {
       const res = await fetch(
         `${base}/tickets/${encodeURIComponent(ticketId)}/attachments/${encodeURIComponent(attachmentId)}`,
-        { headers: { authorization: `Bearer ${accessToken}` } },
+        { headers: { authorization: `Bearer ${accessToken()}` } },
       );
       if (!res.ok) throw await failure(res);
       return res.blob();
     },
     request: call,
     download: async (path) => {
-      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${accessToken()}` } });
       if (!res.ok) throw await failure(res);
       return res.blob();
     },

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi } from './api.ts';
 import { type Auth, createAuth, type Session } from './auth.ts';
 import { loadConfig, type WebConfig } from './config.ts';
@@ -58,7 +58,21 @@ function SignedInApp() {
     [],
   );
   const session = state.kind === 'signed-in' ? state.session : null;
-  const api = useMemo(() => (session ? createApi(session.tenant, session.accessToken) : null), [session]);
+  // The API client outlives token renewals (pages keep their state); it reads the newest token.
+  const token = useRef('');
+  if (session) token.current = session.accessToken;
+  const tenant = session?.tenant;
+  const api = useMemo(() => (tenant ? createApi(tenant, () => token.current) : null), [tenant]);
+  useEffect(
+    () =>
+      auth?.follow({
+        renewed: (s) => {
+          token.current = s.accessToken;
+        },
+        ended: expired,
+      }),
+    [auth, expired],
+  );
 
   switch (state.kind) {
     case 'loading':

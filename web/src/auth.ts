@@ -20,6 +20,12 @@ export interface Auth {
   /** On the callback page: trades the code for tokens; the code leaves the address bar. */
   completeSignIn(): Promise<Session>;
   signOut(): Promise<void>;
+  /**
+   * Follows the session: `renewed` with each new access token (renewed with the refresh token
+   * shortly before the old one expires), `ended` when renewal failed (signed out elsewhere, the
+   * refresh token expired). Returns the unsubscribe function.
+   */
+  follow(handlers: { renewed: (session: Session) => void; ended: () => void }): () => void;
 }
 
 function sessionOf(user: User | null): Session | null {
@@ -32,8 +38,9 @@ function sessionOf(user: User | null): Session | null {
 
 /**
  * Sign-in with oidc-client-ts. Tokens stay in this tab's sessionStorage (gone when the tab
- * closes), never in a URL or a log; no silent renew in a hidden iframe (the CSP forbids framing):
- * when the access token expires, the person signs in again.
+ * closes), never in a URL or a log. The access token is renewed before it expires with the
+ * refresh token (a POST to the token endpoint; never a hidden iframe, which the CSP forbids);
+ * when that fails, the person signs in again.
  */
 export function createAuth(config: WebConfig): Auth {
   const origin = window.location.origin;
@@ -46,7 +53,7 @@ export function createAuth(config: WebConfig): Auth {
     scope: config.scope,
     userStore: new WebStorageStateStore({ store: window.sessionStorage }),
     stateStore: new WebStorageStateStore({ store: window.sessionStorage }),
-    automaticSilentRenew: false,
+    automaticSilentRenew: true,
     monitorSession: false,
     loadUserInfo: false,
   });
@@ -59,6 +66,22 @@ export function createAuth(config: WebConfig): Auth {
       const session = sessionOf(user);
       if (!session) throw new Error('Your account has no role in any tenant here.');
       return session;
+    },
+    follow({ renewed, ended }) {
+      const loaded = (user: User) => {
+        const session = sessionOf(user);
+        if (session) renewed(session);
+      };
+      const failed = () => {
+        void manager.removeUser();
+        ended();
+      };
+      manager.events.addUserLoaded(loaded);
+      manager.events.addSilentRenewError(failed);
+      return () => {
+        manager.events.removeUserLoaded(loaded);
+        manager.events.removeSilentRenewError(failed);
+      };
     },
     async signOut() {
       const user = await manager.getUser();

@@ -9,6 +9,11 @@ export const LocalConfigSchema = z.object({
   PSA_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
   /** Optional SMTP relay URL (e.g. smtp://127.0.0.1:1025) for outgoing mail; default: the outbox folder. */
   PSA_SMTP_RELAY: z.string().optional(),
+  /**
+   * How long the local provider's access tokens live (default an hour, as Cognito's). The web app
+   * renews them with the refresh token before they expire; tests shorten it to see that happen.
+   */
+  PSA_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(70).max(86_400).optional(),
   PSA_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
   /**
    * Optional path of a chaos configuration file (see chaos/config.ts): puts the fault injector

@@ -185,6 +185,7 @@ async function start(
     origin: gateway.origin,
     dataDir,
     tenants: tenantStore(RESOURCE_NAMES.table, direct.dynamodb),
+    ...(config.PSA_ACCESS_TOKEN_TTL_SECONDS ? { accessTokenTtlSeconds: config.PSA_ACCESS_TOKEN_TTL_SECONDS } : {}),
     log,
   });
   gateway.mountSignIn(signIn);

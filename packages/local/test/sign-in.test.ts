@@ -177,6 +177,36 @@ describe('the local OpenID provider', () => {
     expect(idClaims).toMatchObject({ tenant: 'acme', role, email });
   });
 
+  it('renews the access token with a refresh token, rotating it: a used refresh token is refused', async () => {
+    const { verifier: v, challenge } = pkce();
+    const { callback } = await signIn('it-lead@acme.example', challenge);
+    const tokens = await redeem(callback!.searchParams.get('code')!, v);
+    expect(tokens.body.refresh_token).toBeTruthy();
+    const refresh = (token: string) =>
+      fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: token,
+          client_id: WEB_CLIENT_ID,
+        }),
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as Record<string, string> }));
+
+    const renewed = await refresh(tokens.body.refresh_token!);
+    expect(renewed.status).toBe(200);
+    expect(renewed.body.access_token).not.toBe(tokens.body.access_token);
+    expect(await verifier()(renewed.body.access_token!)).toMatchObject({
+      tenant: 'acme',
+      role: 'internal',
+      email: 'it-lead@acme.example',
+    });
+    expect(renewed.body.refresh_token).toBeTruthy();
+    expect(renewed.body.refresh_token).not.toBe(tokens.body.refresh_token);
+    const replayed = await refresh(tokens.body.refresh_token!);
+    expect(replayed).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+  });
+
   it('refuses an address no tenant knows, with a clear message and no session', async () => {
     const { challenge } = pkce();
     const { refused, browser } = await signIn('mallory@evil.example', challenge);

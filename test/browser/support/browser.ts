@@ -137,9 +137,9 @@ export interface BrowserStack {
  * The local stack started as a user starts it, on a fresh data folder, with its clock on a
  * Tuesday morning in New York (business hours, so routing is plain), and a browser.
  */
-export async function startBrowserStack(): Promise<BrowserStack> {
+export async function startBrowserStack(env: Record<string, string> = {}): Promise<BrowserStack> {
   const dataDir = await newDataDir();
-  const system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z' });
+  const system = await startSystem(dataDir, { PSA_CLOCK_START: '2026-11-03T15:00:00Z', ...env });
   return { dataDir, system, browser: await launchBrowser() };
 }
 

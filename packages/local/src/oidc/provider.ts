@@ -27,7 +27,12 @@ export interface LocalProviderOptions {
   origin: string;
   keys: ProviderKeys;
   tenants: TenantStore;
+  /** Access token lifetime (default an hour). */
+  accessTokenTtlSeconds?: number;
 }
+
+/** How long a refresh token keeps a signed-in person signed in without activity: a working day. */
+const REFRESH_TOKEN_TTL_SECONDS = 10 * 60 * 60;
 
 /** The claims a signed-in person's tokens carry, read from their tenant's current `people`. */
 async function personClaims(tenants: TenantStore, accountId: string) {
@@ -40,12 +45,14 @@ async function personClaims(tenants: TenantStore, accountId: string) {
 
 /**
  * The local OpenID provider (oidc-provider, a certified implementation): authorization code +
- * PKCE for the web app, RS256 JWT access tokens for the API with `tenant`, `role` and `email`,
+ * PKCE for the web app, RS256 JWT access tokens for the API with `tenant`, `role` and `email`
+ * (renewed with rotating refresh tokens),
  * and this repository's own interaction pages (no devInteractions). Sessions live in memory: after
  * a restart people sign in again; the keys are the data folder's, so issued tokens stay valid.
  */
 export function createLocalProvider(opts: LocalProviderOptions): Provider {
   const { origin, keys, tenants } = opts;
+  const accessTokenTTL = opts.accessTokenTtlSeconds ?? 60 * 60;
   const apiResource = apiResourceOf(origin);
   const configuration: Configuration = {
     adapter: MemoryAdapter,
@@ -55,7 +62,7 @@ export function createLocalProvider(opts: LocalProviderOptions): Provider {
         client_name: 'Co-managed IT web app',
         token_endpoint_auth_method: 'none',
         application_type: 'web',
-        grant_types: ['authorization_code'],
+        grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         redirect_uris: [`${origin}${CALLBACK_PATH}`],
         post_logout_redirect_uris: [`${origin}/`],
@@ -70,6 +77,15 @@ export function createLocalProvider(opts: LocalProviderOptions): Provider {
       short: { httpOnly: true, sameSite: 'lax' },
     },
     pkce: { required: () => true },
+    // The web app renews its access token with a refresh token (no hidden iframe: the CSP forbids
+    // framing). Issued without `offline_access`: it lives a working day and is rotated on each
+    // use (oidc-provider rotates a public client's refresh tokens), so a stolen one is short-lived.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    ttl: {
+      RefreshToken: REFRESH_TOKEN_TTL_SECONDS,
+      IdToken: 60 * 60,
+      AccessToken: accessTokenTTL,
+    },
     scopes: ['openid', 'email'],
     claims: { openid: ['sub', 'tenant', 'role'], email: ['email', 'email_verified'] },
     // The ID token carries the claims (email, tenant, role) the web app shows and routes by.
@@ -98,7 +114,7 @@ export function createLocalProvider(opts: LocalProviderOptions): Provider {
           return {
             scope: API_SCOPE,
             audience: API_AUDIENCE,
-            accessTokenTTL: 60 * 60,
+            accessTokenTTL,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: 'RS256' } },
           };

@@ -25,12 +25,14 @@ export async function startLocalSignIn(opts: {
   origin: string;
   dataDir: string;
   tenants: TenantStore;
+  accessTokenTtlSeconds?: number;
   log: (msg: string, extra?: unknown) => void;
 }): Promise<LocalSignIn> {
   const provider = createLocalProvider({
     origin: opts.origin,
     keys: await providerKeys(opts.dataDir),
     tenants: opts.tenants,
+    ...(opts.accessTokenTtlSeconds ? { accessTokenTtlSeconds: opts.accessTokenTtlSeconds } : {}),
   });
   const headers = webSecurityHeaders();
   // Koa clears headers set before it when it handles an error itself: set them inside, too.
