@@ -18,7 +18,7 @@
  * - All intervals are half-open [start, end): the closing instant itself is not business time.
  */
 import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { publicHolidayProblem } from './public-holidays.ts';
 import { parseDateDay, parseMonthDay, parseTimeOfDay, WEEKDAYS, type Weekday } from './wall-clock.ts';
 

@@ -10,7 +10,7 @@ import {
   type Ticket,
   utf8Excerpt,
 } from '@psa/model/ticket';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The message MSP dispatch (and internal IT's tooling) receives on the partner, internal or

@@ -1,5 +1,5 @@
 import { ALWAYS_OPEN, CalendarSchema, isValidTimeZone } from '@psa/calendar/schema';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from './errors.ts';
 import { PeopleSchema } from './people.ts';
 import { stringsOf, textProblem } from './text.ts';

@@ -1,7 +1,7 @@
 import { type DivisionOfWork, DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { PayloadTooLargeError, ValidationError } from '@psa/model/errors';
 import { parse as parseYaml, stringify as stringifyYaml, YAMLParseError } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A division-of-work document as an editor writes it (JSON or YAML): parsed, checked field by
