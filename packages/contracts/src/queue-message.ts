@@ -1,4 +1,4 @@
-import { ALWAYS_OPEN } from '@psa/calendar/schema';
+import { ALWAYS_OPEN } from '@psa/calendar/resolved';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { dueAfter } from '@psa/model/sla-clock';
 import {

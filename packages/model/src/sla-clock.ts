@@ -1,5 +1,5 @@
 import { addBusinessTime, businessTimeBetween, type Pause } from '@psa/calendar/business-time';
-import type { Calendar } from '@psa/calendar/schema';
+import type { Calendar } from '@psa/calendar/resolved';
 import * as z from 'zod';
 import { SlaTargetSchema } from './events.ts';
 import type { OutboxEntry, OutboxRef } from './ports.ts';
