@@ -11,7 +11,7 @@ import { BUSINESS_HOURS } from '@psa/testing/clock';
 import { divisionOfWork } from '@psa/testing/division-of-work';
 import { MemoryBlobStore, RecordingBus, RecordingMailer, silentLogger } from '@psa/testing/fakes';
 import { startTestStores } from '@psa/testing/stores';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** What the API fuzzer (./api-fuzz.ts) sends its requests to. */
 

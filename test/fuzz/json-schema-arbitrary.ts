@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * fast-check arbitraries from the contract's zod schemas, through the JSON Schema zod writes for

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Parse a service's configuration from the environment once, at cold start. The error names

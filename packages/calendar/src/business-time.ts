@@ -1,5 +1,5 @@
 /**
- * Business-time maths on a calendar (./schema.ts): is an instant in business hours, what instant
+ * Business-time maths on a calendar (./schema.ts, ./resolved.ts): is an instant in business hours, what instant
  * lies so much business time later, how much business time lies between two instants. The
  * calendar is compiled once (./compiled.ts), so the walks go interval by interval, never minute
  * by minute.
@@ -16,7 +16,7 @@ import {
   normalise,
   offsetAt,
 } from './compiled.ts';
-import { type Calendar, type CalendarInput, isValidTimeZone } from './schema.ts';
+import { type Calendar, type CalendarInput, isValidTimeZone } from './resolved.ts';
 import { DAY, MINUTE, parseDateDay } from './wall-clock.ts';
 
 /** An interval (UTC) during which the SLA clock does not run. */

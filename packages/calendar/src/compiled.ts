@@ -7,8 +7,15 @@
  * build a new object to change it.
  */
 import { IANAZone } from 'luxon';
-import { type PublicHolidaySource, publicHolidayDays, publicHolidaySource } from './public-holidays.ts';
-import { type Calendar, type CalendarInput, isValidTimeZone } from './schema.ts';
+import { holidayLookup, installedHolidayLibrary } from './holiday-lookup.ts';
+import {
+  type Calendar,
+  type CalendarInput,
+  isValidTimeZone,
+  type PublicHolidayChoice,
+  type PublicHolidayDates,
+  type PublicHolidayLookup,
+} from './resolved.ts';
 import {
   DAY,
   MINUTE,
@@ -17,6 +24,47 @@ import {
   parseTimeOfDay,
   WEEKDAYS_BY_JS_DAY,
 } from './wall-clock.ts';
+
+/**
+ * A calendar's public holidays: the dates resolved when it was saved and, for other years or a
+ * calendar without them, the library where it is installed; closed local day numbers memoised
+ * per year.
+ */
+interface PublicHolidaySource {
+  choice: PublicHolidayChoice;
+  stored: PublicHolidayDates | undefined;
+  lookup: PublicHolidayLookup | undefined;
+  byYear: Map<number, Set<number>>;
+}
+
+function publicHolidayDays(source: PublicHolidaySource, year: number): Set<number> {
+  let days = source.byYear.get(year);
+  if (days) return days;
+  const { stored, lookup } = source;
+  let dates: string[];
+  if (stored && year >= stored.from && year <= stored.to) {
+    const prefix = `${year}-`;
+    dates = stored.dates.filter((d) => d.startsWith(prefix));
+  } else if (lookup) {
+    dates = lookup(year);
+  } else if (installedHolidayLibrary()) {
+    source.lookup = holidayLookup(installedHolidayLibrary()!, source.choice);
+    dates = source.lookup(year);
+  } else {
+    throw new RangeError(
+      stored
+        ? `The calendar's public holidays are resolved for ${stored.from}-${stored.to}, not ${year}: save the division of work again to resolve them`
+        : 'The calendar names public holidays but carries no resolved dates: save the division of work again to resolve them',
+    );
+  }
+  days = new Set<number>();
+  for (const d of dates) {
+    const day = parseDateDay(d);
+    if (day !== undefined) days.add(day);
+  }
+  source.byYear.set(year, days);
+  return days;
+}
 
 export interface Compiled {
   zone: IANAZone;
@@ -49,6 +97,7 @@ export function compile(cal: Calendar | CalendarInput): Compiled {
     cal.holidays ?? [],
     cal.recurringHolidays ?? [],
     cal.publicHolidays ?? null,
+    cal.publicHolidayDates ?? null,
   ]);
   let compiled = compiledByContent.get(key);
   if (!compiled) {
@@ -103,7 +152,7 @@ function build(cal: Calendar | CalendarInput): Compiled {
     recurring.add(md);
   }
   const publicHolidays: PublicHolidaySource | undefined = cal.publicHolidays
-    ? publicHolidaySource(cal.publicHolidays)
+    ? { choice: cal.publicHolidays, stored: cal.publicHolidayDates, lookup: undefined, byYear: new Map() }
     : undefined;
   return {
     zone,

@@ -1,6 +1,12 @@
-/** Public holidays from date-holidays: which country/state/region exist, and which dates close (internal). */
+/**
+ * Public holidays from date-holidays (with its astronomy and time-zone data, most of a megabyte):
+ * which country/state/region exist, and which dates close. Only where a calendar is written (the
+ * division of work is saved, a test or a tool builds one) is this loaded; everything that reads a
+ * saved calendar uses the dates resolved here (./resolved.ts).
+ */
 import Holidays from 'date-holidays';
-import { parseDateDay } from './wall-clock.ts';
+import { type HolidayLibrary, holidayLookup } from './holiday-lookup.ts';
+import type { Calendar, PublicHolidayChoice, PublicHolidayLookup } from './resolved.ts';
 
 let holidayCatalogue: Holidays | undefined;
 function catalogue(): Holidays {
@@ -30,41 +36,22 @@ export function publicHolidayProblem(country: string, state?: string, region?: s
   return undefined;
 }
 
-/** A calendar's public holidays, with the closed local day numbers memoised per year. */
-export interface PublicHolidaySource {
-  holidays: Holidays;
-  types: Set<string>;
-  byYear: Map<number, Set<number>>;
-}
-
-export function publicHolidaySource(publicHolidays: {
-  country: string;
-  state?: string | undefined;
-  region?: string | undefined;
-  types?: string[] | undefined;
-}): PublicHolidaySource {
-  const { country, state, region } = publicHolidays;
-  const problem = publicHolidayProblem(country, state, region);
+/** The closing local dates of a public-holiday choice, one year at a time, memoised per year. */
+export function publicHolidayLookup(choice: PublicHolidayChoice): PublicHolidayLookup {
+  const problem = publicHolidayProblem(choice.country, choice.state, choice.region);
   if (problem) throw new RangeError(problem);
-  const holidays =
-    state === undefined
-      ? new Holidays(country)
-      : region === undefined
-        ? new Holidays(country, state)
-        : new Holidays(country, state, region);
-  return { holidays, types: new Set(publicHolidays.types ?? ['public']), byYear: new Map() };
+  return holidayLookup(Holidays as unknown as HolidayLibrary, choice);
 }
 
-export function publicHolidayDays(source: PublicHolidaySource, year: number): Set<number> {
-  let set = source.byYear.get(year);
-  if (!set) {
-    set = new Set<number>();
-    for (const h of source.holidays.getHolidays(year)) {
-      if (!source.types.has(h.type)) continue;
-      const day = parseDateDay(h.date.slice(0, 10));
-      if (day !== undefined) set.add(day);
-    }
-    source.byYear.set(year, set);
-  }
-  return set;
+/**
+ * The calendar with its public holidays resolved to the dates of the years `from` to `to`
+ * (inclusive), ready to be saved; a calendar without public holidays loses any stale dates.
+ */
+export function resolvePublicHolidays(calendar: Calendar, years: { from: number; to: number }): Calendar {
+  const { publicHolidayDates: _stale, ...rest } = calendar;
+  if (!calendar.publicHolidays) return rest;
+  const lookup = publicHolidayLookup(calendar.publicHolidays);
+  const dates: string[] = [];
+  for (let year = years.from; year <= years.to; year++) dates.push(...new Set(lookup(year)));
+  return { ...rest, publicHolidayDates: { from: years.from, to: years.to, dates } };
 }

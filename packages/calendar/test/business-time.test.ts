@@ -10,6 +10,7 @@ import {
   previousBusinessMoment,
   wallClockToInstant,
 } from '../src/business-time.ts';
+import { publicHolidayLookup, resolvePublicHolidays } from '../src/public-holidays.ts';
 import { at, cal, everyDay, H, iso, M, NY_OFFICE, weekdays } from './support.ts';
 
 describe('office hours', () => {
@@ -318,5 +319,54 @@ describe('addBusinessDays (biz day semantics)', () => {
 
   it('rejects fractional days', () => {
     expect(() => addBusinessDays(NY_OFFICE, at('2024-01-01T15:00:00Z'), 1.5)).toThrow(/integer/);
+  });
+});
+
+describe('public holidays resolved when saved', () => {
+  const choice = { country: 'US' } as const;
+  const written = cal({
+    timeZone: 'America/New_York',
+    hours: weekdays([['08:00', '17:00']]),
+    publicHolidays: choice,
+  });
+
+  it('stores the same dates the library gives, year by year', () => {
+    const saved = resolvePublicHolidays(written, { from: 2024, to: 2025 });
+    expect(saved.publicHolidayDates?.from).toBe(2024);
+    expect(saved.publicHolidayDates?.to).toBe(2025);
+    expect(saved.publicHolidayDates?.dates).toEqual([
+      ...publicHolidayLookup(choice)(2024),
+      ...publicHolidayLookup(choice)(2025),
+    ]);
+    expect(saved.publicHolidayDates?.dates).toContain('2024-07-04');
+    for (const t of [
+      '2024-07-04T16:00:00Z',
+      '2024-11-28T16:00:00Z',
+      '2025-01-01T16:00:00Z',
+      '2024-02-14T16:00:00Z',
+    ]) {
+      expect(isHoliday(saved, at(t)), t).toBe(isHoliday(written, at(t)));
+    }
+    expect(iso(addBusinessTime(saved, at('2024-07-03T20:00:00Z'), 2 * H))).toBe('2024-07-05T13:00:00.000Z');
+  });
+
+  it('reads the stored dates within their years, not the library', () => {
+    const saved = cal({
+      timeZone: 'UTC',
+      hours: weekdays([['08:00', '17:00']]),
+      publicHolidays: choice,
+      publicHolidayDates: { from: 2024, to: 2024, dates: ['2024-03-05'] },
+    });
+    expect(isHoliday(saved, at('2024-03-05T12:00:00Z'))).toBe(true);
+    expect(isHoliday(saved, at('2024-07-04T12:00:00Z'))).toBe(false);
+    // Outside the stored years the installed library answers (a Lambda bundle has none).
+    expect(isHoliday(saved, at('2025-07-04T12:00:00Z'))).toBe(true);
+  });
+
+  it('drops stale dates from a calendar that no longer names public holidays', () => {
+    const { publicHolidays: _, ...without } = resolvePublicHolidays(written, { from: 2024, to: 2024 });
+    expect(resolvePublicHolidays(without as typeof written, { from: 2024, to: 2024 })).not.toHaveProperty(
+      'publicHolidayDates',
+    );
   });
 });

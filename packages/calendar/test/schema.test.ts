@@ -85,7 +85,26 @@ describe('the package', () => {
   }
 
   it('gives the division of work its schema without the business-time maths', () => {
-    expect([...loads('schema.ts')].sort()).toEqual(['public-holidays.ts', 'wall-clock.ts']);
+    expect([...loads('schema.ts')].sort()).toEqual([
+      'holiday-lookup.ts',
+      'public-holidays.ts',
+      'resolved.ts',
+      'wall-clock.ts',
+    ]);
+  });
+
+  it('reads a saved calendar and counts business time without importing the holiday library', () => {
+    for (const entry of ['resolved.ts', 'business-time.ts']) {
+      const files = [entry, ...loads(entry)];
+      expect(files, entry).not.toContain('public-holidays.ts');
+      for (const file of files) {
+        const imports = ts.preProcessFile(readFileSync(join(src, file), 'utf8'), true, true).importedFiles;
+        expect(
+          imports.map((i) => i.fileName),
+          file,
+        ).not.toContain('date-holidays');
+      }
+    }
   });
 
   it('keeps every module under 400 lines', () => {

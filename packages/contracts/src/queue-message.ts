@@ -1,4 +1,4 @@
-import { ALWAYS_OPEN } from '@psa/calendar/schema';
+import { ALWAYS_OPEN } from '@psa/calendar/resolved';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { dueAfter } from '@psa/model/sla-clock';
 import {
@@ -10,7 +10,7 @@ import {
   type Ticket,
   utf8Excerpt,
 } from '@psa/model/ticket';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The message MSP dispatch (and internal IT's tooling) receives on the partner, internal or

@@ -1,7 +1,7 @@
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '@psa/model/errors';
 import { PersonRoleSchema } from '@psa/model/people';
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkTimeClaims } from './time-claims.ts';
 
 export const RoleSchema = PersonRoleSchema;

@@ -4,7 +4,7 @@ import { PsaError, TooManyRequestsError, ValidationError } from '@psa/model/erro
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Authenticator, assertTenant, type Principal } from './auth.ts';
 import { type BodyLimit, headerLimit, jsonDepthLimit, requestBodyLimit } from './limits.ts';
 

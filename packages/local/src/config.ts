@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The local runtime's settings (DESIGN.md "Contracts others rely on"). */
 export const LocalConfigSchema = z.object({

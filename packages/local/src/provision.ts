@@ -6,6 +6,7 @@ import { DynamoTenantStore } from '@psa/aws/dynamo-tenant-store';
 import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
 import type { QueueName } from '@psa/model/ports';
+import { resolveDivisionOfWorkHolidays } from '@psa/routing/public-holidays';
 
 export const RESOURCE_NAMES = {
   table: 'psa-local',
@@ -65,7 +66,9 @@ export const tenantStore = (tableName = RESOURCE_NAMES.table, dynamodbEndpoint?:
 export async function seedDefaultTenant(tableName: string, dynamodbEndpoint?: string): Promise<boolean> {
   const tenants = tenantStore(tableName, dynamodbEndpoint);
   if (await tenants.getDivisionOfWork('acme')) return false;
-  await tenants.putDivisionOfWork(DivisionOfWorkSchema.parse(defaultDivisionOfWork('acme', 'Acme Corp')));
+  await tenants.putDivisionOfWork(
+    resolveDivisionOfWorkHolidays(DivisionOfWorkSchema.parse(defaultDivisionOfWork('acme', 'Acme Corp'))),
+  );
   return true;
 }
 

@@ -1,5 +1,5 @@
-import { ALWAYS_OPEN, CalendarSchema, isValidTimeZone } from '@psa/calendar/schema';
-import { z } from 'zod';
+import { ALWAYS_OPEN, isValidTimeZone, ResolvedCalendarSchema } from '@psa/calendar/resolved';
+import * as z from 'zod';
 import { ValidationError } from './errors.ts';
 import { PeopleSchema } from './people.ts';
 import { stringsOf, textProblem } from './text.ts';
@@ -254,11 +254,11 @@ export const DivisionOfWorkSchema = z
       .array(z.email({ error: 'support address must be an email address' }).toLowerCase())
       .min(1, 'at least one support address is needed'),
     /** Internal business hours and holidays: outside them is "after hours". */
-    internalCalendar: CalendarSchema,
+    internalCalendar: ResolvedCalendarSchema,
     /** When the partner covers. */
     partnerCoverage: z.object({
       /** Partner coverage calendar; partner SLA minutes run on it. Default 24x7x365. */
-      calendar: CalendarSchema.default(ALWAYS_OPEN),
+      calendar: ResolvedCalendarSchema.default(ALWAYS_OPEN),
     }),
     /** The workloads, in order; on a recognition tie the earlier one wins. */
     workloads: z.array(WorkloadSchema).min(1, 'at least one workload is needed'),

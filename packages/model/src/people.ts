@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Who signs in to the web app, and as what: the `people` section of a tenant's division of work.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OwnerSchema, PrioritySchema, TicketStatusSchema } from './ticket.ts';
 
 const TargetOutcome = z.object({ met: z.boolean().nullable(), breached: z.boolean() });

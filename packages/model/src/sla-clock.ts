@@ -1,6 +1,6 @@
 import { addBusinessTime, businessTimeBetween, type Pause } from '@psa/calendar/business-time';
-import type { Calendar } from '@psa/calendar/schema';
-import { z } from 'zod';
+import type { Calendar } from '@psa/calendar/resolved';
+import * as z from 'zod';
 import { SlaTargetSchema } from './events.ts';
 import type { OutboxEntry, OutboxRef } from './ports.ts';
 import { OwnerSchema, PrioritySchema } from './ticket.ts';

@@ -1,7 +1,8 @@
 import { type DivisionOfWork, DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { PayloadTooLargeError, ValidationError } from '@psa/model/errors';
 import { parse as parseYaml, stringify as stringifyYaml, YAMLParseError } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
+import { publicHolidayIssues, resolveDivisionOfWorkHolidays } from './public-holidays.ts';
 
 /**
  * A division-of-work document as an editor writes it (JSON or YAML): parsed, checked field by
@@ -212,6 +213,12 @@ export function checkDocument(
     effectiveFrom: effective.value,
   });
   if (!parsed.success) issues.push(...zodIssues(parsed.error));
+  issues.push(...publicHolidayIssues(doc));
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
-  return { ok: true, document: parsed.data, baseVersion, effectiveFromGiven: effective.given };
+  return {
+    ok: true,
+    document: resolveDivisionOfWorkHolidays(parsed.data),
+    baseVersion,
+    effectiveFromGiven: effective.given,
+  };
 }

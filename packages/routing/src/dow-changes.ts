@@ -5,6 +5,8 @@ export const MAX_SUMMARY_LINES = 40;
 
 /** Fields that identify a version rather than say what it decides. */
 const BOOKKEEPING = new Set(['tenantId', 'version', 'effectiveFrom']);
+/** Derived when a version is saved (a calendar's resolved public holidays): never a change of its own. */
+const DERIVED = 'publicHolidayDates';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -27,6 +29,7 @@ function diff(path: string, a: unknown, b: unknown, out: string[]): void {
   if (equal(a, b)) return;
   if (isRecord(a) && isRecord(b)) {
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (k === DERIVED) continue;
       // A root ending in a space names a thing ("workload 'hardware' owner"), not a field path.
       diff(!path ? k : path.endsWith(' ') ? `${path}${k}` : `${path}.${k}`, a[k], b[k], out);
     }

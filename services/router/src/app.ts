@@ -15,7 +15,7 @@ import { MAX_DOCUMENT_BYTES, parseDocumentText, toYaml } from '@psa/routing/docu
 import { importHistory } from '@psa/routing/learned';
 import type { LoadOptions } from '@psa/routing/replay-load';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   acceptsYaml,
   formatOfMediaType,

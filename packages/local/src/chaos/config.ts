@@ -1,5 +1,5 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The AWS endpoints the fault injector stands in front of (each function's SDK clients call them). */
 export const CHAOS_SERVICES = ['dynamodb', 'sqs', 's3', 'eventbridge', 'sesv2'] as const;

@@ -1,4 +1,4 @@
-import type { Calendar } from '@psa/calendar/schema';
+import type { Calendar } from '@psa/calendar/resolved';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { monthOf } from '@psa/model/month';
 import { dueAfter } from '@psa/model/sla-clock';

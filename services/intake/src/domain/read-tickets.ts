@@ -1,4 +1,4 @@
-import { ALWAYS_OPEN } from '@psa/calendar/schema';
+import { ALWAYS_OPEN } from '@psa/calendar/resolved';
 import type { Principal } from '@psa/http/auth';
 import { assertTenant } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';

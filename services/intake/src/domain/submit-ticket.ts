@@ -15,7 +15,7 @@ import type {
   TicketStore,
 } from '@psa/model/ports';
 import { type Channel, type Requester, type Ticket, ticketKey } from '@psa/model/ticket';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { keepTicketText } from './ticket-text.ts';
 
 export interface SubmitDeps extends OutboxDeps {

@@ -1,5 +1,5 @@
 import { rawKeyFor } from '@psa/contracts/email-keys';
-import { z } from 'zod';
+import * as z from 'zod';
 import { composeIntake } from '../composition.ts';
 import { receiveEmail } from '../domain/email/receive-email.ts';
 

@@ -1,5 +1,5 @@
 import { addBusinessTime, businessTimeBetween, type Pause } from '@psa/calendar/business-time';
-import type { Calendar } from '@psa/calendar/schema';
+import type { Calendar } from '@psa/calendar/resolved';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { SlaBreached, SlaMet, SlaWarning, toBusEvent } from '@psa/model/events';
 import { eventEntry, mailEntry } from '@psa/model/outbox';
