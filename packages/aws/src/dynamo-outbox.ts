@@ -31,13 +31,25 @@ export function itemKeyOf(ref: OutboxRef): ItemKey {
  */
 export interface OutboxUpdateParts {
   set: string[];
+  remove: string[];
   names: Record<string, string>;
   values: Record<string, unknown>;
 }
 
-/** Update-expression parts that add `entries` to an item's outbox (which must exist as a map). */
-export function outboxUpdateParts(entries: OutboxEntry[], now: Date, key: ItemKey): OutboxUpdateParts {
-  const parts: OutboxUpdateParts = { set: [], names: {}, values: {} };
+/**
+ * Update-expression parts that add `entries` to an item's outbox (which must exist as a map) and
+ * remove the `settled` ones (delivered, see `TicketStore.update`). Settled entries are only
+ * removed by a write that adds entries: the item then stays listed for the reconciler anyway, and
+ * its position there moves to now, so the new entries are not taken for old ones (an older entry
+ * still pending waits that much longer, and is not lost).
+ */
+export function outboxUpdateParts(
+  entries: OutboxEntry[],
+  now: Date,
+  key: ItemKey,
+  settled: readonly string[] = [],
+): OutboxUpdateParts {
+  const parts: OutboxUpdateParts = { set: [], remove: [], names: {}, values: {} };
   if (entries.length === 0) return parts;
   parts.names['#outbox'] = 'outbox';
   entries.forEach((entry, i) => {
@@ -45,11 +57,21 @@ export function outboxUpdateParts(entries: OutboxEntry[], now: Date, key: ItemKe
     parts.values[`:ob${i}`] = entry;
     parts.set.push(`#outbox.#ob${i} = :ob${i}`);
   });
+  const adding = new Set(entries.map((e) => e.id));
+  settled
+    .filter((id) => !adding.has(id))
+    .forEach((id, i) => {
+      parts.names[`#os${i}`] = id;
+      parts.remove.push(`#outbox.#os${i}`);
+    });
   parts.names['#outboxPk'] = TABLE_INDEXES.outbox.pk;
   parts.names['#outboxSk'] = TABLE_INDEXES.outbox.sk;
   parts.values[':outboxPk'] = keys.outboxPartition;
   parts.values[':outboxSk'] = `${now.toISOString()}#${key.pk}#${key.sk}`;
-  parts.set.push('#outboxPk = :outboxPk', '#outboxSk = if_not_exists(#outboxSk, :outboxSk)');
+  parts.set.push(
+    '#outboxPk = :outboxPk',
+    parts.remove.length > 0 ? '#outboxSk = :outboxSk' : '#outboxSk = if_not_exists(#outboxSk, :outboxSk)',
+  );
   return parts;
 }
 

@@ -17,6 +17,8 @@ export class DynamoTenantStore implements TenantStore {
   private readonly tableName: string;
   /** Parsed documents by tenant; a version is immutable, so a cached version never goes stale. */
   private readonly parsed = new Map<string, DivisionOfWork>();
+  /** Tenants seen to exist; a tenant is never removed, so a yes holds for the container's life. */
+  private readonly known = new Set<string>();
   constructor(doc: DynamoDBDocumentClient, tableName: string) {
     this.doc = doc;
     this.tableName = tableName;
@@ -27,12 +29,18 @@ export class DynamoTenantStore implements TenantStore {
       new GetCommand({ TableName: this.tableName, Key: { pk: keys.tenant(tenantId), sk: 'DOW#CURRENT' } }),
     );
     if (!out.Item) return null;
+    this.known.add(tenantId);
     // Re-parsing (and recompiling its calendars) on every read would dominate a request.
     const cached = this.parsed.get(tenantId);
     if (cached && cached.version === out.Item.version) return cached;
     const doc = DivisionOfWorkSchema.parse(out.Item.document);
     this.parsed.set(tenantId, doc);
     return doc;
+  }
+
+  async exists(tenantId: string): Promise<boolean> {
+    if (this.known.has(tenantId)) return true;
+    return (await this.getDivisionOfWork(tenantId)) !== null;
   }
 
   async putDivisionOfWork(dow: DivisionOfWork, change?: DivisionOfWorkChange): Promise<void> {

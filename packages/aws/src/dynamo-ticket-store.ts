@@ -74,10 +74,25 @@ function toTicket(item: Record<string, unknown>, spilled?: Record<ListName, unkn
   return picked as Ticket;
 }
 
+/** Most ticket numbers one counter write reserves for a container. */
+const MAX_NUMBER_BLOCK = 32;
+/** A block used up faster than this makes the next one twice as large. */
+const NUMBER_BLOCK_WINDOW_MS = 10_000;
+
+interface NumberBlock {
+  next: number;
+  last: number;
+  size: number;
+  /** When it was reserved (ms). */
+  takenAt: number;
+}
+
 export class DynamoTicketStore implements TicketStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly now: () => Date;
+  /** This container's reserved ticket numbers by tenant, or the reservation under way. */
+  private readonly numberBlocks = new Map<string, NumberBlock | { pending: Promise<void> }>();
 
   constructor(doc: DynamoDBDocumentClient, tableName: string, now: () => Date = () => new Date()) {
     this.doc = doc;
@@ -85,14 +100,55 @@ export class DynamoTicketStore implements TicketStore {
     this.now = now;
   }
 
+  /**
+   * Ticket numbers come from the tenant's counter in blocks: one `ADD` reserves a run of numbers
+   * for this container, which hands them out in order. A block starts at one number and doubles
+   * (to {@link MAX_NUMBER_BLOCK}) while the previous one was used up within
+   * {@link NUMBER_BLOCK_WINDOW_MS}, so a quiet tenant leaves no gaps and a busy one pays a counter
+   * write per block, not per ticket. Numbers stay unique per tenant and increase within a
+   * container; a container that stops (or a concurrent one) leaves the rest of its block unused.
+   */
   async nextNumber(tenantId: string): Promise<number> {
+    for (;;) {
+      const block = this.numberBlocks.get(tenantId);
+      if (block && !('pending' in block) && block.next <= block.last) return block.next++;
+      if (block && 'pending' in block) {
+        await block.pending;
+        continue;
+      }
+      const size =
+        block && this.now().getTime() - block.takenAt < NUMBER_BLOCK_WINDOW_MS
+          ? Math.min(block.size * 2, MAX_NUMBER_BLOCK)
+          : 1;
+      const pending = this.reserveNumbers(tenantId, size).then(
+        (last) => {
+          this.numberBlocks.set(tenantId, {
+            next: last - size + 1,
+            last,
+            size,
+            takenAt: this.now().getTime(),
+          });
+        },
+        (err: unknown) => {
+          if (block) this.numberBlocks.set(tenantId, block);
+          else this.numberBlocks.delete(tenantId);
+          throw err;
+        },
+      );
+      this.numberBlocks.set(tenantId, { pending });
+      await pending;
+    }
+  }
+
+  /** Reserves `size` numbers of the tenant's counter; returns the last of them. */
+  private async reserveNumbers(tenantId: string, size: number): Promise<number> {
     const out = await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.counter(tenantId, 'ticket'),
-        UpdateExpression: 'ADD #v :one',
+        UpdateExpression: 'ADD #v :n',
         ExpressionAttributeNames: { '#v': 'value' },
-        ExpressionAttributeValues: { ':one': 1 },
+        ExpressionAttributeValues: { ':n': size },
         ReturnValues: 'UPDATED_NEW',
       }),
     );
@@ -160,7 +216,7 @@ export class DynamoTicketStore implements TicketStore {
    * already moved to items of their own stay there, and the ones that no longer fit follow them
    * after the write (./ticket-lists.ts).
    */
-  async update(ticket: Ticket, outbox: OutboxEntry[]): Promise<OutboxRef> {
+  async update(ticket: Ticket, outbox: OutboxEntry[], settled: readonly string[] = []): Promise<OutboxRef> {
     const key = keys.ticket(ticket.tenantId, ticket.id);
     const divided = !fitsInline(ticket);
     const stored: ListCounts = divided
@@ -194,11 +250,14 @@ export class DynamoTicketStore implements TicketStore {
     }
     const idx = indexAttributes(ticket);
     for (const [k, v] of Object.entries(idx.set)) setAttr(k, v);
-    const removes = idx.remove.map((name, i) => {
-      names[`#r${i}`] = name;
-      return `#r${i}`;
-    });
-    const ob = outboxUpdateParts(outbox, this.now(), key);
+    const ob = outboxUpdateParts(outbox, this.now(), key, settled);
+    const removes = [
+      ...idx.remove.map((name, i) => {
+        names[`#r${i}`] = name;
+        return `#r${i}`;
+      }),
+      ...ob.remove,
+    ];
     Object.assign(names, ob.names, { '#version': 'version' });
     Object.assign(values, ob.values);
     const expr = `SET ${[...sets, ...ob.set].join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;

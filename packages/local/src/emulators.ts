@@ -1,15 +1,15 @@
 import { once } from 'node:events';
-import type { AddressInfo, Server } from 'node:net';
 import { join } from 'node:path';
-import dynalite from 'dynalite';
+import { Worker } from 'node:worker_threads';
 import { startFauxqs } from 'fauxqs';
-import { makeDynaliteWritesAtomic } from './dynalite-atomic.ts';
-import { capturingStore, markStoppedCleanly, rebuildIndexes, stoppedUncleanly } from './dynalite-recovery.ts';
+import type { DynaliteWorkerData, DynaliteWorkerMessage } from './dynalite-worker.ts';
 
 export interface Emulators {
   dynamodb: string;
-  /** DynamoDB API calls served, by operation (benchmarks report the cost of a ticket in calls). */
-  dynamoCalls: Map<string, number>;
+  /** DynamoDB API calls served so far, by operation (benchmarks report the cost of a ticket in calls). */
+  readonly dynamoCalls: Map<string, number>;
+  /** DynamoDB API calls served so far, by operation and the record they touch ("GetItem ticket"). */
+  dynamoCallBreakdown(): Promise<Map<string, number>>;
   sqs: string;
   s3: string;
   /** Index entries a crash had left disagreeing with the items, removed at this start. */
@@ -17,48 +17,86 @@ export interface Emulators {
   stop(): Promise<void>;
 }
 
+/** The operations counted one by one; any other counts as `other`. */
+const OPERATIONS = [
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'TransactGetItems',
+  'TransactWriteItems',
+  'CreateTable',
+  'DescribeTable',
+  'UpdateTimeToLive',
+  'DescribeTimeToLive',
+  'ListTables',
+] as const;
+
 /**
  * The embedded AWS emulators: dynalite (DynamoDB API, LevelDB on disk) and fauxqs (SQS and S3,
  * SQLite on disk). Both keep their state under the data folder across restarts, crashes included.
+ *
+ * dynalite runs in a worker thread (./dynalite-worker.ts), so the emulator's share of a ticket's
+ * work (parsing, validating, LevelDB) runs on another core than the functions calling it. It is
+ * still this process: a SIGKILL ends both at once, exactly as when it ran on the main thread.
  */
 export async function startEmulators(dataDir: string): Promise<Emulators> {
-  makeDynaliteWritesAtomic();
-  const dynamoPath = join(dataDir, 'dynamodb');
-  const unclean = await stoppedUncleanly(dynamoPath);
-  const { result: dynamo, store } = capturingStore(
-    (): Server =>
-      dynalite({
-        path: dynamoPath,
-        createTableMs: 0,
-        deleteTableMs: 0,
-        updateTableMs: 0,
-      }),
-  );
-  // After a crash the indexes may disagree with the items (see dynalite-recovery.ts): rebuilt
-  // before the first call.
-  const { stale } = unclean ? await rebuildIndexes(store) : { stale: 0 };
-  const dynamoCalls = new Map<string, number>();
-  dynamo.on('request', (req: { headers: Record<string, string | undefined> }) => {
-    const op = req.headers['x-amz-target']?.split('.')[1] ?? 'unknown';
-    dynamoCalls.set(op, (dynamoCalls.get(op) ?? 0) + 1);
+  const counts = new SharedArrayBuffer(4 * (OPERATIONS.length + 1));
+  const worker = new Worker(new URL('./dynalite-worker.ts', import.meta.url), {
+    workerData: { dataDir, counts, operations: OPERATIONS } satisfies DynaliteWorkerData,
   });
-  dynamo.listen(0, '127.0.0.1');
-  await once(dynamo, 'listening');
-  const dynamoPort = (dynamo.address() as AddressInfo).port;
+  const next = async <T extends DynaliteWorkerMessage['type']>(type: T) => {
+    for (;;) {
+      const [msg] = (await once(worker, 'message')) as [DynaliteWorkerMessage];
+      if (msg.type === 'failed') throw new Error(`DynamoDB emulator: ${msg.message}`);
+      if (msg.type === type) return msg as Extract<DynaliteWorkerMessage, { type: T }>;
+    }
+  };
+  let ready: Extract<DynaliteWorkerMessage, { type: 'ready' }>;
+  try {
+    ready = await next('ready');
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+  const counters = new Int32Array(counts);
   // fauxqs' start helper binds every interface; there is no option to narrow it yet, so clients
   // always use the loopback address.
   const fauxqs = await startFauxqs({ port: 0, logger: false, dataDir: join(dataDir, 'fauxqs') });
   const loopback = `http://127.0.0.1:${fauxqs.port}`;
   return {
-    dynamodb: `http://127.0.0.1:${dynamoPort}`,
-    dynamoCalls,
+    dynamodb: `http://127.0.0.1:${ready.port}`,
+    get dynamoCalls() {
+      const calls = new Map<string, number>();
+      OPERATIONS.forEach((op, i) => {
+        const n = Atomics.load(counters, i);
+        if (n > 0) calls.set(op, n);
+      });
+      const other = Atomics.load(counters, OPERATIONS.length);
+      if (other > 0) calls.set('other', other);
+      return calls;
+    },
+    async dynamoCallBreakdown() {
+      const reply = next('breakdown');
+      worker.postMessage({ type: 'breakdown' });
+      return new Map((await reply).calls);
+    },
     sqs: loopback,
     s3: loopback,
-    staleIndexEntries: stale,
+    staleIndexEntries: ready.stale,
     async stop() {
       await fauxqs.stop();
-      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
-      await markStoppedCleanly(dynamoPath);
+      const stopped = next('stopped');
+      worker.postMessage({ type: 'stop' });
+      try {
+        await stopped;
+      } finally {
+        await worker.terminate();
+      }
     },
   };
 }

@@ -52,7 +52,9 @@ export interface LocalStack {
   endpoints: Endpoints;
   bus: LocalEventBus;
   /** DynamoDB API calls served so far, by operation. */
-  dynamoCalls: Map<string, number>;
+  readonly dynamoCalls: Map<string, number>;
+  /** DynamoDB API calls served so far, by operation and the record they touch ("GetItem ticket"). */
+  dynamoCallBreakdown(): Promise<Map<string, number>>;
   /** Deliveries a previous run left pending and this one resumed, by lane. */
   recovered: Record<string, number>;
   /** Fire a schedule now (as EventBridge Scheduler does at its next tick); its run is queued. */
@@ -266,7 +268,10 @@ async function start(
   return {
     endpoints,
     bus,
-    dynamoCalls: emulators.dynamoCalls,
+    get dynamoCalls() {
+      return emulators.dynamoCalls;
+    },
+    dynamoCallBreakdown: () => emulators.dynamoCallBreakdown(),
     recovered,
     runSchedule(id) {
       const schedule = SCHEDULES.find((s) => s.id === id);

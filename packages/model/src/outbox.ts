@@ -138,11 +138,28 @@ export async function dispatchOutbox(
   ref: OutboxRef,
   entries: OutboxEntry[],
   deps: OutboxDeps,
+  opts: DeliveryOptions = {},
 ): Promise<void> {
   const { delivered, failed } = await deliverEach(entries, deps);
-  await deps.outbox.clear(ref, delivered);
+  const leave = new Set(opts.leaveForNextWrite ?? []);
+  // Clearing some entries is one write whatever their number: only when every delivered entry
+  // may wait for the next write is there no write now.
+  if (!delivered.every((id) => leave.has(id))) await deps.outbox.clear(ref, delivered);
   if (failed.size > 0) throw failed.values().next().value;
 }
+
+export interface DeliveryOptions {
+  /**
+   * Entries whose consumer's own next write of the same record removes them (see
+   * `TicketStore.update`'s `settled`): once delivered they are not cleared by a write of their
+   * own. Until that write they stay listed for the reconciler, which delivers them again if it
+   * never comes (at least once, as ever), so nothing is lost; it saves a write per step.
+   */
+  leaveForNextWrite?: readonly string[];
+}
+
+/** The outbox entry (and event id) of a ticket's TicketReceived: routing settles it. */
+export const ticketReceivedEntryId = (ticketId: string): string => `${ticketId}:received`;
 
 /** Failed reconciler deliveries of one entry after which it becomes a dead letter. */
 export const MAX_DELIVERY_ATTEMPTS = 12;
@@ -249,10 +266,11 @@ export async function deliverOrDefer(
   entries: OutboxEntry[],
   deps: DeliveryDeps,
   context: Record<string, unknown> = {},
+  opts: DeliveryOptions = {},
 ): Promise<void> {
   if (entries.length === 0) return;
   try {
-    await dispatchOutbox(ref, entries, deps);
+    await dispatchOutbox(ref, entries, deps, opts);
   } catch (error) {
     deps.logger.warn('outbox delivery deferred to the reconciler', { ...context, error });
   }

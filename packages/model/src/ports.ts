@@ -74,7 +74,10 @@ export interface TicketPage {
 }
 
 export interface TicketStore {
-  /** Next ticket number of a tenant (monotonic; a crash may leave a gap, never a duplicate). */
+  /**
+   * Next ticket number of a tenant: never a duplicate, increasing within one container; a crash,
+   * a stopped container or numbers reserved by a concurrent one may leave gaps.
+   */
   nextNumber(tenantId: string): Promise<number>;
   /**
    * Create; fails with ConflictError when the id exists. Outbox entries are written atomically;
@@ -88,8 +91,10 @@ export interface TicketStore {
    * throws StaleWriteError otherwise. Outbox entries are written atomically with it; returns
    * where they are kept. `history` and `handoffs` only ever grow (entries are appended, never
    * changed or removed): a store may keep their older entries apart and relies on that.
+   * `settled` names entries of the ticket's outbox known to be delivered (the event this write
+   * answers): the same write removes them, so their writer need not clear them itself.
    */
-  update(ticket: Ticket, outbox: OutboxEntry[]): Promise<OutboxRef>;
+  update(ticket: Ticket, outbox: OutboxEntry[], settled?: readonly string[]): Promise<OutboxRef>;
   list(query: TicketListQuery): Promise<TicketPage>;
   /** Open, routed tickets of one owner, oldest first. Reads an index of open tickets only. */
   listOpen(tenantId: string, owner: Owner): Promise<Ticket[]>;
@@ -134,6 +139,11 @@ export interface BlobStore {
 export interface TenantStore {
   /** The tenant's current division of work, or null for an unknown tenant. */
   getDivisionOfWork(tenantId: string): Promise<import('./division-of-work.ts').DivisionOfWork | null>;
+  /**
+   * Whether the tenant exists (has a division of work). A tenant is never removed, so a store may
+   * remember a yes for as long as it lives.
+   */
+  exists(tenantId: string): Promise<boolean>;
   /**
    * Store a new version (and make it current); ConflictError if that version exists, or if one of
    * its support addresses is registered to another tenant. `change` records who published it.

@@ -49,7 +49,8 @@ export function createIntakeApp(deps: IntakeDeps) {
       deps,
     );
     await keepRequestAttachments(ticket, attachments, deps);
-    return c.json(await viewTicket(ticket, deps, c.get('principal')), created ? 201 : 200);
+    const fresh = created && attachments.length === 0;
+    return c.json(await viewTicket(ticket, deps, c.get('principal'), null, fresh), created ? 201 : 200);
   });
 
   app.openapi(routes.getTicket, async (c) => {

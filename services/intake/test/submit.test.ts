@@ -66,13 +66,19 @@ describe('accepting a ticket while the bus is down', () => {
     expect(intake.bus.ofType('TicketReceived').map((e) => e.detail.ticketId)).toEqual([res.body.id]);
   });
 
-  it('publishes TicketReceived at once and leaves nothing pending when the bus is up', async () => {
+  it('publishes TicketReceived at once and leaves its entry for the routing write to take out', async () => {
     const res = await intake.call('POST', TICKETS, {
       token: await asRequester(),
       body: { subject: 'Locked out', body: 'Locked out of my account.' },
     });
     expect(res.status).toBe(201);
     expect(intake.bus.ofType('TicketReceived').map((e) => e.detail.ticketId)).toEqual([res.body.id]);
+    // No write of its own clears it: the router's write of the ticket does (router tests). Were
+    // that write never to come, the reconciler delivers it again, once, and clears it.
+    const pending = await intake.deps.outbox.listPending(FAR_FUTURE, 100);
+    expect(pending.flatMap((p) => p.entries.map((e) => e.id))).toEqual([`${res.body.id}:received`]);
+    intake.clock.advance(60_000);
+    expect(await reconcile()).toEqual({ records: 1, failures: 0 });
     expect(await intake.deps.outbox.listPending(FAR_FUTURE, 100)).toEqual([]);
   });
 });

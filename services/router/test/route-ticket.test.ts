@@ -5,7 +5,7 @@ import { RoutedTicketMessageSchema } from '@psa/contracts/queue-message';
 import { ManualClock } from '@psa/model/clock';
 import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { defaultDivisionOfWork } from '@psa/model/division-of-work-default';
-import { reconcileOutbox } from '@psa/model/outbox';
+import { reconcileOutbox, ticketReceivedEntryId } from '@psa/model/outbox';
 import type { Owner, Ticket } from '@psa/model/ticket';
 import { RecordingBus, RecordingQueue, silentLogger } from '@psa/testing/fakes';
 import { startTestTable, ticketFixture } from '@psa/testing/fixtures';
@@ -191,6 +191,26 @@ describe('a redelivered TicketReceived', () => {
     expect((await tickets.get('acme', t.id))?.version).toBe(2);
     expect(queue.sent).toHaveLength(1);
     expect(bus.published).toHaveLength(1);
+  });
+});
+
+describe('the TicketReceived outbox entry', () => {
+  it('is taken out of the ticket’s outbox by the routing write itself, with no write of its own', async () => {
+    const t = received();
+    const receivedEntry = {
+      id: ticketReceivedEntryId(t.id),
+      kind: 'event' as const,
+      event: { source: 'psa.intake', detailType: 'TicketReceived', detail: { ticketId: t.id } },
+    };
+    // As intake leaves it: delivered, still in the outbox.
+    await tickets.create(t, [receivedEntry as never]);
+    expect(await pendingEntryIds()).toEqual([`${t.id}:received`]);
+
+    await route(t);
+
+    expect(await pendingEntryIds()).toEqual([]);
+    clock.advance(60_000);
+    expect(await reconcile()).toEqual({ records: 0, failures: 0 });
   });
 });
 

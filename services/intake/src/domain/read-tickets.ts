@@ -27,8 +27,14 @@ export interface ReadDeps {
  * not a stored message, so it is always shown first: email replies threaded into the ticket
  * later are added after it and never take its place.
  */
-async function messagesOf(ticket: Ticket, body: string, deps: ReadDeps, viewer: Principal) {
-  const listed = await deps.messages.list(ticket.tenantId, ticket.id);
+async function messagesOf(
+  ticket: Ticket,
+  body: string,
+  deps: ReadDeps,
+  viewer: Principal,
+  known?: Awaited<ReturnType<ReadDeps['messages']['list']>>,
+) {
+  const listed = known ?? (await deps.messages.list(ticket.tenantId, ticket.id));
   // The files a web or API request was submitted with are kept as the message `initial`.
   const initial = listed.find((m) => m.id === INITIAL_MESSAGE_ID && ticket.channel !== 'email');
   const stored = await Promise.all(
@@ -72,14 +78,22 @@ export async function viewTicket(
   deps: ReadDeps,
   viewer: Principal,
   dow?: DivisionOfWork | null,
+  /**
+   * The ticket was created by this very request, without attachments: it has no messages and, as
+   * far as this request can tell, no SLA clocks yet (routing starts them a moment later), so
+   * neither is read.
+   */
+  justCreated = false,
 ) {
   const { version: _version, fullTextKey: _key, ...stored } = ticket;
   const text = await fullTicketText(ticket, deps.blobs);
   const rest = { ...stored, ...text };
-  const [clocks, messages] = await Promise.all([
-    deps.sla.listClocks(ticket.tenantId, ticket.id),
-    messagesOf(ticket, text.body, deps, viewer),
-  ]);
+  const [clocks, messages] = justCreated
+    ? [[], await messagesOf(ticket, text.body, deps, viewer, [])]
+    : await Promise.all([
+        deps.sla.listClocks(ticket.tenantId, ticket.id),
+        messagesOf(ticket, text.body, deps, viewer),
+      ]);
   if (clocks.length === 0) return { ...rest, sla: [], messages };
   const doc = dow ?? (await deps.tenants.getDivisionOfWork(ticket.tenantId));
   const now = deps.clock.now();

@@ -5,7 +5,7 @@ import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@psa/model/errors';
 import { TicketReceived, toBusEvent } from '@psa/model/events';
-import { deliverOrDefer, eventEntry, type OutboxDeps } from '@psa/model/outbox';
+import { deliverOrDefer, eventEntry, type OutboxDeps, ticketReceivedEntryId } from '@psa/model/outbox';
 import type {
   BlobStore,
   IdempotencyStore,
@@ -50,8 +50,7 @@ export async function submitTicket(
   assertTenant(principal, tenantId);
   assertRole(principal, ['requester', 'internal', 'partner'], 'submit tickets');
   const requester = resolveRequester(principal, cmd.input.requester);
-  if (!(await deps.tenants.getDivisionOfWork(tenantId)))
-    throw new NotFoundError(`tenant ${tenantId} not found`);
+  if (!(await deps.tenants.exists(tenantId))) throw new NotFoundError(`tenant ${tenantId} not found`);
 
   let id = (deps.newId ?? (() => crypto.randomUUID()))();
   if (cmd.idempotencyKey) {
@@ -152,11 +151,12 @@ export async function createTicket(
     handoffs: [],
     version: 1,
   };
+  const receivedId = ticketReceivedEntryId(id);
   const entries = [
     eventEntry(
-      `${id}:received`,
+      receivedId,
       toBusEvent(TicketReceived, {
-        eventId: `${id}:received`,
+        eventId: receivedId,
         occurredAt: now,
         tenantId,
         ticketId: id,
@@ -178,7 +178,9 @@ export async function createTicket(
     }
     throw err;
   }
-  await deliverOrDefer(ref, entries, deps, { ticketId: id });
+  // The router's write of the ticket removes TicketReceived from its outbox (it is what the router
+  // consumes, so delivered by then): no write of its own here when it is all there is.
+  await deliverOrDefer(ref, entries, deps, { ticketId: id }, { leaveForNextWrite: [receivedId] });
   return { ticket, created: true };
 }
 

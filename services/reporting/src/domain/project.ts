@@ -91,10 +91,13 @@ export async function projectTicket(
   ref: { tenantId: string; ticketId: string },
   deps: ProjectDeps,
 ): Promise<boolean> {
-  const ticket = await deps.tickets.get(ref.tenantId, ref.ticketId);
-  if (!ticket) return false;
-  const dow = await deps.tenants.getDivisionOfWork(ref.tenantId);
-  if (!dow) return false;
-  const fact = toFact(ticket, await deps.sla.listClocks(ref.tenantId, ref.ticketId), dow);
+  // Read at once: the ticket and the division of work go out together where the store batches.
+  const [ticket, dow, clocks] = await Promise.all([
+    deps.tickets.get(ref.tenantId, ref.ticketId),
+    deps.tenants.getDivisionOfWork(ref.tenantId),
+    deps.sla.listClocks(ref.tenantId, ref.ticketId),
+  ]);
+  if (!ticket || !dow) return false;
+  const fact = toFact(ticket, clocks, dow);
   return fact ? deps.reports.putFact(fact) : false;
 }

@@ -1,11 +1,20 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { queueMessage } from '@psa/contracts/queue-message';
 import type { Clock } from '@psa/model/clock';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { TicketRouted, toBusEvent } from '@psa/model/events';
-import { type Change, commitWithRetry, eventEntry, type OutboxDeps, queueEntry } from '@psa/model/outbox';
+import {
+  type Change,
+  commitWithRetry,
+  eventEntry,
+  type OutboxDeps,
+  queueEntry,
+  ticketReceivedEntryId,
+} from '@psa/model/outbox';
 import type { TenantStore, TicketStore } from '@psa/model/ports';
 import type { Ticket } from '@psa/model/ticket';
 import { decideRouting } from '@psa/routing/decide';
+import type { LearnedPrediction } from '@psa/routing/learned';
 import type { LearnedRecogniser } from './learned-recogniser.ts';
 
 export interface RouteDeps extends OutboxDeps {
@@ -14,7 +23,14 @@ export interface RouteDeps extends OutboxDeps {
   clock: Clock;
   logger: Pick<Logger, 'warn' | 'info'>;
   /** The tenant's model learned from history; routing uses it beside the rules when present. */
-  learned?: Pick<LearnedRecogniser, 'predict'>;
+  learned?: Pick<LearnedRecogniser, 'forTenant'>;
+}
+
+/** What a routing decision reads: the ticket, its tenant's division of work and learned model. */
+interface RoutingInputs {
+  ticket: Ticket;
+  dow: DivisionOfWork | null;
+  learned: ((subject: string, body: string) => LearnedPrediction) | null;
 }
 
 /**
@@ -28,26 +44,33 @@ export async function routeTicket(
 ): Promise<{ routed: boolean; ticket: Ticket }> {
   const outcome = await commitWithRetry(
     {
-      read: async () => {
-        const ticket = await deps.tickets.get(ref.tenantId, ref.ticketId);
+      // Read together (one round trip where the store can batch them); on a redelivery the
+      // division of work and the model are read for nothing, which costs no extra request.
+      read: async (): Promise<RoutingInputs> => {
+        const [ticket, dow, learned] = await Promise.all([
+          deps.tickets.get(ref.tenantId, ref.ticketId),
+          deps.tenants.getDivisionOfWork(ref.tenantId),
+          deps.learned?.forTenant(ref.tenantId) ?? null,
+        ]);
         if (!ticket) throw new Error(`ticket ${ref.tenantId}/${ref.ticketId} not found`);
-        return ticket;
+        return { ticket, dow, learned };
       },
-      decide: (ticket) => (ticket.routing ? null : route(ticket, deps)),
-      write: (next, entries) => deps.tickets.update(next, entries),
+      decide: (inputs) => (inputs.ticket.routing ? null : route(inputs, deps)),
+      // Routing consumes TicketReceived, so it was delivered: this write takes it out of the
+      // ticket's outbox (intake leaves it there to save a write of its own).
+      write: (next, entries) => deps.tickets.update(next, entries, [ticketReceivedEntryId(next.id)]),
     },
     deps,
     { context: { ticketId: ref.ticketId } },
   );
-  if (!outcome.committed) return { routed: false, ticket: outcome.state };
+  if (!outcome.committed) return { routed: false, ticket: outcome.state.ticket };
   const routed = outcome.state;
   deps.logger.info('ticket routed', { ticketId: routed.id, owner: routed.owner, rule: routed.routing?.rule });
   return { routed: true, ticket: routed };
 }
 
 /** The routed ticket, its queue message and its TicketRouted event. */
-async function route(ticket: Ticket, deps: RouteDeps): Promise<Change<Ticket>> {
-  const dow = await deps.tenants.getDivisionOfWork(ticket.tenantId);
+async function route({ ticket, dow, learned }: RoutingInputs, deps: RouteDeps): Promise<Change<Ticket>> {
   if (!dow) throw new Error(`tenant ${ticket.tenantId} has no division of work`);
   const outcome = decideRouting({
     subject: ticket.subject,
@@ -59,7 +82,7 @@ async function route(ticket: Ticket, deps: RouteDeps): Promise<Change<Ticket>> {
     // Counting one past the limit is enough to know the backlog exceeds it.
     internalOpenBacklog: await deps.tickets.countOpen(ticket.tenantId, 'internal', dow.overflowLimit + 1),
     dow,
-    learned: (await deps.learned?.predict(ticket.tenantId, ticket.subject, ticket.body)) ?? null,
+    learned: learned?.(ticket.subject, ticket.body) ?? null,
   });
   const now = deps.clock.now().toISOString();
   const routing = { ...outcome.routing, decidedAt: now };

@@ -37,7 +37,17 @@ export async function syncTicketClocks(
   ref: { tenantId: string; ticketId: string },
   deps: SlaDeps,
 ): Promise<number> {
-  return (await syncTicket(ref, deps)).writes;
+  return (await syncTicket(ref, deps, new Map(), { firstSyncOfFreshTicket: true })).writes;
+}
+
+export interface SyncOptions {
+  /**
+   * A ticket only just routed (nothing changed it since) has no clocks yet, as a rule: its first
+   * pass then writes them without listing them first. Every clock it writes is new, written only
+   * if absent, so when the rule does not hold (a redelivered event, a racing sync) that write is
+   * refused and the pass starts again from a full read: the clocks come out the same either way.
+   */
+  firstSyncOfFreshTicket?: boolean;
 }
 
 /** {@link syncTicketClocks}, with what it fired and the clocks it left. */
@@ -45,12 +55,18 @@ export async function syncTicket(
   ref: { tenantId: string; ticketId: string },
   deps: SlaDeps,
   dows: DivisionOfWorkCache = new Map(),
+  opts: SyncOptions = {},
 ): Promise<SyncResult> {
   // What earlier attempts wrote before losing a race stands, and counts.
   const tally = { writes: 0, fired: 0 };
-  const clocks = await retryOnStale(() => syncOnce(ref, deps, dows, tally));
+  const clocks = await retryOnStale((attempt) =>
+    syncOnce(ref, deps, dows, tally, opts.firstSyncOfFreshTicket === true && attempt === 1),
+  );
   return { ...tally, clocks };
 }
+
+/** Routed (version 2: received, then routed) and not changed since. */
+const FRESHLY_ROUTED_VERSION = 2;
 
 /**
  * One pass: read the ticket and its clocks, and write each clock that has to move. A concurrent
@@ -62,13 +78,20 @@ async function syncOnce(
   deps: SlaDeps,
   dows: DivisionOfWorkCache,
   tally: { writes: number; fired: number },
+  optimistic: boolean,
 ): Promise<Map<string, SlaClockRecord>> {
-  const ticket = await deps.tickets.get(ref.tenantId, ref.ticketId);
-  if (!ticket?.owner || !ticket.priority) return new Map(); // not routed yet
+  // The ticket and the division of work are read together (one round trip where the store batches).
   if (!dows.has(ref.tenantId)) dows.set(ref.tenantId, deps.tenants.getDivisionOfWork(ref.tenantId));
-  const dow = await dows.get(ref.tenantId)!;
+  const [ticket, dow] = await Promise.all([
+    deps.tickets.get(ref.tenantId, ref.ticketId),
+    dows.get(ref.tenantId)!,
+  ]);
+  if (!ticket?.owner || !ticket.priority) return new Map(); // not routed yet
   if (!dow) throw new Error(`tenant ${ref.tenantId} has no division of work`);
-  const stored = await deps.sla.listAllClocks(ref.tenantId, ref.ticketId);
+  const stored =
+    optimistic && ticket.version === FRESHLY_ROUTED_VERSION
+      ? []
+      : await deps.sla.listAllClocks(ref.tenantId, ref.ticketId);
   const clocks = new Map(stored.map((c) => [c.clockId, c]));
   const now = deps.clock.now();
   const save = async (clock: SlaClockRecord, events: OutboxEntry[]) => {
