@@ -91,8 +91,10 @@ describe('a requester in the portal', () => {
   it('shows staff that they are signed in with the role their tenant gives them', async () => {
     const watched = await openPage(browser);
     await signIn(watched, web(), 'it-lead@acme.example');
-    await watched.page.getByRole('heading', { name: 'Signed in' }).waitFor();
-    expect(await watched.page.getByRole('main').textContent()).toContain('as internal IT');
+    await watched.page.getByRole('heading', { name: 'Tickets', level: 1 }).waitFor();
+    expect(await watched.page.getByRole('banner').textContent()).toContain(
+      'it-lead@acme.example (internal IT)',
+    );
     console.log(`staff page: ${await checkPage(watched, 'staff page')}`);
 
     // Signing out ends the provider's session too: its confirmation page, then the landing page.
