@@ -92,6 +92,11 @@ export interface Api {
   request<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
   /** Any route's raw response body (CSV, files), with the token in a header. */
   download(path: string): Promise<Blob>;
+  /**
+   * A GET for polling: sends the ETag of the copy held as If-None-Match; null when the server
+   * answers 304 (nothing changed), else the body and its new ETag.
+   */
+  poll<T>(path: string, etag: string | null): Promise<{ data: T; etag: string | null } | null>;
 }
 
 async function failure(res: Response): Promise<ApiError> {
@@ -169,6 +174,19 @@ export function createApi(tenant: string, accessToken: () => string): Api {
       return res.blob();
     },
     request: call,
+    poll: async <T>(path: string, etag: string | null) => {
+      const res = await fetch(`${base}${path}`, {
+        cache: 'no-store',
+        headers: {
+          accept: 'application/json',
+          authorization: `Bearer ${accessToken}`,
+          ...(etag ? { 'if-none-match': etag } : {}),
+        },
+      });
+      if (res.status === 304) return null;
+      if (!res.ok) throw await failure(res);
+      return { data: (await res.json()) as T, etag: res.headers.get('etag') };
+    },
     download: async (path) => {
       const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${accessToken()}` } });
       if (!res.ok) throw await failure(res);

@@ -317,6 +317,14 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     functionId: 'IntakeApi',
     authorized: true,
   },
+  // The staff console (issue 11): counts per tab, one quarantined mail with its raw headers.
+  { method: 'GET', path: '/v1/tenants/{tenantId}/ticket-counts', functionId: 'IntakeApi', authorized: true },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/mail/quarantine/{id}',
+    functionId: 'IntakeApi',
+    authorized: true,
+  },
   {
     method: 'POST',
     path: '/v1/tenants/{tenantId}/division-of-work/history',

@@ -10,13 +10,20 @@ import {
   checkRequestAttachments,
   keepRequestAttachments,
 } from './domain/conversation/add-message.ts';
-import { downloadAttachment, listQuarantine, reprocessQuarantined } from './domain/email/mail-api.ts';
+import {
+  downloadAttachment,
+  getQuarantinedMail,
+  listQuarantine,
+  reprocessQuarantined,
+} from './domain/email/mail-api.ts';
 import type { EmailDeps } from './domain/email/receive-email.ts';
 import { type RateLimitDeps, takeWebTicketAllowance } from './domain/rate-limits.ts';
 import { getTicket, listTickets, type ReadDeps, viewTicket } from './domain/read-tickets.ts';
 import { changePriority, reassignTicket } from './domain/reassign.ts';
 import type { SatisfactionDeps } from './domain/satisfaction/rate.ts';
 import { type SubmitDeps, submitTicket } from './domain/submit-ticket.ts';
+import { countTickets } from './domain/ticket-queries.ts';
+import { conditionalJson } from './etag.ts';
 
 export type IntakeDeps = SubmitDeps &
   ChangeStatusDeps &
@@ -53,15 +60,29 @@ export function createIntakeApp(deps: IntakeDeps) {
     return c.json(await viewTicket(ticket, deps, c.get('principal'), null, fresh), created ? 201 : 200);
   });
 
+  // Reads the console polls answer 304 while nothing changed (./etag.ts).
   app.openapi(routes.getTicket, async (c) => {
     const { tenantId, id } = c.req.valid('param');
-    return c.json(await getTicket({ tenantId, ticketId: id, principal: c.get('principal') }, deps), 200);
+    const ticket = await getTicket({ tenantId, ticketId: id, principal: c.get('principal') }, deps);
+    return conditionalJson(c, ticket) as never;
   });
 
   app.openapi(routes.listTickets, async (c) => {
     const { tenantId } = c.req.valid('param');
     const q = c.req.valid('query');
-    return c.json(await listTickets({ tenantId, principal: c.get('principal'), ...q }, deps), 200);
+    return conditionalJson(
+      c,
+      await listTickets({ tenantId, principal: c.get('principal'), ...q }, deps),
+    ) as never;
+  });
+
+  app.openapi(routes.countTickets, async (c) => {
+    const { tenantId } = c.req.valid('param');
+    const q = c.req.valid('query');
+    return conditionalJson(
+      c,
+      await countTickets({ tenantId, principal: c.get('principal'), ...q }, deps),
+    ) as never;
   });
 
   app.openapi(routes.changeStatus, async (c) => {
@@ -123,6 +144,11 @@ export function createIntakeApp(deps: IntakeDeps) {
     const { tenantId } = c.req.valid('param');
     const q = c.req.valid('query');
     return c.json(await listQuarantine({ tenantId, principal: c.get('principal'), ...q }, deps), 200);
+  });
+
+  app.openapi(routes.getQuarantined, async (c) => {
+    const { tenantId, id } = c.req.valid('param');
+    return c.json(await getQuarantinedMail({ tenantId, id, principal: c.get('principal') }, deps), 200);
   });
 
   app.openapi(routes.reprocessQuarantined, async (c) => {

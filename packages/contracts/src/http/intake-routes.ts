@@ -84,6 +84,46 @@ export const TicketListSchema = z
   .object({ items: z.array(TicketViewSchema), nextCursor: z.string().nullable() })
   .openapi('TicketList');
 
+/** What a list or count may be narrowed by besides the owner; each bad value is a 400 at its field. */
+export const TicketFilterQuery = {
+  status: TicketStatusSchema.optional(),
+  workload: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'a workload id is lower-case letters, digits and dashes')
+    .optional(),
+  /** `breached`: a clock missed its target; `due-soon`: a running clock falls due within 4 hours. */
+  sla: z.enum(['due-soon', 'breached']).optional(),
+};
+
+/** A conditional read: the ETag of the copy the caller holds (a 304 answers when it still is current). */
+const ConditionalHeaders = z.object({ 'if-none-match': z.string().max(200).optional() });
+const notModified = { 304: { description: 'Not modified since the ETag in If-None-Match' } };
+
+export const TicketCountsSchema = z
+  .object({
+    total: z.number().int(),
+    /** Per owner the caller may see (the partner: `partner` and `triage`). */
+    byOwner: z.object({
+      partner: z.number().int().optional(),
+      internal: z.number().int().optional(),
+      triage: z.number().int().optional(),
+    }),
+    /** False when the tenant had more tickets than one count reads: the numbers are lower bounds. */
+    complete: z.boolean(),
+  })
+  .openapi('TicketCounts');
+
+export const QuarantinedMailDetailSchema = QuarantinedMailSchema.extend({
+  /** The raw header section as received (at most 64 KiB). */
+  headers: z.string(),
+  headersTruncated: z.boolean(),
+  /** False when the raw message is no longer kept: it cannot be reprocessed. */
+  rawAvailable: z.boolean(),
+}).openapi('QuarantinedMailDetail');
+
 export const StatusBodySchema = z
   .object({ status: SettableStatusSchema, note: z.string().max(10_000).optional() })
   .strict()
@@ -117,24 +157,37 @@ export const intakeRoutes = {
     path: '/v1/tenants/{tenantId}/tickets/{id}',
     summary: 'Read one ticket',
     security,
-    request: { params: TicketParams },
-    responses: { 200: json(TicketViewSchema, 'The ticket'), ...errors },
+    request: { params: TicketParams, headers: ConditionalHeaders },
+    responses: { 200: json(TicketViewSchema, 'The ticket'), ...notModified, ...errors },
   }),
   listTickets: createRoute({
     method: 'get',
     path: '/v1/tenants/{tenantId}/tickets',
-    summary: 'List tickets, newest first',
+    summary: 'List tickets, newest first or most urgent first (open tickets only)',
+    description:
+      'A page filtered by workload or SLA state may hold fewer than `limit` tickets while `nextCursor` ' +
+      'is not null: each request reads a bounded number of tickets. Answers 304 to a current If-None-Match.',
     security,
     request: {
       params: TenantParams,
+      headers: ConditionalHeaders,
       query: z.object({
-        status: TicketStatusSchema.optional(),
+        ...TicketFilterQuery,
         owner: OwnerSchema.optional(),
+        sort: z.enum(['newest', 'urgent']).default('newest'),
         limit: z.coerce.number().int().min(1).max(100).default(25),
         cursor: CursorSchema.optional(),
       }),
     },
-    responses: { 200: json(TicketListSchema, 'A page of tickets'), ...errors },
+    responses: { 200: json(TicketListSchema, 'A page of tickets'), ...notModified, ...errors },
+  }),
+  countTickets: createRoute({
+    method: 'get',
+    path: '/v1/tenants/{tenantId}/ticket-counts',
+    summary: 'How many tickets match the filters, per owner the caller may see (the console’s tabs)',
+    security,
+    request: { params: TenantParams, headers: ConditionalHeaders, query: z.object(TicketFilterQuery) },
+    responses: { 200: json(TicketCountsSchema, 'Counts'), ...notModified, ...errors },
   }),
   changeStatus: createRoute({
     method: 'post',
@@ -238,6 +291,14 @@ export const intakeRoutes = {
       ),
       ...errors,
     },
+  }),
+  getQuarantined: createRoute({
+    method: 'get',
+    path: '/v1/tenants/{tenantId}/mail/quarantine/{id}',
+    summary: 'One quarantined mail with its raw headers (internal IT)',
+    security,
+    request: { params: TicketParams },
+    responses: { 200: json(QuarantinedMailDetailSchema, 'The mail'), ...errors },
   }),
   reprocessQuarantined: createRoute({
     method: 'post',

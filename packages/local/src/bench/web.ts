@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildWeb, webBuildIsStale } from '@psa/web/build';
@@ -33,6 +33,44 @@ export async function portalFirstLoadJs(
   return { files: srcs.size, raw, gzip };
 }
 
+/**
+ * The JavaScript a first visit to a lazily loaded staff section downloads (e.g. `console` for the
+ * ticket console): the portal's first load (the same entry), plus the section's chunk
+ * (`assets/{name}-{hash}.js`) and every chunk it imports statically, each counted once.
+ */
+export async function sectionFirstLoadJs(
+  name: string,
+  dist = WEB_DIST,
+): Promise<{ files: number; raw: number; gzip: number }> {
+  const entry = await portalFirstLoadJs(dist);
+  const html = await readFile(join(dist, 'index.html'), 'utf8');
+  const seen = new Set(
+    [
+      ...html.matchAll(
+        /<(?:script[^>]*\bsrc|link[^>]*rel="modulepreload"[^>]*\bhref)="\/assets\/([^"]+\.js)"/g,
+      ),
+    ].map((m) => m[1]!),
+  );
+  const chunk = (await readdir(join(dist, 'assets'))).find((f) =>
+    new RegExp(`^${name}-[\\w-]+\\.js$`).test(f),
+  );
+  if (!chunk) throw new Error(`no chunk named ${name} in ${dist}/assets`);
+  let { files, raw, gzip } = entry;
+  const queue = [chunk];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const body = await readFile(join(dist, 'assets', file));
+    files++;
+    raw += body.length;
+    gzip += gzipSync(body, { level: 9 }).length;
+    // Static imports between chunks are relative (`from"./x.js"`, `import"./x.js"`).
+    for (const m of body.toString('utf8').matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)) queue.push(m[1]!);
+  }
+  return { files, raw, gzip };
+}
+
 export async function benchWeb(): Promise<void> {
   if (webBuildIsStale()) buildWeb();
   const js = await portalFirstLoadJs();
@@ -42,5 +80,13 @@ export async function benchWeb(): Promise<void> {
     gzipKB: js.gzip / 1024,
     budgetKB: PORTAL_JS_BUDGET_BYTES / 1024,
     withinBudget: js.gzip <= PORTAL_JS_BUDGET_BYTES ? 'yes' : 'NO',
+  });
+  const console_ = await sectionFirstLoadJs('console');
+  report('staff console first load JS (/tickets)', {
+    files: console_.files,
+    rawKB: console_.raw / 1024,
+    gzipKB: console_.gzip / 1024,
+    budgetKB: PORTAL_JS_BUDGET_BYTES / 1024,
+    withinBudget: console_.gzip <= PORTAL_JS_BUDGET_BYTES ? 'yes' : 'NO',
   });
 }

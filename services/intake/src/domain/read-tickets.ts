@@ -7,9 +7,10 @@ import { NotFoundError } from '@psa/model/errors';
 import type { BlobStore, MessageStore, TenantStore, TicketStore } from '@psa/model/ports';
 import type { SlaStore } from '@psa/model/sla-clock';
 import { viewSlaClock } from '@psa/model/sla-clock';
-import type { Owner, Ticket, TicketStatus } from '@psa/model/ticket';
+import type { Ticket } from '@psa/model/ticket';
 import { assertCanRead, visibleOwners } from './access.ts';
 import { visibleMessages } from './conversation/visibility.ts';
+import { listMostUrgent, listNewest, type TicketFilters } from './ticket-queries.ts';
 import { fullMessageText, fullTicketText } from './ticket-text.ts';
 
 export interface ReadDeps {
@@ -138,36 +139,24 @@ export async function listMessages(
   return { items: await messagesOf(ticket, text.body, deps, cmd.principal) };
 }
 
+/** A page of tickets `principal` may see, filtered and ordered as asked (./ticket-queries.ts). */
 export async function listTickets(
   cmd: {
     tenantId: string;
     principal: Principal;
-    status?: TicketStatus;
-    owner?: Owner;
     limit: number;
     cursor?: string;
-  },
+    sort?: 'newest' | 'urgent';
+  } & TicketFilters,
   deps: ReadDeps,
 ) {
   assertTenant(cmd.principal, cmd.tenantId);
-  const scope = visibleOwners(cmd.principal);
+  visibleOwners(cmd.principal);
   // Read first: an unknown tenant is 404 here as on every other route, not an empty page.
   const dow = await deps.tenants.getDivisionOfWork(cmd.tenantId);
   if (!dow) throw new NotFoundError(`tenant ${cmd.tenantId} not found`);
-  let owner: Owner | Owner[] | undefined = cmd.owner;
-  if (Array.isArray(scope)) {
-    // A partner asking for internal tickets gets an empty page, not a hint that they exist.
-    owner = cmd.owner ? (scope.includes(cmd.owner) ? cmd.owner : []) : scope;
-    if (Array.isArray(owner) && owner.length === 0) return { items: [], nextCursor: null };
-  }
-  const page = await deps.tickets.list({
-    tenantId: cmd.tenantId,
-    limit: cmd.limit,
-    ...(owner ? { owner } : {}),
-    ...(cmd.status ? { status: cmd.status } : {}),
-    ...(cmd.cursor ? { cursor: cmd.cursor } : {}),
-    ...(scope === 'own' ? { requesterEmail: cmd.principal.email! } : {}),
-  });
+  // A partner asking for internal tickets gets an empty page, not a hint that they exist.
+  const page = cmd.sort === 'urgent' ? await listMostUrgent(cmd, deps) : await listNewest(cmd, deps);
   return {
     items: await Promise.all(page.items.map((t) => viewTicket(t, deps, cmd.principal, dow))),
     nextCursor: page.nextCursor,

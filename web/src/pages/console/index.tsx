@@ -1,11 +1,19 @@
 import type { StaffPageProps } from '../staff.tsx';
+import { TicketListPage } from './list.tsx';
+import { QuarantineList } from './quarantine.tsx';
+import { TicketPage } from './ticket.tsx';
 
-/** The ticket lists and ticket pages of internal IT and the partner (the console issue). */
-export function TicketsPage(_props: StaffPageProps) {
-  return <h1>Tickets</h1>;
+/**
+ * The staff console (issue 11): the ticket lists and ticket pages of internal IT and the partner
+ * (`/tickets`, `/tickets/{id}`), and the mail quarantine of internal IT (`/quarantine`). The API
+ * decides what each role sees; these pages only leave out what a role cannot do.
+ */
+export function TicketsPage(props: StaffPageProps) {
+  const id = /^\/tickets\/([^/]+)\/?$/.exec(props.location.path)?.[1];
+  return id ? <TicketPage {...props} ticketId={decodeURIComponent(id)} /> : <TicketListPage {...props} />;
 }
 
-/** Mail internal IT must look at before it becomes a ticket (the console issue). */
-export function QuarantinePage(_props: StaffPageProps) {
-  return <h1>Mail quarantine</h1>;
+/** Mail internal IT must look at before it becomes a ticket. */
+export function QuarantinePage(props: StaffPageProps) {
+  return <QuarantineList {...props} />;
 }

@@ -45,6 +45,42 @@ export async function listQuarantine(
   };
 }
 
+/** The header block of a raw message shown at most (a header section is rarely over a few KB). */
+export const MAX_HEADER_BYTES = 64 * 1024;
+
+/** The raw header section of a message: everything before the first empty line. */
+export function rawHeaders(raw: Uint8Array): { text: string; truncated: boolean } {
+  const bytes = raw.subarray(0, MAX_HEADER_BYTES + 4);
+  let end = bytes.length;
+  for (let i = 0; i < bytes.length - 1; i++) {
+    if (bytes[i] === 10 && (bytes[i + 1] === 10 || (bytes[i + 1] === 13 && bytes[i + 2] === 10))) {
+      end = i;
+      break;
+    }
+  }
+  const truncated = end > MAX_HEADER_BYTES || (end === bytes.length && raw.length > bytes.length);
+  // Headers are ASCII by RFC 5322; anything else (RFC 6532 UTF-8, or garbage) is shown as decoded.
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(
+    bytes.subarray(0, Math.min(end, MAX_HEADER_BYTES)),
+  );
+  return { text: text.replace(/\r\n/g, '\n').replace(/\r$/, ''), truncated };
+}
+
+/** One quarantined mail with its raw headers, for internal IT to judge before reprocessing. */
+export async function getQuarantinedMail(
+  cmd: { tenantId: string; id: string; principal: Principal },
+  deps: EmailDeps,
+) {
+  assertTenant(cmd.principal, cmd.tenantId);
+  assertRole(cmd.principal, ['internal'], 'read the mail quarantine');
+  const entry = await deps.mail.getQuarantined(cmd.tenantId, cmd.id);
+  if (!entry) throw new NotFoundError('quarantined mail not found');
+  const raw = await deps.blobs.get(entry.rawKey);
+  const { rawKey: _raw, tenantId: _t, ...shown } = entry;
+  const headers = raw ? rawHeaders(raw) : { text: '', truncated: false };
+  return { ...shown, headers: headers.text, headersTruncated: headers.truncated, rawAvailable: raw !== null };
+}
+
 /** Run a quarantined mail through intake again, e.g. after raising a limit. */
 export async function reprocessQuarantined(
   cmd: { tenantId: string; id: string; principal: Principal },
