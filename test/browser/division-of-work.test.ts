@@ -119,7 +119,14 @@ describe('the division-of-work editor', () => {
 
     // A broken field: the problem is named by its path, as the API's 400 names it.
     await page.getByRole('link', { name: 'Edit' }).click();
-    await page.getByRole('textbox', { name: 'Division of work (YAML)' }).waitFor();
+    const editor = page.getByRole('textbox', { name: 'Division of work (YAML)' });
+    await editor.waitFor();
+    // Completion comes from the API's schema: a new top-level key offers the document's fields.
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.insertText('\noverf');
+    await page.getByRole('option', { name: /overflowLimit/ }).waitFor();
+    await page.keyboard.press('Escape');
     const current = await yamlOf(DOW);
     await replaceDraft(page, withHardwareOwner(current, 'msp'));
     const problems = page.getByRole('list', { name: 'Problems' });

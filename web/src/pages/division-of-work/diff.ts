@@ -55,12 +55,13 @@ export function diffLines(oldText: string, newText: string): DiffLine[] {
         out.push({ kind: 'same', text: midA[i]!, oldLine: start + i + 1, newLine: start + j + 1 });
         i++;
         j++;
-      } else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-        out.push({ kind: 'added', text: midB[j]!, oldLine: null, newLine: start + j + 1 });
-        j++;
-      } else {
+      } else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+        // Removed lines before the added ones that replace them, as diffs read.
         out.push({ kind: 'removed', text: midA[i]!, oldLine: start + i + 1, newLine: null });
         i++;
+      } else {
+        out.push({ kind: 'added', text: midB[j]!, oldLine: null, newLine: start + j + 1 });
+        j++;
       }
     }
   }

@@ -57,9 +57,12 @@ function rows(a: RoutingStats, s: RoutingStats): Row[] {
 
 export function WhatIfReport({ report }: { report: SimulationReport }) {
   const { actual, simulated, changes } = report;
+  // Workloads without a hit either way are left out (a month rarely touches them all).
   const workloads = [
     ...new Set([...Object.keys(actual.workloadHits), ...Object.keys(simulated.workloadHits)]),
-  ].sort();
+  ]
+    .filter((w) => (actual.workloadHits[w] ?? 0) + (simulated.workloadHits[w] ?? 0) > 0)
+    .sort();
   const versions = actual.divisionOfWorkVersions.map((v) => `v${v}`).join(', ') || 'none';
   return (
     <section class="dow-whatif" aria-labelledby="dow-whatif-title">
@@ -96,7 +99,9 @@ export function WhatIfReport({ report }: { report: SimulationReport }) {
 
       <div class="dow-scroll">
         <table class="dow-table">
-          <caption>Hits per workload</caption>
+          <caption>
+            Hits per workload <span class="dow-muted">(workloads without a hit are left out)</span>
+          </caption>
           <thead>
             <tr>
               <th scope="col">Workload</th>
@@ -139,7 +144,7 @@ export function WhatIfReport({ report }: { report: SimulationReport }) {
             <tbody>
               {changes.items.map((c) => (
                 <tr key={c.id}>
-                  <th scope="row">
+                  <th scope="row" class="dow-nowrap">
                     <a href={`/tickets/${encodeURIComponent(c.id)}`}>{c.key}</a>
                   </th>
                   <td>{c.subject}</td>
