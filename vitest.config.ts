@@ -26,6 +26,7 @@ const fast: TestProjectInlineConfiguration[] = (
     { test: { name: 'sla', root: 'services/sla', include: ['test/**/*.test.ts'] } },
     { test: { name: 'reporting', root: 'services/reporting', include: ['test/**/*.test.ts'] } },
     { test: { name: 'outbox', root: 'services/outbox', include: ['test/**/*.test.ts'] } },
+    { test: { name: 'web', root: 'web', include: ['test/**/*.test.ts'] } },
   ] satisfies TestProjectInlineConfiguration[]
 ).map((p) => ({ test: { testTimeout: FAST_TEST_TIMEOUT_MS, ...p.test } }));
 

@@ -124,7 +124,7 @@ export class DynamoTenantStore implements TenantStore {
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
           ExpressionAttributeValues: { ':pk': keys.tenant(tenantId), ':v': 'DOW#V#' },
           // Versions written before history fields existed carry effectiveFrom only in the document.
-          ProjectionExpression: 'sk, effectiveFrom, changedBy, changedAt, summary, #doc.effectiveFrom',
+          ProjectionExpression: 'sk, effectiveFrom, changedBy, changedAt, summary, note, #doc.effectiveFrom',
           ExpressionAttributeNames: { '#doc': 'document' },
           ScanIndexForward: false,
           ExclusiveStartKey: start,
@@ -168,5 +168,6 @@ function versionInfo(item: Record<string, unknown>): DivisionOfWorkVersionInfo {
     changedBy: (item.changedBy as string | undefined) ?? null,
     changedAt: (item.changedAt as string | undefined) ?? null,
     summary: (item.summary as string[] | undefined) ?? [],
+    ...(typeof item.note === 'string' ? { note: item.note } : {}),
   };
 }

@@ -187,7 +187,9 @@ async function start(
     origin: gateway.origin,
     dataDir,
     tenants: tenantStore(RESOURCE_NAMES.table, direct.dynamodb),
-    ...(config.PSA_ACCESS_TOKEN_TTL_SECONDS ? { accessTokenTtlSeconds: config.PSA_ACCESS_TOKEN_TTL_SECONDS } : {}),
+    ...(config.PSA_ACCESS_TOKEN_TTL_SECONDS
+      ? { accessTokenTtlSeconds: config.PSA_ACCESS_TOKEN_TTL_SECONDS }
+      : {}),
     log,
   });
   gateway.mountSignIn(signIn);

@@ -170,6 +170,8 @@ export interface DivisionOfWorkChange {
   changedBy: string;
   changedAt: string;
   summary: string[];
+  /** Why, in the publisher's words (the editor asks for it when saving); absent when none was given. */
+  note?: string;
 }
 
 /** A division-of-work version's history entry. Versions seeded without a change read as nulls. */
@@ -179,6 +181,8 @@ export interface DivisionOfWorkVersionInfo {
   changedBy: string | null;
   changedAt: string | null;
   summary: string[];
+  /** The publisher's note, when one was given. */
+  note?: string;
 }
 
 /** An email the system sends (acknowledgements, notifications). Always `Auto-Submitted`. */

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import {
+  MAX_CHANGE_NOTE_CHARS,
   MAX_HISTORY_BODY_BYTES,
   MAX_HISTORY_CSV_BYTES,
   routerRoutes as routes,
@@ -11,6 +12,7 @@ import { MAX_JSON_DEPTH, tooDeep, valueNesting } from '@psa/http/limits';
 import type { Clock } from '@psa/model/clock';
 import { NotFoundError, ValidationError } from '@psa/model/errors';
 import type { MailStore, ModelStore, TenantStore, TicketStore } from '@psa/model/ports';
+import { textProblem } from '@psa/model/text';
 import { MAX_DOCUMENT_BYTES, parseDocumentText, toYaml } from '@psa/routing/document';
 import { importHistory } from '@psa/routing/learned';
 import type { LoadOptions } from '@psa/routing/replay-load';
@@ -64,6 +66,27 @@ function ifMatchVersion(header: string | undefined): number | undefined {
     ]);
   }
   return Number(m[1]);
+}
+
+/**
+ * `Change-Note`: why, in the publisher's words, kept with the version. A header, so the body stays
+ * the document itself; percent-encoded (as `encodeURIComponent` writes it) for anything past ASCII.
+ */
+export function changeNote(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  let note: string;
+  try {
+    note = decodeURIComponent(header);
+  } catch {
+    note = header;
+  }
+  note = note.trim();
+  const problem =
+    note.length > MAX_CHANGE_NOTE_CHARS ? `at most ${MAX_CHANGE_NOTE_CHARS} characters` : textProblem(note);
+  if (problem) {
+    throw new ValidationError(`Change-Note ${problem}`, [{ path: 'header.change-note', message: problem }]);
+  }
+  return note || undefined;
 }
 
 /** The simulate body's own fields; the proposal is checked as a document, with its paths. */
@@ -140,13 +163,16 @@ export function createRouterApp(deps: RouterApiDeps) {
 
   app.openapi(withoutBodyValidation(routes.putDivisionOfWork), async (c) => {
     const { tenantId } = c.req.valid('param');
-    const ifMatch = ifMatchVersion(c.req.valid('header')['if-match']);
+    const headers = c.req.valid('header');
+    const ifMatch = ifMatchVersion(headers['if-match']);
+    const note = changeNote(headers['change-note']);
     const { created, version } = await publishDocument(
       {
         tenantId,
         principal: c.get('principal'),
         input: await readDocumentBody(c),
         ...(ifMatch !== undefined ? { ifMatch } : {}),
+        ...(note ? { note } : {}),
       },
       deps,
     );
@@ -161,7 +187,14 @@ export function createRouterApp(deps: RouterApiDeps) {
 
   app.openapi(routes.getDivisionOfWorkVersion, async (c) => {
     const { tenantId, version } = c.req.valid('param');
-    return c.json(await getDocumentVersion({ tenantId, version, principal: c.get('principal') }, deps), 200);
+    const found = await getDocumentVersion({ tenantId, version, principal: c.get('principal') }, deps);
+    if (acceptsYaml(c.req.header('accept'))) {
+      // The document alone, as GET division-of-work answers it: what an editor diffs and loads.
+      return c.body(toYaml(found.document), 200, {
+        'content-type': 'application/yaml; charset=utf-8',
+      }) as never;
+    }
+    return c.json(found, 200);
   });
 
   app.openapi(withoutBodyValidation(routes.validateDivisionOfWork), async (c) => {

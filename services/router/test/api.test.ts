@@ -104,6 +104,46 @@ describe('PUT division-of-work', () => {
     expect((await api.call('GET', `${DOW}/versions/9`, { token: internal })).status).toBe(404);
   });
 
+  it("keeps the publisher's Change-Note with the version, percent-decoded, and refuses one too long", async () => {
+    const note = 'Hardware to the partner: the MSP has a depot — see ticket ACME-1042';
+    const res = await api.call('PUT', DOW, {
+      token: internal,
+      json: hardwareToPartner(),
+      headers: { 'change-note': encodeURIComponent(note) },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.note).toBe(note);
+    const history = await api.call('GET', `${DOW}/versions`, { token: internal });
+    expect(history.body.items[0].note).toBe(note);
+    // A version published without a note has none.
+    expect(history.body.items[1]).not.toHaveProperty('note');
+    expect((await api.call('GET', `${DOW}/versions/2`, { token: internal })).body.note).toBe(note);
+
+    const long = await api.call('PUT', DOW, {
+      token: internal,
+      json: draft((d) => {
+        d.overflowLimit = 31;
+      }),
+      headers: { 'change-note': 'x'.repeat(1001) },
+    });
+    expect(long.status).toBe(400);
+    expect(long.body.error.issues).toEqual([
+      { path: 'header.change-note', message: 'at most 1000 characters' },
+    ]);
+  });
+
+  it('answers a past version as YAML when asked: the document alone, as it was published', async () => {
+    await api.call('PUT', DOW, { token: internal, json: hardwareToPartner() });
+    const v1 = await api.call('GET', `${DOW}/versions/1`, { token: internal });
+    const yaml = await api.call('GET', `${DOW}/versions/1`, {
+      token: await token({ role: 'leadership' }),
+      headers: { accept: 'application/yaml' },
+    });
+    expect(yaml.status).toBe(200);
+    expect(yaml.headers.get('content-type')).toMatch(/^application\/yaml/);
+    expect(parseYaml(yaml.text)).toEqual(v1.body.document);
+  });
+
   it('is idempotent: a document that changes nothing publishes nothing and answers 200', async () => {
     const first = await api.call('PUT', DOW, { token: internal, json: hardwareToPartner() });
     const again = await api.call('PUT', DOW, { token: internal, json: hardwareToPartner() });

@@ -51,8 +51,13 @@ export const DivisionOfWorkVersionInfoSchema = z
     changedAt: z.string().nullable(),
     /** One line per change from the version before. */
     summary: z.array(z.string()),
+    /** Why, in the publisher's words (the `Change-Note` of its PUT); absent when none was given. */
+    note: z.string().optional(),
   })
   .openapi('DivisionOfWorkVersionInfo');
+
+/** The longest `Change-Note` a PUT may carry, in characters once decoded. */
+export const MAX_CHANGE_NOTE_CHARS = 1000;
 
 export const DivisionOfWorkVersionSchema = DivisionOfWorkVersionInfoSchema.extend({
   document: DivisionOfWorkDocumentSchema,
@@ -207,7 +212,15 @@ export const routerRoutes = {
     security,
     request: {
       params: TenantParams,
-      headers: z.object({ 'if-match': z.string().optional() }),
+      headers: z.object({
+        'if-match': z.string().optional(),
+        'change-note': z
+          .string()
+          .optional()
+          .openapi({
+            description: `Why, in the publisher's words, kept with the version (at most ${MAX_CHANGE_NOTE_CHARS} characters; percent-encode anything past ASCII).`,
+          }),
+      }),
       body: {
         content: {
           'application/json': { schema: DivisionOfWorkDraftSchema },
@@ -247,7 +260,17 @@ export const routerRoutes = {
           .openapi({ param: { name: 'version', in: 'path' }, example: 1 }),
       }),
     },
-    responses: { 200: json(DivisionOfWorkVersionSchema, 'The version'), ...errors },
+    description: "`Accept: application/yaml` answers the version's document alone, as YAML.",
+    responses: {
+      200: {
+        content: {
+          'application/json': { schema: DivisionOfWorkVersionSchema },
+          'application/yaml': { schema: z.string() },
+        },
+        description: 'The version',
+      },
+      ...errors,
+    },
   }),
   validateDivisionOfWork: createRoute({
     method: 'post',

@@ -71,6 +71,65 @@ export async function sectionFirstLoadJs(
   return { files, raw, gzip };
 }
 
+/** The chunks a module statically imports (`import{…}from"./x.js"`, `import"./x.js"`), not its lazy ones. */
+function staticImports(code: string): string[] {
+  return [...code.matchAll(/\bimport\s*(?:[\w$\s{},*]*\bfrom\s*)?["']\.\/([^"']+\.js)["']/g)].map(
+    (m) => m[1]!,
+  );
+}
+
+/** A chunk by its name's start (`division-of-work` → assets/division-of-work-<hash>.js). */
+async function chunkNamed(dist: string, name: string): Promise<string> {
+  const files = (await readdir(join(dist, 'assets'))).filter(
+    (f) => f.startsWith(`${name}-`) && f.endsWith('.js'),
+  );
+  if (files.length !== 1)
+    throw new Error(`expected one ${name} chunk in web/dist/assets, found ${files.length}`);
+  return files[0]!;
+}
+
+/** Compressed and raw size of chunks and what they statically import, less what is already loaded. */
+async function weightOf(
+  dist: string,
+  entries: string[],
+  loaded: Set<string>,
+): Promise<{ files: string[]; raw: number; gzip: number }> {
+  const files: string[] = [];
+  let raw = 0;
+  let gzip = 0;
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (loaded.has(file)) continue;
+    loaded.add(file);
+    const body = await readFile(join(dist, 'assets', file));
+    files.push(file);
+    raw += body.length;
+    gzip += gzipSync(body, { level: 9 }).length;
+    queue.push(...staticImports(body.toString('utf8')));
+  }
+  return { files, raw, gzip };
+}
+
+/**
+ * What opening the division of work adds to the first load: its page chunk (the readable page,
+ * history and diff), and the editor's chunk (CodeMirror with YAML), downloaded only when someone
+ * opens the editor. Each with the chunks it statically imports that are not loaded already.
+ */
+export async function divisionOfWorkJs(dist = WEB_DIST): Promise<{
+  page: { files: string[]; raw: number; gzip: number };
+  editor: { files: string[]; raw: number; gzip: number };
+  firstLoad: string[];
+}> {
+  const html = await readFile(join(dist, 'index.html'), 'utf8');
+  const firstLoad = [...html.matchAll(/\/assets\/([^"]+\.js)"/g)].map((m) => m[1]!);
+  const loaded = new Set<string>();
+  await weightOf(dist, firstLoad, loaded);
+  const page = await weightOf(dist, [await chunkNamed(dist, 'division-of-work')], loaded);
+  const editor = await weightOf(dist, [await chunkNamed(dist, 'codemirror')], loaded);
+  return { page, editor, firstLoad };
+}
+
 export async function benchWeb(): Promise<void> {
   if (webBuildIsStale()) buildWeb();
   const js = await portalFirstLoadJs();
@@ -88,5 +147,16 @@ export async function benchWeb(): Promise<void> {
     gzipKB: console_.gzip / 1024,
     budgetKB: PORTAL_JS_BUDGET_BYTES / 1024,
     withinBudget: console_.gzip <= PORTAL_JS_BUDGET_BYTES ? 'yes' : 'NO',
+  });
+  const dow = await divisionOfWorkJs();
+  report('division of work page JS', {
+    files: dow.page.files.length,
+    rawKB: dow.page.raw / 1024,
+    gzipKB: dow.page.gzip / 1024,
+  });
+  report('division of work editor JS', {
+    files: dow.editor.files.length,
+    rawKB: dow.editor.raw / 1024,
+    gzipKB: dow.editor.gzip / 1024,
   });
 }

@@ -143,9 +143,10 @@ export interface PublishedVersion extends DivisionOfWorkVersionInfo {
  * changes nothing publishes nothing and answers the current version (`created: false`), so a
  * retried PUT never makes two versions. `ifMatch` (or the `version` the document was read with)
  * guards against overwriting someone else's edit: 409 when it is not the current version.
+ * `note` (why, in the publisher's words) is kept with the version's history entry.
  */
 export async function publishDocument(
-  cmd: { tenantId: string; principal: Principal; input: unknown; ifMatch?: number },
+  cmd: { tenantId: string; principal: Principal; input: unknown; ifMatch?: number; note?: string },
   deps: DocumentDeps,
 ): Promise<{ created: boolean; version: PublishedVersion }> {
   authorise(cmd.principal, cmd.tenantId, DOCUMENT_EDITORS, 'change the division of work');
@@ -188,6 +189,7 @@ export async function publishDocument(
     changedBy: cmd.principal.email ?? cmd.principal.sub,
     changedAt: now.toISOString(),
     summary,
+    ...(cmd.note ? { note: cmd.note } : {}),
   };
   // Conditional on the version: a concurrent publisher of the same number gets 409, never a merge.
   await deps.tenants.putDivisionOfWork(checked.document, change);
