@@ -92,6 +92,8 @@ export interface Api {
   request<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
   /** Any route's raw response body (CSV, files), with the token in a header. */
   download(path: string): Promise<Blob>;
+  /** Like `download`, with the filename the server gives in Content-Disposition (null if none). */
+  downloadFile(path: string): Promise<{ blob: Blob; filename: string | null }>;
 }
 
 async function failure(res: Response): Promise<ApiError> {
@@ -172,6 +174,13 @@ export function createApi(tenant: string, accessToken: string): Api {
       const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${accessToken}` } });
       if (!res.ok) throw await failure(res);
       return res.blob();
+    },
+    downloadFile: async (path) => {
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${accessToken}` } });
+      if (!res.ok) throw await failure(res);
+      const disposition = res.headers.get('content-disposition') ?? '';
+      const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? null;
+      return { blob: await res.blob(), filename };
     },
   };
 }
