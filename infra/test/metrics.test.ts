@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 /** The custom metrics' declarations (packages/contracts/src/metrics.ts), which code and dashboard share. */
 describe('the metric declarations', () => {
   it('name every report the API serves', () => {
-    const reports = Object.values(reportingRoutes).map((r) => r.path.split('/').pop());
+    const reports = Object.values(reportingRoutes).map((r) => r.path.split('/reports/')[1]!.split('/')[0]);
     expect([...DIMENSION_VALUES.report].sort()).toEqual([...reports].sort());
   });
 
@@ -15,9 +15,9 @@ describe('the metric declarations', () => {
       (n, spec) => n + dimensionCombinations(spec).length,
       0,
     );
-    // 3 channels + 3×6 owners×rules + 2 handoff sides + 2×2 SLA sides + 5 publishers + 4 reports
+    // 3 channels + 3×6 owners×rules + 2 handoff sides + 2×2 SLA sides + 5 publishers + 7 reports
     // + sweep lag, quarantined mail, outbox backlog and oldest age.
-    expect(total).toBe(40);
+    expect(total).toBe(43);
   });
 
   it('emit bus delivery failures from every service that publishes, as the wiring says', () => {

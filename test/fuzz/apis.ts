@@ -87,6 +87,7 @@ export async function startApis() {
   const reporting = createReportingApp({
     ...common,
     reports: stores.reports,
+    sla: stores.sla,
     authenticate: auth.authenticate,
   });
 

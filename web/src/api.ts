@@ -97,6 +97,8 @@ export interface Api {
    * answers 304 (nothing changed), else the body and its new ETag.
    */
   poll<T>(path: string, etag: string | null): Promise<{ data: T; etag: string | null } | null>;
+  /** Like `download`, with the filename the server gives in Content-Disposition (null if none). */
+  downloadFile(path: string): Promise<{ blob: Blob; filename: string | null }>;
 }
 
 async function failure(res: Response): Promise<ApiError> {
@@ -191,6 +193,13 @@ export function createApi(tenant: string, accessToken: () => string): Api {
       const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${accessToken()}` } });
       if (!res.ok) throw await failure(res);
       return res.blob();
+    },
+    downloadFile: async (path) => {
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${accessToken}` } });
+      if (!res.ok) throw await failure(res);
+      const disposition = res.headers.get('content-disposition') ?? '';
+      const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? null;
+      return { blob: await res.blob(), filename };
     },
   };
 }

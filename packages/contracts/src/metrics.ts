@@ -32,8 +32,8 @@ export const DIMENSION_VALUES = {
   side: ['partner', 'internal'],
   /** The side a ticket was handed off to. */
   to: ['partner', 'internal'],
-  /** The report read (the last segment of its route). */
-  report: ['backlog', 'after-hours', 'relief', 'routing-coverage'],
+  /** The report read (the segment of its route after `reports/`). */
+  report: ['backlog', 'after-hours', 'relief', 'routing-coverage', 'trends', 'tables', 'exports'],
 } as const;
 
 export type Dimension = keyof typeof DIMENSION_VALUES;

@@ -102,7 +102,8 @@ export const FUNCTIONS = [
     id: 'ReportingApi',
     service: 'reporting',
     entry: 'services/reporting/src/handlers/api.ts',
-    description: 'Leadership reports: backlog, after-hours, relief, routing coverage and drift',
+    description:
+      'Leadership reports: backlog, after-hours, relief, trends, tables, CSV exports, routing coverage and drift',
     access: { table: 'read' },
     // Routing coverage replays a month (up to 50,000 tickets) within the HTTP API's 30 s.
     timeoutSeconds: 30,
@@ -248,6 +249,12 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   {
     method: 'GET',
     path: '/v1/tenants/{tenantId}/reports/{report}',
+    functionId: 'ReportingApi',
+    authorized: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/reports/exports/{table}',
     functionId: 'ReportingApi',
     authorized: true,
   },

@@ -234,6 +234,23 @@ export const EmailIntakeSchema = z.object({
 });
 export type EmailIntake = z.infer<typeof EmailIntakeSchema>;
 
+const share = (name: string) =>
+  z
+    .number({ error: `${name} must be a number` })
+    .min(0, `${name} must be between 0 and 1`)
+    .max(1, `${name} must be between 0 and 1`);
+
+/**
+ * The partnership's monthly targets, each a share from 0 to 1: tickets the partner handled,
+ * after-hours tickets the partner absorbed, SLA clocks met.
+ */
+export const TargetsSchema = z.object({
+  partnerShare: share('targets.partnerShare').default(0.7),
+  afterHoursAbsorbed: share('targets.afterHoursAbsorbed').default(0.9),
+  slaAttainment: share('targets.slaAttainment').default(0.95),
+});
+export type Targets = z.infer<typeof TargetsSchema>;
+
 export const DivisionOfWorkSchema = z
   .object({
     /** Tenant the document belongs to. */
@@ -292,6 +309,8 @@ export const DivisionOfWorkSchema = z
     emailIntake: EmailIntakeSchema.default(EmailIntakeSchema.parse({})),
     /** Who signs in to the web app and with which role (default: nobody). */
     people: PeopleSchema.default(() => PeopleSchema.parse({})),
+    /** What the partnership aims for each month: the dashboard shows each figure against its target. */
+    targets: TargetsSchema.default(() => TargetsSchema.parse({})),
   })
   .superRefine((doc, ctx) => {
     // Every text of the document, whichever field it is in: names, descriptions, terms, patterns.

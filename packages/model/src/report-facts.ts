@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { OwnerSchema, PrioritySchema, TicketStatusSchema } from './ticket.ts';
+import { OwnerSchema, PrioritySchema, RoutingRuleSchema, TicketStatusSchema } from './ticket.ts';
 
 const TargetOutcome = z.object({ met: z.boolean().nullable(), breached: z.boolean() });
 
@@ -17,6 +17,8 @@ export const TicketFactSchema = z.object({
   workload: z.string().nullable(),
   priority: PrioritySchema,
   afterHours: z.boolean(),
+  /** The routing rule that decided the owner (null on facts kept before it was recorded). */
+  rule: RoutingRuleSchema.nullable().default(null),
   handleMinutes: z.number(),
   status: TicketStatusSchema,
   receivedAt: z.string(),
@@ -57,6 +59,18 @@ export interface ReportStore {
   /** Upsert unless a fact with a higher factVersion is stored. Returns whether it wrote. */
   putFact(fact: TicketFact): Promise<boolean>;
   listFacts(tenantId: string, month: string): Promise<TicketFact[]>;
+  /**
+   * A month's counters: `count` (a pure reduction whose results add up key by key) applied to
+   * the month's facts, kept per slice of the month and recounted only in the slices written
+   * since, so a large month reads in a few small items. `version` names the reduction: counters
+   * kept under another version are recounted.
+   */
+  monthCounters(
+    tenantId: string,
+    month: string,
+    count: (facts: TicketFact[]) => Record<string, number>,
+    version: number,
+  ): Promise<Record<string, number>>;
   /**
    * Record that a month's relief report was published, with its event in the outbox, exactly
    * once. Returns where the event is kept, or null if the report was already recorded.

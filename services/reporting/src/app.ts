@@ -3,6 +3,7 @@ import { reportingRoutes as routes } from '@psa/contracts/http/reporting-routes'
 import type { Authenticator } from '@psa/http/auth';
 import { createApiApp } from '@psa/http/http';
 import type { LoadOptions } from '@psa/routing/replay-load';
+import { exportCsv, getMonthTables, getTrends } from './domain/dashboard.ts';
 import { getBacklog, getMonthly, type ReportDeps } from './domain/read-reports.ts';
 import { routingCoverage } from './domain/routing-coverage.ts';
 
@@ -43,6 +44,39 @@ export function createReportingApp(deps: ReportingApiDeps) {
       ),
       200,
     );
+  });
+  app.openapi(routes.trendsReport, async (c) => {
+    const { tenantId } = c.req.valid('param');
+    const { month, months } = c.req.valid('query');
+    const principal = c.get('principal');
+    return c.json(
+      await getTrends(
+        { tenantId, principal, ...(month ? { month } : {}), ...(months ? { months } : {}) },
+        deps,
+      ),
+      200,
+    );
+  });
+  app.openapi(routes.reportTables, async (c) => {
+    const { tenantId } = c.req.valid('param');
+    const { month } = c.req.valid('query');
+    return c.json(
+      await getMonthTables({ tenantId, principal: c.get('principal'), ...(month ? { month } : {}) }, deps),
+      200,
+    );
+  });
+  app.openapi(routes.reportExport, async (c) => {
+    const { tenantId, table } = c.req.valid('param');
+    const { month } = c.req.valid('query');
+    const out = await exportCsv(
+      { tenantId, table, principal: c.get('principal'), ...(month ? { month } : {}) },
+      deps,
+    );
+    return c.body(out.csv, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${out.filename}"`,
+      'cache-control': 'no-store',
+    }) as never;
   });
   app.openapi(routes.routingCoverageReport, async (c) => {
     const { tenantId } = c.req.valid('param');

@@ -68,6 +68,7 @@ function fact(
     workload: over.workload === undefined ? 'general-request' : over.workload,
     priority: over.priority ?? 'P3',
     afterHours: over.afterHours ?? false,
+    rule: null,
     handleMinutes: over.handleMinutes ?? 30,
     status: over.resolved ? 'resolved' : 'new',
     receivedAt: '2026-11-10T15:00:00.000Z',

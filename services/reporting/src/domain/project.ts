@@ -52,6 +52,7 @@ export function toFact(ticket: Ticket, clocks: SlaClockRecord[], dow: DivisionOf
     workload: ticket.workload,
     priority: ticket.priority,
     afterHours: ticket.afterHours ?? false,
+    rule: ticket.routing?.rule ?? null,
     handleMinutes: ticket.handleMinutes ?? 0,
     status: ticket.status,
     receivedAt: ticket.receivedAt,

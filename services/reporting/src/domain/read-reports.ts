@@ -7,31 +7,64 @@ import { monthOf, previousMonth } from '@psa/model/month';
 import { deliverOrDefer, eventEntry, type OutboxDeps } from '@psa/model/outbox';
 import type { TenantStore, TicketStore } from '@psa/model/ports';
 import type { BacklogSnapshot, ReportStore } from '@psa/model/report-facts';
-import { afterHoursReport, backlogReport, monthOverMonth, reliefReport } from './reports.ts';
+import type { SlaStore } from '@psa/model/sla-clock';
+import { countFacts, MONTH_COUNTERS_VERSION } from './month-counters.ts';
+import { afterHoursFromCounters, backlogReport, monthOverMonth, reliefFromCounters } from './reports.ts';
+import { dueAndBreached, partnerBacklog, partnerRelief, withSlaOverall } from './side-view.ts';
+import { againstTargets } from './targets.ts';
 
 export interface ReportDeps {
   tickets: TicketStore;
   tenants: TenantStore;
   reports: ReportStore;
+  sla: SlaStore;
   clock: Clock;
 }
 
-const READERS = ['leadership', 'internal'] as const;
+/** Who may read which reports; the partner reads its own side's figures only (side-view.ts). */
+export const REPORT_READERS = ['leadership', 'internal', 'partner'] as const;
+const ANALYSTS = ['leadership', 'internal'] as const;
 
-async function tenantDoc(principal: Principal, tenantId: string, deps: ReportDeps) {
+/** The tenant's division of work, once the principal may read the tenant's reports. */
+export async function readableTenant(
+  principal: Principal,
+  tenantId: string,
+  deps: Pick<ReportDeps, 'tenants'>,
+  readers: readonly Principal['role'][] = ANALYSTS,
+) {
   assertTenant(principal, tenantId);
-  assertRole(principal, READERS, 'read reports');
+  assertRole(principal, readers, 'read reports');
   const dow = await deps.tenants.getDivisionOfWork(tenantId);
   if (!dow) throw new NotFoundError(`tenant ${tenantId} not found`);
   return dow;
 }
 
+/** A month's relief figures from its kept counters (never a read of every fact). */
+export async function reliefOfMonth(
+  tenantId: string,
+  month: string,
+  timeZone: string,
+  deps: Pick<ReportDeps, 'reports'>,
+) {
+  const counters = await deps.reports.monthCounters(tenantId, month, countFacts, MONTH_COUNTERS_VERSION);
+  return withSlaOverall(reliefFromCounters(month, timeZone, counters));
+}
+
 export async function getBacklog(cmd: { tenantId: string; principal: Principal }, deps: ReportDeps) {
-  await tenantDoc(cmd.principal, cmd.tenantId, deps);
-  const [partner, internal, triage] = await Promise.all(
-    (['partner', 'internal', 'triage'] as const).map((o) => deps.tickets.listOpen(cmd.tenantId, o)),
-  );
-  return backlogReport({ partner: partner!, internal: internal!, triage: triage! }, deps.clock.now());
+  await readableTenant(cmd.principal, cmd.tenantId, deps, REPORT_READERS);
+  const partnerOnly = cmd.principal.role === 'partner';
+  const owners = partnerOnly
+    ? (['partner', 'triage'] as const)
+    : (['partner', 'internal', 'triage'] as const);
+  const lists = await Promise.all(owners.map((o) => deps.tickets.listOpen(cmd.tenantId, o)));
+  const open = (o: 'partner' | 'internal' | 'triage') => lists[owners.indexOf(o as never)] ?? [];
+  const [partner, internal, triage] = [open('partner'), open('internal'), open('triage')];
+  const now = deps.clock.now();
+  const report = {
+    ...backlogReport({ partner, internal, triage }, now),
+    ...(await dueAndBreached([...partner, ...internal, ...triage], now, deps.sla)),
+  };
+  return partnerOnly ? partnerBacklog(report) : report;
 }
 
 export async function getMonthly(
@@ -39,23 +72,43 @@ export async function getMonthly(
   cmd: { tenantId: string; principal: Principal; month?: string },
   deps: ReportDeps,
 ) {
-  const dow = await tenantDoc(cmd.principal, cmd.tenantId, deps);
+  if (kind === 'relief') return getRelief(cmd, deps);
+  const dow = await readableTenant(cmd.principal, cmd.tenantId, deps);
   const month = cmd.month ?? monthOf(deps.clock.now(), dow.timeZone);
-  const facts = await deps.reports.listFacts(cmd.tenantId, month);
-  if (kind === 'after-hours') return afterHoursReport(month, dow.timeZone, facts);
-  return reliefWithTrend(cmd.tenantId, month, dow.timeZone, facts, deps);
+  const counters = await deps.reports.monthCounters(cmd.tenantId, month, countFacts, MONTH_COUNTERS_VERSION);
+  return afterHoursFromCounters(month, dow.timeZone, counters);
 }
 
-async function reliefWithTrend(
-  tenantId: string,
-  month: string,
-  timeZone: string,
-  facts: Awaited<ReturnType<ReportDeps['reports']['listFacts']>>,
+/** The relief report of a month, with its targets and how it stands against them; the partner's side only for the partner. */
+export async function getRelief(
+  cmd: { tenantId: string; principal: Principal; month?: string },
   deps: ReportDeps,
 ) {
-  const current = reliefReport(month, timeZone, facts);
+  const dow = await readableTenant(cmd.principal, cmd.tenantId, deps, REPORT_READERS);
+  const month = cmd.month ?? monthOf(deps.clock.now(), dow.timeZone);
+  const relief = await reliefWithTrend(cmd.tenantId, month, dow.timeZone, deps);
+  const sla = cmd.principal.role === 'partner' ? relief.slaOverall.partner : relief.slaOverall.all;
+  const report = {
+    ...relief,
+    targets: dow.targets,
+    status: againstTargets(
+      {
+        partnerShare: relief.partnerShare,
+        afterHoursAbsorbed: relief.afterHoursPartnerShare,
+        slaAttainment: sla.attainment,
+      },
+      dow.targets,
+    ),
+  };
+  return cmd.principal.role === 'partner' ? partnerRelief(report) : report;
+}
+
+async function reliefWithTrend(tenantId: string, month: string, timeZone: string, deps: ReportDeps) {
   const before = previousMonth(month);
-  const previous = reliefReport(before, timeZone, await deps.reports.listFacts(tenantId, before));
+  const [current, previous] = await Promise.all([
+    reliefOfMonth(tenantId, month, timeZone, deps),
+    reliefOfMonth(tenantId, before, timeZone, deps),
+  ]);
   // Start: the snapshot taken as the previous month closed. End: this month's own snapshot, or,
   // for the month still running, the backlog now.
   const start = await deps.reports.getBacklogSnapshot(tenantId, before);
@@ -109,13 +162,7 @@ export async function publishMonthlyRelief(
     if (await deps.reports.hasRelief(tenantId, month)) continue;
     // The backlog as the month closed (within the hour): its end, and the next month's start.
     await deps.reports.saveBacklogSnapshot(tenantId, month, await backlogSnapshot(tenantId, deps));
-    const report = await reliefWithTrend(
-      tenantId,
-      month,
-      dow.timeZone,
-      await deps.reports.listFacts(tenantId, month),
-      deps,
-    );
+    const report = await reliefWithTrend(tenantId, month, dow.timeZone, deps);
     const eventId = `${tenantId}:relief:${month}`;
     const entry = eventEntry(
       eventId,

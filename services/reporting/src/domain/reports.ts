@@ -1,5 +1,6 @@
 import type { TicketFact } from '@psa/model/report-facts';
 import type { Owner, Priority, Ticket } from '@psa/model/ticket';
+import { countFacts, type MonthCounters, segmentsOf } from './month-counters.ts';
 
 const OWNERS: Owner[] = ['partner', 'internal', 'triage'];
 const PRIORITIES: Priority[] = ['P1', 'P2', 'P3', 'P4'];
@@ -60,65 +61,71 @@ export function backlogReport(open: Record<Owner, Ticket[]>, now: Date) {
 }
 
 /** Tickets received outside internal hours in a month, by owner and workload. */
-export function afterHoursReport(month: string, timeZone: string, facts: TicketFact[]) {
-  const after = facts.filter((f) => f.afterHours);
-  const byWorkload: Record<string, Record<Owner, number>> = {};
+export function afterHoursReport(month: string, timeZone: string, facts: readonly TicketFact[]) {
+  return afterHoursFromCounters(month, timeZone, countFacts(facts));
+}
+
+export function afterHoursFromCounters(month: string, timeZone: string, c: MonthCounters) {
   const byOwner = zeroes(OWNERS);
-  for (const f of after) {
-    byOwner[f.owner]++;
-    const w = f.workload ?? 'unrecognised';
-    byWorkload[w] ??= zeroes(OWNERS);
-    byWorkload[w][f.owner]++;
+  for (const o of OWNERS) byOwner[o] = c[`ah|${o}`] ?? 0;
+  const byWorkload: Record<string, Record<Owner, number>> = {};
+  for (const w of segmentsOf(c, 'ahw')) {
+    byWorkload[w] = zeroes(OWNERS);
+    for (const o of OWNERS) byWorkload[w][o] = c[`ahw|${w}|${o}`] ?? 0;
   }
+  const after = OWNERS.reduce((n, o) => n + byOwner[o], 0);
+  const total = c.n ?? 0;
   return {
     month,
     timeZone,
-    totalTickets: facts.length,
-    afterHoursTickets: after.length,
-    afterHoursShare: ratio(after.length, facts.length),
+    totalTickets: total,
+    afterHoursTickets: after,
+    afterHoursShare: ratio(after, total),
     byOwner,
     byWorkload,
   };
 }
 
-function attainment(facts: TicketFact[], target: 'firstResponse' | 'resolution' | 'nextUpdate') {
-  const measured = facts.filter((f) => {
-    const o = f.sla[target] ?? null;
-    return o && (o.breached || o.met !== null);
-  });
-  const met = measured.filter((f) => f.sla[target]?.met === true && !f.sla[target]?.breached).length;
-  return {
-    measured: measured.length,
-    met,
-    breached: measured.length - met,
-    attainment: ratio(met, measured.length),
-  };
+type SlaTarget = 'firstResponse' | 'resolution' | 'nextUpdate';
+
+function attainment(c: MonthCounters, owner: Owner, priorities: readonly Priority[], target: SlaTarget) {
+  let measured = 0;
+  let met = 0;
+  for (const p of priorities) {
+    measured += c[`sla|${owner}|${p}|${target}|m`] ?? 0;
+    met += c[`sla|${owner}|${p}|${target}|met`] ?? 0;
+  }
+  return { measured, met, breached: measured - met, attainment: ratio(met, measured) };
 }
 
 /** What the partner took off internal IT in a month. */
-export function reliefReport(month: string, timeZone: string, facts: TicketFact[]) {
+export function reliefReport(month: string, timeZone: string, facts: readonly TicketFact[]) {
+  return reliefFromCounters(month, timeZone, countFacts(facts));
+}
+
+/** The relief report from a month's counters (see month-counters.ts): the same figures as from its facts. */
+export function reliefFromCounters(month: string, timeZone: string, c: MonthCounters) {
   const ticketsByOwner = zeroes(OWNERS);
   const afterHoursByOwner = zeroes(OWNERS);
-  let partnerHandleMinutes = 0;
-  for (const f of facts) {
-    ticketsByOwner[f.owner]++;
-    if (f.afterHours) afterHoursByOwner[f.owner]++;
-    if (f.owner === 'partner') partnerHandleMinutes += f.handleMinutes;
+  for (const o of OWNERS) {
+    ticketsByOwner[o] = c[`t|${o}`] ?? 0;
+    afterHoursByOwner[o] = c[`ah|${o}`] ?? 0;
   }
-  const targets = (some: TicketFact[]) => ({
-    firstResponse: attainment(some, 'firstResponse'),
-    resolution: attainment(some, 'resolution'),
-    nextUpdate: attainment(some, 'nextUpdate'),
+  const total = c.n ?? 0;
+  const targets = (owner: Owner, priorities: readonly Priority[]) => ({
+    firstResponse: attainment(c, owner, priorities, 'firstResponse'),
+    resolution: attainment(c, owner, priorities, 'resolution'),
+    nextUpdate: attainment(c, owner, priorities, 'nextUpdate'),
   });
   // By owner (the side holding the ticket; see project.ts for which clocks a fact reports), and
   // within each owner by priority.
   const slaAttainment = Object.fromEntries(
     OWNERS.map((o) => {
-      const mine = facts.filter((f) => f.owner === o);
-      const byPriority = Object.fromEntries(
-        PRIORITIES.map((p) => [p, targets(mine.filter((f) => f.priority === p))]),
-      ) as Record<Priority, ReturnType<typeof targets>>;
-      return [o, { ...targets(mine), byPriority }];
+      const byPriority = Object.fromEntries(PRIORITIES.map((p) => [p, targets(o, [p])])) as Record<
+        Priority,
+        ReturnType<typeof targets>
+      >;
+      return [o, { ...targets(o, PRIORITIES), byPriority }];
     }),
   ) as Record<
     Owner,
@@ -128,39 +135,26 @@ export function reliefReport(month: string, timeZone: string, facts: TicketFact[
   // Handoffs per workload: escalations to internal show misroutes and decisions the partner may
   // not take; delegations show work internal IT gave away.
   const handoffsByWorkload: Record<string, { toInternal: number; toPartner: number }> = {};
-  let acceptanceMeasured = 0;
-  let acceptanceMet = 0;
-  for (const f of facts) {
-    const h = f.handoffs ?? { toInternal: 0, toPartner: 0, acceptance: [] };
-    if (h.toInternal + h.toPartner > 0) {
-      const w = f.workload ?? 'unrecognised';
-      handoffsByWorkload[w] ??= { toInternal: 0, toPartner: 0 };
-      handoffsByWorkload[w].toInternal += h.toInternal;
-      handoffsByWorkload[w].toPartner += h.toPartner;
-    }
-    for (const a of h.acceptance) {
-      if (a.breached || a.met !== null) acceptanceMeasured++;
-      if (a.met === true && !a.breached) acceptanceMet++;
-    }
+  for (const w of segmentsOf(c, 'hw')) {
+    handoffsByWorkload[w] = { toInternal: c[`hw|${w}|in`] ?? 0, toPartner: c[`hw|${w}|out`] ?? 0 };
   }
   const sum = (k: 'toInternal' | 'toPartner') =>
     Object.values(handoffsByWorkload).reduce((n, h) => n + h[k], 0);
+  const acceptanceMeasured = c['acc|m'] ?? 0;
+  const acceptanceMet = c['acc|met'] ?? 0;
   return {
     month,
     timeZone,
-    totalTickets: facts.length,
+    totalTickets: total,
     ticketsByOwner,
-    partnerShare: ratio(ticketsByOwner.partner, facts.length),
+    partnerShare: ratio(ticketsByOwner.partner, total),
     afterHoursTickets: afterHours,
     afterHoursByOwner,
     afterHoursPartnerShare: ratio(afterHoursByOwner.partner, afterHours),
-    internalHoursFreed: Math.round((partnerHandleMinutes / 60) * 100) / 100,
-    openAtReport: {
-      internal: facts.filter((f) => f.owner === 'internal' && !f.resolvedAt).length,
-      partner: facts.filter((f) => f.owner === 'partner' && !f.resolvedAt).length,
-    },
+    internalHoursFreed: Math.round(((c['hm|partner'] ?? 0) / 60) * 100) / 100,
+    openAtReport: { internal: c['open|internal'] ?? 0, partner: c['open|partner'] ?? 0 },
     slaAttainment,
-    satisfaction: satisfactionReport(facts),
+    satisfaction: satisfactionFromCounters(c),
     handoffs: {
       escalationsToInternal: sum('toInternal'),
       delegationsToPartner: sum('toPartner'),
@@ -175,15 +169,14 @@ export function reliefReport(month: string, timeZone: string, facts: TicketFact[
   };
 }
 
+export type ReliefFigures = ReturnType<typeof reliefFromCounters>;
+
 /** Count, share good and share bad of some ratings (shares null when there are none). */
-function ratingSummary(ratings: readonly ('good' | 'okay' | 'bad')[]) {
-  const good = ratings.filter((r) => r === 'good').length;
-  const bad = ratings.filter((r) => r === 'bad').length;
-  return {
-    count: ratings.length,
-    shareGood: ratio(good, ratings.length),
-    shareBad: ratio(bad, ratings.length),
-  };
+function ratingSummary(c: MonthCounters, prefix: string) {
+  const good = c[`${prefix}|good`] ?? 0;
+  const bad = c[`${prefix}|bad`] ?? 0;
+  const count = good + bad + (c[`${prefix}|okay`] ?? 0);
+  return { count, shareGood: ratio(good, count), shareBad: ratio(bad, count) };
 }
 
 /**
@@ -191,27 +184,31 @@ function ratingSummary(ratings: readonly ('good' | 'okay' | 'bad')[]) {
  * (the owner when the ticket was resolved) and by workload.
  */
 export function satisfactionReport(facts: readonly TicketFact[]) {
-  const rated = facts.flatMap((f) => (f.satisfaction ? [{ ...f.satisfaction, workload: f.workload }] : []));
+  return satisfactionFromCounters(countFacts(facts));
+}
+
+function satisfactionFromCounters(c: MonthCounters) {
   const byWorkload: Record<string, ReturnType<typeof ratingSummary>> = {};
-  for (const w of new Set(rated.map((r) => r.workload ?? 'unrecognised'))) {
-    byWorkload[w] = ratingSummary(
-      rated.filter((r) => (r.workload ?? 'unrecognised') === w).map((r) => r.rating),
-    );
-  }
+  for (const w of segmentsOf(c, 'sw')) byWorkload[w] = ratingSummary(c, `sw|${w}`);
+  const byOwner = Object.fromEntries(OWNERS.map((o) => [o, ratingSummary(c, `so|${o}`)])) as Record<
+    Owner,
+    ReturnType<typeof ratingSummary>
+  >;
+  const none = ratingSummary(c, 'so|none');
+  const count = none.count + OWNERS.reduce((n, o) => n + byOwner[o].count, 0);
+  const all = (r: 'good' | 'bad') =>
+    (c[`so|none|${r}`] ?? 0) + OWNERS.reduce((n, o) => n + (c[`so|${o}|${r}`] ?? 0), 0);
   return {
-    ...ratingSummary(rated.map((r) => r.rating)),
-    byOwner: Object.fromEntries(
-      OWNERS.map((o) => [o, ratingSummary(rated.filter((r) => r.owner === o).map((r) => r.rating))]),
-    ) as Record<Owner, ReturnType<typeof ratingSummary>>,
+    count,
+    shareGood: ratio(all('good'), count),
+    shareBad: ratio(all('bad'), count),
+    byOwner,
     byWorkload,
   };
 }
 
 /** This month beside the previous one: the trend leadership asks about first. */
-export function monthOverMonth(
-  current: ReturnType<typeof reliefReport>,
-  previous: ReturnType<typeof reliefReport>,
-) {
+export function monthOverMonth(current: ReliefFigures, previous: ReliefFigures) {
   const delta = (a: number | null, b: number | null) =>
     a === null || b === null ? null : Math.round((a - b) * 1000) / 1000;
   return {
@@ -246,3 +243,5 @@ export function monthOverMonth(
     },
   };
 }
+
+export type MonthOverMonth = ReturnType<typeof monthOverMonth>;
