@@ -181,7 +181,7 @@ export function createApi(tenant: string, accessToken: () => string): Api {
         cache: 'no-store',
         headers: {
           accept: 'application/json',
-          authorization: `Bearer ${accessToken}`,
+          authorization: `Bearer ${accessToken()}`,
           ...(etag ? { 'if-none-match': etag } : {}),
         },
       });
@@ -195,7 +195,7 @@ export function createApi(tenant: string, accessToken: () => string): Api {
       return res.blob();
     },
     downloadFile: async (path) => {
-      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${accessToken()}` } });
       if (!res.ok) throw await failure(res);
       const disposition = res.headers.get('content-disposition') ?? '';
       const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? null;
