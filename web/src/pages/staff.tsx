@@ -2,16 +2,11 @@ import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api.ts';
 import type { Role, Session } from '../auth.ts';
-import { type Location, navigate, onLinkClick, useLocation } from '../router.ts';
+import { navigate, onLinkClick, useLocation } from '../router.ts';
 import { Layout } from './layout.tsx';
+import type { StaffPageProps } from './staff-page.ts';
 
-/** What every staff page receives: who is signed in, the API, and where in the app we are. */
-export interface StaffPageProps {
-  session: Session;
-  api: Api;
-  location: Location;
-  onExpired: () => void;
-}
+export type { StaffPageProps } from './staff-page.ts';
 
 type StaffRole = Exclude<Role, 'requester'>;
 

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, toUploads } from '../../api.ts';
 import { FileInput } from '../conversation.tsx';
-import type { StaffPageProps } from '../staff.tsx';
+import type { StaffPageProps } from '../staff-page.ts';
 import type { Owner, Priority, StaffTicket, Visibility } from './types.ts';
 import { OWNER_NAMES } from './words.ts';
 

@@ -1,4 +1,4 @@
-import type { StaffPageProps } from '../staff.tsx';
+import type { StaffPageProps } from '../staff-page.ts';
 import { TicketListPage } from './list.tsx';
 import { QuarantineList } from './quarantine.tsx';
 import { TicketPage } from './ticket.tsx';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { navigate } from '../../router.ts';
-import type { StaffPageProps } from '../staff.tsx';
+import type { StaffPageProps } from '../staff-page.ts';
 import { useLive } from './live.ts';
 import type { Owner, StaffTicket, TicketCounts, TicketList } from './types.ts';
 import { formatTime, OWNER_NAMES, STATUS_NAMES, ticketSla } from './words.ts';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api.ts';
-import type { StaffPageProps } from '../staff.tsx';
+import type { StaffPageProps } from '../staff-page.ts';
 import { useLive } from './live.ts';
 import type { QuarantinedMail, QuarantinedMailDetail } from './types.ts';
 import { formatTime } from './words.ts';

@@ -1,5 +1,5 @@
 import type { Api } from '../../api.ts';
-import type { StaffPageProps } from '../staff.tsx';
+import type { StaffPageProps } from '../staff-page.ts';
 import { HandoffForm, MessageForm, PriorityForm, StatusActions } from './actions.tsx';
 import { useLive } from './live.ts';
 import type { SlaClock, StaffTicket } from './types.ts';
