@@ -142,19 +142,19 @@ describe('the division-of-work editor', () => {
 
     // Fixed: hardware to the partner. The what-if replays the month of the tickets above.
     await replaceDraft(page, withHardwareOwner(current, 'partner'));
-    await expect
-      .poll(
-        () =>
-          page
-            .getByRole('status')
-            .filter({ hasText: /Valid|problem|Checking/ })
-            .textContent(),
-        {
-          timeout: 10_000,
-        },
-      )
-      .toBe('Valid: it would become version 2.');
+    const verdict = () =>
+      page
+        .getByRole('status')
+        .filter({ hasText: /Valid|problem|Checking/ })
+        .textContent();
+    await expect.poll(verdict, { timeout: 10_000 }).toBe('Valid: it would become version 2.');
     await expect(problems.count()).resolves.toBe(0);
+    // The draft survives a visit to the readable page.
+    await page.getByRole('link', { name: 'Current version' }).click();
+    await page.getByRole('table', { name: /Workloads/ }).waitFor();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByText('Your unsaved draft is back.').waitFor();
+    await expect.poll(verdict, { timeout: 10_000 }).toBe('Valid: it would become version 2.');
     await page.getByLabel('Month').fill(before[0]!.receivedAt.slice(0, 7));
     await page.getByRole('button', { name: 'Run what-if' }).click();
     const changed = page.getByRole('table', { name: /would be routed differently/ });

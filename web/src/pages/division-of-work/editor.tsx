@@ -34,17 +34,44 @@ function problemLine(text: string, issue: Issue, info = scanYaml(text)): number 
   return lineOf(info, issue.path);
 }
 
+/**
+ * The draft survives leaving the editor (the readable page, the history, a reload) in this tab's
+ * sessionStorage, per tenant and base version: a draft of an older version is not offered on a newer one.
+ */
+const draftKey = (tenant: string, version: number) => `psa:dow-draft:${tenant}:v${version}`;
+
+function savedDraft(key: string): string | null {
+  try {
+    return window.sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function keepDraft(key: string, text: string | null): void {
+  try {
+    if (text === null) window.sessionStorage.removeItem(key);
+    else window.sessionStorage.setItem(key, text);
+  } catch {
+    // Storage full or denied: the draft lives as long as the page.
+  }
+}
+
 interface Props {
+  tenant: string;
   data: DivisionOfWorkData;
   base: { version: number; yaml: string };
   onPublished: (version: VersionInfo) => void;
   onExpired: () => void;
 }
 
-export function Editor({ data, base, onPublished, onExpired }: Props) {
+export function Editor({ tenant, data, base, onPublished, onExpired }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<YamlEditor | null>(null);
-  const [text, setText] = useState(base.yaml);
+  const key = draftKey(tenant, base.version);
+  const [initial] = useState(() => savedDraft(key) ?? base.yaml);
+  const [text, setText] = useState(initial);
+  const restored = initial !== base.yaml;
   const [loadFailed, setLoadFailed] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
   const [validation, setValidation] = useState<Validation | null>(null);
@@ -67,7 +94,7 @@ export function Editor({ data, base, onPublished, onExpired }: Props) {
       .then(([cm, schema]) => {
         if (!live || !host.current) return;
         editor.current = cm.createYamlEditor(host.current, {
-          text: base.yaml,
+          text: initial,
           label: 'Division of work (YAML)',
           schema: schema?.root ?? null,
           ...(schema ? { components: schema.components } : {}),
@@ -82,7 +109,9 @@ export function Editor({ data, base, onPublished, onExpired }: Props) {
       editor.current?.destroy();
       editor.current = null;
     };
-  }, [data, base.yaml]);
+  }, [data, initial]);
+
+  useEffect(() => keepDraft(key, text === base.yaml ? null : text), [key, text, base.yaml]);
 
   // Validate as you type: the latest text only, once typing pauses.
   useEffect(() => {
@@ -147,6 +176,7 @@ export function Editor({ data, base, onPublished, onExpired }: Props) {
       const published = await data.publish(text, base.version, note);
       setSaving(null);
       setNote('');
+      keepDraft(key, null);
       onPublished(published);
     } catch (err) {
       setSaving('review');
@@ -163,6 +193,14 @@ export function Editor({ data, base, onPublished, onExpired }: Props) {
           the editor.
         </p>
         {loadFailed ? <p role="alert">{loadFailed}</p> : null}
+        {restored && text !== base.yaml ? (
+          <p class="dow-restored">
+            Your unsaved draft is back.{' '}
+            <button type="button" class="link" onClick={() => editor.current?.setText(base.yaml)}>
+              Discard the draft
+            </button>
+          </p>
+        ) : null}
         <div class="dow-draft">
           <div ref={host} class="dow-codemirror">
             {editor.current ? null : <p class="dow-muted">Loading the editor…</p>}
