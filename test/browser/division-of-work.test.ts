@@ -228,6 +228,16 @@ describe('the division-of-work editor', () => {
     await page.getByRole('link', { name: 'Division of work' }).click();
     await page.getByRole('heading', { name: 'Division of work', level: 1 }).waitFor();
     await page.getByRole('table', { name: /Workloads/ }).waitFor();
+    const coo = await mintToken(dataDir, [
+      '--tenant',
+      'acme',
+      '--role',
+      'leadership',
+      '--email',
+      'coo@acme.example',
+    ]);
+    const { version } = (await api(system.endpoints.http, coo).get(DOW)).body as { version: number };
+    await page.getByRole('heading', { name: `Acme Corp: version ${version}` }).waitFor();
     const tabs = page.getByRole('navigation', { name: 'Division of work' }).getByRole('link');
     expect((await tabs.allTextContents()).map((t) => t.trim())).toEqual(['Current version', 'History']);
     console.log(
@@ -241,14 +251,6 @@ describe('the division-of-work editor', () => {
     await page.getByRole('link', { name: 'History' }).click();
     await page.getByRole('table', { name: 'Every version, newest first' }).waitFor();
 
-    const coo = await mintToken(dataDir, [
-      '--tenant',
-      'acme',
-      '--role',
-      'leadership',
-      '--email',
-      'coo@acme.example',
-    ]);
     const put = await fetch(`${system.endpoints.http}${DOW}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${coo}`, 'content-type': 'application/yaml' },
