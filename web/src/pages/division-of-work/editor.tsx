@@ -74,7 +74,9 @@ export function Editor({ tenant, data, base, onPublished, onExpired }: Props) {
   const restored = initial !== base.yaml;
   const [loadFailed, setLoadFailed] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
-  const [validation, setValidation] = useState<Validation | null>(null);
+  // The verdict, with the text it is about: a verdict on an older text enables nothing.
+  const [checked, setChecked] = useState<{ text: string; validation: Validation } | null>(null);
+  const validation = checked?.validation ?? null;
   const [checkFailed, setCheckFailed] = useState<string | null>(null);
   const [month, setMonth] = useState(lastMonth);
   const [simulating, setSimulating] = useState(false);
@@ -121,14 +123,17 @@ export function Editor({ tenant, data, base, onPublished, onExpired }: Props) {
       data
         .validate(text, abort.signal)
         .then((v) => {
-          setValidation(v);
+          setChecked({ text, validation: v });
           setCheckFailed(null);
         })
         .catch((err: unknown) => {
           if (abort.signal.aborted) return;
           // A body the API cannot read at all (415, 413) is a problem of the draft too.
           if (err instanceof DraftError && err.issues.length) {
-            setValidation({ valid: false, issues: err.issues, wouldBecomeVersion: null, changes: [] });
+            setChecked({
+              text,
+              validation: { valid: false, issues: err.issues, wouldBecomeVersion: null, changes: [] },
+            });
           } else fail(err, setCheckFailed);
         })
         .finally(() => !abort.signal.aborted && setChecking(false));
@@ -152,7 +157,7 @@ export function Editor({ tenant, data, base, onPublished, onExpired }: Props) {
     );
   }, [problems]);
 
-  const valid = validation?.valid === true;
+  const valid = checked?.text === text && validation?.valid === true;
   const changes = valid && (validation?.wouldBecomeVersion ?? 0) > base.version;
 
   async function simulate(event: Event) {
