@@ -221,8 +221,8 @@ describe('the division-of-work editor', () => {
     ]);
   });
 
-  it('shows leadership the page read-only: no editor, and the API refuses its PUT', async () => {
-    const watched = await openPage(browser);
+  it('shows leadership the page read-only, on a phone: no editor, and the API refuses its PUT', async () => {
+    const watched = await openPage(browser, { phone: true });
     const { page } = watched;
     await signIn(watched, web(), 'coo@acme.example');
     await page.getByRole('link', { name: 'Division of work' }).click();
