@@ -142,19 +142,19 @@ describe('the division-of-work editor', () => {
 
     // Fixed: hardware to the partner. The what-if replays the month of the tickets above.
     await replaceDraft(page, withHardwareOwner(current, 'partner'));
-    await expect
-      .poll(
-        () =>
-          page
-            .getByRole('status')
-            .filter({ hasText: /Valid|problem|Checking/ })
-            .textContent(),
-        {
-          timeout: 10_000,
-        },
-      )
-      .toBe('Valid: it would become version 2.');
+    const verdict = () =>
+      page
+        .getByRole('status')
+        .filter({ hasText: /Valid|problem|Checking/ })
+        .textContent();
+    await expect.poll(verdict, { timeout: 10_000 }).toBe('Valid: it would become version 2.');
     await expect(problems.count()).resolves.toBe(0);
+    // The draft survives a visit to the readable page.
+    await page.getByRole('link', { name: 'Current version' }).click();
+    await page.getByRole('table', { name: /Workloads/ }).waitFor();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByText('Your unsaved draft is back.').waitFor();
+    await expect.poll(verdict, { timeout: 10_000 }).toBe('Valid: it would become version 2.');
     await page.getByLabel('Month').fill(before[0]!.receivedAt.slice(0, 7));
     await page.getByRole('button', { name: 'Run what-if' }).click();
     const changed = page.getByRole('table', { name: /would be routed differently/ });
@@ -221,13 +221,23 @@ describe('the division-of-work editor', () => {
     ]);
   });
 
-  it('shows leadership the page read-only: no editor, and the API refuses its PUT', async () => {
-    const watched = await openPage(browser);
+  it('shows leadership the page read-only, on a phone: no editor, and the API refuses its PUT', async () => {
+    const watched = await openPage(browser, { phone: true });
     const { page } = watched;
     await signIn(watched, web(), 'coo@acme.example');
     await page.getByRole('link', { name: 'Division of work' }).click();
     await page.getByRole('heading', { name: 'Division of work', level: 1 }).waitFor();
     await page.getByRole('table', { name: /Workloads/ }).waitFor();
+    const coo = await mintToken(dataDir, [
+      '--tenant',
+      'acme',
+      '--role',
+      'leadership',
+      '--email',
+      'coo@acme.example',
+    ]);
+    const { version } = (await api(system.endpoints.http, coo).get(DOW)).body as { version: number };
+    await page.getByRole('heading', { name: `Acme Corp: version ${version}` }).waitFor();
     const tabs = page.getByRole('navigation', { name: 'Division of work' }).getByRole('link');
     expect((await tabs.allTextContents()).map((t) => t.trim())).toEqual(['Current version', 'History']);
     console.log(
@@ -241,14 +251,6 @@ describe('the division-of-work editor', () => {
     await page.getByRole('link', { name: 'History' }).click();
     await page.getByRole('table', { name: 'Every version, newest first' }).waitFor();
 
-    const coo = await mintToken(dataDir, [
-      '--tenant',
-      'acme',
-      '--role',
-      'leadership',
-      '--email',
-      'coo@acme.example',
-    ]);
     const put = await fetch(`${system.endpoints.http}${DOW}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${coo}`, 'content-type': 'application/yaml' },

@@ -34,20 +34,49 @@ function problemLine(text: string, issue: Issue, info = scanYaml(text)): number 
   return lineOf(info, issue.path);
 }
 
+/**
+ * The draft survives leaving the editor (the readable page, the history, a reload) in this tab's
+ * sessionStorage, per tenant and base version: a draft of an older version is not offered on a newer one.
+ */
+const draftKey = (tenant: string, version: number) => `psa:dow-draft:${tenant}:v${version}`;
+
+function savedDraft(key: string): string | null {
+  try {
+    return window.sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function keepDraft(key: string, text: string | null): void {
+  try {
+    if (text === null) window.sessionStorage.removeItem(key);
+    else window.sessionStorage.setItem(key, text);
+  } catch {
+    // Storage full or denied: the draft lives as long as the page.
+  }
+}
+
 interface Props {
+  tenant: string;
   data: DivisionOfWorkData;
   base: { version: number; yaml: string };
   onPublished: (version: VersionInfo) => void;
   onExpired: () => void;
 }
 
-export function Editor({ data, base, onPublished, onExpired }: Props) {
+export function Editor({ tenant, data, base, onPublished, onExpired }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<YamlEditor | null>(null);
-  const [text, setText] = useState(base.yaml);
+  const key = draftKey(tenant, base.version);
+  const [initial] = useState(() => savedDraft(key) ?? base.yaml);
+  const [text, setText] = useState(initial);
+  const restored = initial !== base.yaml;
   const [loadFailed, setLoadFailed] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
-  const [validation, setValidation] = useState<Validation | null>(null);
+  // The verdict, with the text it is about: a verdict on an older text enables nothing.
+  const [checked, setChecked] = useState<{ text: string; validation: Validation } | null>(null);
+  const validation = checked?.validation ?? null;
   const [checkFailed, setCheckFailed] = useState<string | null>(null);
   const [month, setMonth] = useState(lastMonth);
   const [simulating, setSimulating] = useState(false);
@@ -67,7 +96,7 @@ export function Editor({ data, base, onPublished, onExpired }: Props) {
       .then(([cm, schema]) => {
         if (!live || !host.current) return;
         editor.current = cm.createYamlEditor(host.current, {
-          text: base.yaml,
+          text: initial,
           label: 'Division of work (YAML)',
           schema: schema?.root ?? null,
           ...(schema ? { components: schema.components } : {}),
@@ -82,7 +111,9 @@ export function Editor({ data, base, onPublished, onExpired }: Props) {
       editor.current?.destroy();
       editor.current = null;
     };
-  }, [data, base.yaml]);
+  }, [data, initial]);
+
+  useEffect(() => keepDraft(key, text === base.yaml ? null : text), [key, text, base.yaml]);
 
   // Validate as you type: the latest text only, once typing pauses.
   useEffect(() => {
@@ -92,14 +123,17 @@ export function Editor({ data, base, onPublished, onExpired }: Props) {
       data
         .validate(text, abort.signal)
         .then((v) => {
-          setValidation(v);
+          setChecked({ text, validation: v });
           setCheckFailed(null);
         })
         .catch((err: unknown) => {
           if (abort.signal.aborted) return;
           // A body the API cannot read at all (415, 413) is a problem of the draft too.
           if (err instanceof DraftError && err.issues.length) {
-            setValidation({ valid: false, issues: err.issues, wouldBecomeVersion: null, changes: [] });
+            setChecked({
+              text,
+              validation: { valid: false, issues: err.issues, wouldBecomeVersion: null, changes: [] },
+            });
           } else fail(err, setCheckFailed);
         })
         .finally(() => !abort.signal.aborted && setChecking(false));
@@ -123,7 +157,7 @@ export function Editor({ data, base, onPublished, onExpired }: Props) {
     );
   }, [problems]);
 
-  const valid = validation?.valid === true;
+  const valid = checked?.text === text && validation?.valid === true;
   const changes = valid && (validation?.wouldBecomeVersion ?? 0) > base.version;
 
   async function simulate(event: Event) {
@@ -147,6 +181,7 @@ export function Editor({ data, base, onPublished, onExpired }: Props) {
       const published = await data.publish(text, base.version, note);
       setSaving(null);
       setNote('');
+      keepDraft(key, null);
       onPublished(published);
     } catch (err) {
       setSaving('review');
@@ -163,6 +198,14 @@ export function Editor({ data, base, onPublished, onExpired }: Props) {
           the editor.
         </p>
         {loadFailed ? <p role="alert">{loadFailed}</p> : null}
+        {restored && text !== base.yaml ? (
+          <p class="dow-restored">
+            Your unsaved draft is back.{' '}
+            <button type="button" class="link" onClick={() => editor.current?.setText(base.yaml)}>
+              Discard the draft
+            </button>
+          </p>
+        ) : null}
         <div class="dow-draft">
           <div ref={host} class="dow-codemirror">
             {editor.current ? null : <p class="dow-muted">Loading the editor…</p>}

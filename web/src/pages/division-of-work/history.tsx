@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { navigate } from '../../router.ts';
 import { type DivisionOfWorkData, describeError, type History as HistoryData, isExpired } from './data.ts';
 import { diffLines, hunks } from './diff.ts';
+import { Scroll } from './scroll.tsx';
 import { formatInstant } from './view.tsx';
 
 /**
@@ -51,7 +52,7 @@ function Diff({
       </p>
     );
   return (
-    <div class="dow-scroll">
+    <Scroll label="Differences between the versions">
       <table class="dow-diff">
         <caption>
           Version {from} → version {to}: {added} {added === 1 ? 'line' : 'lines'} added, {removed}{' '}
@@ -96,7 +97,7 @@ function Diff({
           </tbody>
         ))}
       </table>
-    </div>
+    </Scroll>
   );
 }
 
@@ -135,7 +136,7 @@ export function VersionHistory({ data, query, onExpired }: Props) {
     <>
       <section class="card" aria-labelledby="dow-history-title">
         <h2 id="dow-history-title">Versions</h2>
-        <div class="dow-scroll">
+        <Scroll label="Versions">
           <table class="dow-table">
             <caption class="dow-visually-hidden">Every version, newest first</caption>
             <thead>
@@ -175,7 +176,7 @@ export function VersionHistory({ data, query, onExpired }: Props) {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       </section>
 
       <section class="card" aria-labelledby="dow-diff-title">

@@ -97,6 +97,7 @@ export function DivisionOfWorkPage({ session, api, location, onExpired }: Divisi
         canEdit ? (
           <Editor
             key={current.doc.version}
+            tenant={session.tenant}
             data={data}
             base={{ version: current.doc.version, yaml: current.yaml }}
             onPublished={onPublished}

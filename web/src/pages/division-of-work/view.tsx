@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Calendar, Document, Term, Workload } from './data.ts';
 import { PRIORITIES } from './data.ts';
+import { Scroll } from './scroll.tsx';
 import { topLevelSection } from './yaml-paths.ts';
 
 /**
@@ -186,7 +187,7 @@ export function DocumentView({ doc, yaml }: { doc: Document; yaml: string | null
       </Section>
 
       <Section id="dow-workloads" title="Workloads">
-        <div class="dow-scroll">
+        <Scroll label="Workloads">
           <table class="dow-table">
             <caption class="dow-visually-hidden">Workloads, their owners, priorities and keywords</caption>
             <thead>
@@ -205,7 +206,7 @@ export function DocumentView({ doc, yaml }: { doc: Document; yaml: string | null
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       </Section>
 
       <Section id="dow-guardrails" title="Guardrails">
@@ -246,7 +247,7 @@ export function DocumentView({ doc, yaml }: { doc: Document; yaml: string | null
 
       <Section id="dow-sla" title="SLA targets and policy">
         <p class="dow-muted">In business time of the owning side’s calendar.</p>
-        <div class="dow-scroll">
+        <Scroll label="SLA targets">
           <table class="dow-table">
             <caption class="dow-visually-hidden">SLA targets by side and priority</caption>
             <thead>
@@ -275,7 +276,7 @@ export function DocumentView({ doc, yaml }: { doc: Document; yaml: string | null
               )}
             </tbody>
           </table>
-        </div>
+        </Scroll>
         <dl class="dow-policy">
           <dt>Warnings at</dt>
           <dd>{doc.slaPolicy.warnAt.map((f) => `${Math.round(f * 100)} %`).join(', ') || 'none'}</dd>

@@ -1,4 +1,5 @@
 import type { RoutingStats, SimulationReport } from './data.ts';
+import { Scroll } from './scroll.tsx';
 
 /**
  * A what-if report: the month's tickets as they were routed, and as the draft would route them.
@@ -73,7 +74,7 @@ export function WhatIfReport({ report }: { report: SimulationReport }) {
         As routed (by {versions}) against the draft; compared with version{' '}
         {report.proposal.comparedWithVersion}.
       </p>
-      <div class="dow-scroll">
+      <Scroll label="Before and after">
         <table class="dow-table">
           <caption>Before and after</caption>
           <thead>
@@ -95,9 +96,9 @@ export function WhatIfReport({ report }: { report: SimulationReport }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </Scroll>
 
-      <div class="dow-scroll">
+      <Scroll label="Hits per workload">
         <table class="dow-table">
           <caption>
             Hits per workload <span class="dow-muted">(workloads without a hit are left out)</span>
@@ -121,12 +122,12 @@ export function WhatIfReport({ report }: { report: SimulationReport }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </Scroll>
 
       {changes.count === 0 ? (
         <p>No ticket of {report.month} would be routed differently.</p>
       ) : (
-        <div class="dow-scroll">
+        <Scroll label="Tickets routed differently">
           <table class="dow-table dow-changes">
             <caption>
               {changes.count} {changes.count === 1 ? 'ticket' : 'tickets'} would be routed differently
@@ -169,7 +170,7 @@ export function WhatIfReport({ report }: { report: SimulationReport }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       )}
     </section>
   );
