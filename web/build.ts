@@ -26,7 +26,13 @@ export function webBuildIsStale(): boolean {
 
 export function buildWeb(): void {
   const vite = join(WEB, '..', 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build'], { cwd: WEB, stdio: 'inherit' });
+  // Always the production build, whoever calls (vitest sets NODE_ENV=test, which would make
+  // Preact's JSX the development variant and the measured page weights wrong).
+  const result = spawnSync(process.execPath, [vite, 'build', '--mode', 'production'], {
+    cwd: WEB,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status})`);
 }
 
