@@ -75,6 +75,17 @@ describe('the staff console', () => {
     await tickets.getByRole('link', { name: otherKey }).waitFor({ timeout: 15_000 });
     console.log(`console ticket list (internal IT): ${await checkPage(it_, 'console ticket list internal')}`);
 
+    // Filters live in the URL: a reload keeps them (nothing is breached on this fresh stack).
+    const sla = page.getByLabel('SLA', { exact: true });
+    await sla.selectOption('breached');
+    await page.waitForURL(/owner=internal&sla=breached/);
+    await page.getByText('No tickets match these filters.').waitFor();
+    await page.reload();
+    await page.getByText('No tickets match these filters.').waitFor();
+    expect(await sla.inputValue()).toBe('breached');
+    await sla.selectOption('');
+    await page.waitForURL((url) => !url.search.includes('sla='));
+
     // Its page says why it was routed.
     await tickets.getByRole('link', { name: key }).click();
     await page.getByRole('heading', { level: 1, name: new RegExp(key) }).waitFor();
