@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, toUploads } from '../../api.ts';
 import { FileInput } from '../conversation.tsx';
 import type { ConsolePageProps, Owner, Priority, StaffTicket, Visibility } from './types.ts';
-import { OWNER_NAMES } from './words.ts';
+import { OWNER_NAMES, STATUS_NAMES } from './words.ts';
 
 /** The actions on a ticket; each form posts to the public API and asks the page to re-read. */
 
@@ -85,7 +85,7 @@ export function StatusActions(props: ActionProps) {
             onClick={() =>
               void run(
                 () => props.api.request('POST', path(t, 'status'), { status }),
-                `${t.key}: ${VERBS[status]} done.`,
+                `${t.key} is now ${STATUS_NAMES[status].toLowerCase()}.`,
               )
             }
           >
