@@ -48,6 +48,11 @@ describe('the staff console', () => {
     // Internal IT signs in and finds it in its list.
     const it_ = await openPage(browser);
     const { page } = it_;
+    // Polls carry the ETag they hold; an unchanged list answers 304 through the gateway.
+    let notModified = 0;
+    page.on('response', (r) => {
+      if (r.status() === 304 && r.url().includes('/v1/tenants/acme/tickets?')) notModified++;
+    });
     await signIn(it_, web(), 'it-lead@acme.example');
     await page.waitForURL(`${web()}tickets`);
     const tickets = page.getByRole('list', { name: 'Tickets' });
@@ -73,7 +78,19 @@ describe('the staff console', () => {
     );
     expect(routedBudget.body.owner).toBe('internal');
     await tickets.getByRole('link', { name: otherKey }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => notModified, { timeout: 15_000 }).toBeGreaterThan(0);
     console.log(`console ticket list (internal IT): ${await checkPage(it_, 'console ticket list internal')}`);
+
+    // Filters live in the URL: a reload keeps them (nothing is breached on this fresh stack).
+    const sla = page.getByLabel('SLA', { exact: true });
+    await sla.selectOption('breached');
+    await page.waitForURL(/owner=internal&sla=breached/);
+    await page.getByText('No tickets match these filters.').waitFor();
+    await page.reload();
+    await page.getByText('No tickets match these filters.').waitFor();
+    expect(await sla.inputValue()).toBe('breached');
+    await sla.selectOption('');
+    await page.waitForURL((url) => !url.search.includes('sla='));
 
     // Its page says why it was routed.
     await tickets.getByRole('link', { name: key }).click();

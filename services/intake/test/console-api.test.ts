@@ -89,6 +89,12 @@ describe('ticket lists for the console', () => {
       token: await internal(),
     });
     expect(ids(dueSoon.body)).toEqual([soon]);
+    // Each ticket says which state it is in, as the filter reads it.
+    expect(all.body.items.map((t: { slaState: string | null }) => t.slaState)).toEqual([
+      null,
+      'due-soon',
+      'breached',
+    ]);
   });
 
   it('pages a filtered list with cursors, losing and repeating nothing', async () => {
@@ -183,10 +189,20 @@ describe('counts per tab', () => {
     expect(msp.body).toEqual({ total: 2, byOwner: { partner: 1, triage: 1 }, complete: true });
   });
 
-  it('refuses requesters and leadership', async () => {
+  it('refuses requesters, leadership and another tenant', async () => {
     for (const role of ['requester', 'leadership'] as const) {
       const res = await intake.call('GET', COUNTS, { token: await token({ role, email: 'x@acme.example' }) });
       expect(res.status, role).toBe(403);
+    }
+    const foreign = await token({ role: 'internal', email: 'it@globex.example', tenant: 'globex' });
+    for (const path of [
+      COUNTS,
+      '/v1/tenants/acme/mail/quarantine/q-1',
+      `${TICKETS}?sla=breached&sort=urgent`,
+    ]) {
+      // Anything of another tenant answers as if it did not exist.
+      const res = await intake.call('GET', path, { token: foreign });
+      expect(res.status, path).toBe(404);
     }
   });
 });

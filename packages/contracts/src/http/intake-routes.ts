@@ -66,6 +66,11 @@ export const TicketViewSchema = TicketSchema.omit({ version: true, fullTextKey: 
   .extend({
     sla: z.array(SlaClockSchema),
     messages: z.array(TicketMessageSchema.omit({ rawKey: true, textKey: true })),
+    /**
+     * `breached`: a clock missed its target; `due-soon`: a running clock falls due within 4 hours
+     * (wall-clock); null otherwise. What the list's `sla` filter matches.
+     */
+    slaState: z.enum(['due-soon', 'breached']).nullable().optional(),
   })
   .openapi('Ticket');
 

@@ -10,7 +10,7 @@ import { viewSlaClock } from '@psa/model/sla-clock';
 import type { Ticket } from '@psa/model/ticket';
 import { assertCanRead, visibleOwners } from './access.ts';
 import { visibleMessages } from './conversation/visibility.ts';
-import { listMostUrgent, listNewest, type TicketFilters } from './ticket-queries.ts';
+import { listMostUrgent, listNewest, slaStateOf, type TicketFilters } from './ticket-queries.ts';
 import { fullMessageText, fullTicketText } from './ticket-text.ts';
 
 export interface ReadDeps {
@@ -95,12 +95,13 @@ export async function viewTicket(
         deps.sla.listClocks(ticket.tenantId, ticket.id),
         messagesOf(ticket, text.body, deps, viewer),
       ]);
-  if (clocks.length === 0) return { ...rest, sla: [], messages };
+  if (clocks.length === 0) return { ...rest, sla: [], messages, slaState: null };
   const doc = dow ?? (await deps.tenants.getDivisionOfWork(ticket.tenantId));
   const now = deps.clock.now();
   return {
     ...rest,
     messages,
+    slaState: slaStateOf(clocks, now),
     sla: clocks.map((c) =>
       viewSlaClock(
         c,

@@ -6,11 +6,12 @@
  */
 import type { Principal } from '@psa/http/auth';
 import { assertRole, assertTenant } from '@psa/http/auth';
+import type { Clock } from '@psa/model/clock';
 import { NotFoundError, ValidationError } from '@psa/model/errors';
-import type { SlaClockRecord } from '@psa/model/sla-clock';
+import type { TenantStore, TicketStore } from '@psa/model/ports';
+import type { SlaClockRecord, SlaStore } from '@psa/model/sla-clock';
 import { isOpenStatus, type Owner, type Ticket, type TicketStatus } from '@psa/model/ticket';
 import { visibleOwners } from './access.ts';
-import type { ReadDeps } from './read-tickets.ts';
 
 /** Due within this long counts as "due soon" (the four hours). */
 export const DUE_SOON_MS = 4 * 60 * 60 * 1000;
@@ -20,6 +21,14 @@ export const MAX_EXAMINED = 500;
 export const MAX_COUNTED = 1000;
 
 export type SlaState = 'breached' | 'due-soon';
+
+/** What the listings read (a part of ./read-tickets.ts's ReadDeps). */
+export interface QueryDeps {
+  tickets: TicketStore;
+  sla: SlaStore;
+  tenants: TenantStore;
+  clock: Clock;
+}
 
 export interface TicketFilters {
   status?: TicketStatus;
@@ -74,7 +83,7 @@ const storeFilter = (f: TicketFilters) => (t: Ticket) =>
   (f.workload === undefined || t.workload === f.workload) &&
   (f.status === undefined || t.status === f.status);
 
-async function clocksMatch(t: Ticket, f: TicketFilters, deps: ReadDeps, now: Date): Promise<boolean> {
+async function clocksMatch(t: Ticket, f: TicketFilters, deps: QueryDeps, now: Date): Promise<boolean> {
   if (!f.sla) return true;
   return slaStateOf(await deps.sla.listClocks(t.tenantId, t.id), now) === f.sla;
 }
@@ -85,7 +94,7 @@ async function clocksMatch(t: Ticket, f: TicketFilters, deps: ReadDeps, now: Dat
  */
 export async function listNewest(
   cmd: { tenantId: string; principal: Principal; limit: number; cursor?: string } & TicketFilters,
-  deps: ReadDeps,
+  deps: QueryDeps,
 ): Promise<{ items: Ticket[]; nextCursor: string | null }> {
   const owners = ownersFor(cmd.principal, cmd.owner);
   if (owners?.length === 0) return { items: [], nextCursor: null };
@@ -129,7 +138,7 @@ function offsetOf(cursor: string | undefined): number {
  */
 export async function listMostUrgent(
   cmd: { tenantId: string; principal: Principal; limit: number; cursor?: string } & TicketFilters,
-  deps: ReadDeps,
+  deps: QueryDeps,
 ): Promise<{ items: Ticket[]; nextCursor: string | null }> {
   const offset = offsetOf(cmd.cursor);
   const owners = ownersFor(cmd.principal, cmd.owner) ?? (['internal', 'partner', 'triage'] as Owner[]);
@@ -167,7 +176,7 @@ export interface TicketCounts {
 /** How many tickets match the filters (all but the owner), per owner the caller may see. */
 export async function countTickets(
   cmd: { tenantId: string; principal: Principal } & Omit<TicketFilters, 'owner'>,
-  deps: ReadDeps,
+  deps: QueryDeps,
 ): Promise<TicketCounts> {
   assertTenant(cmd.principal, cmd.tenantId);
   assertRole(cmd.principal, ['internal', 'partner'], 'count tickets');

@@ -1,13 +1,12 @@
 import { useState } from 'preact/hooks';
 import { ApiError, toUploads } from '../../api.ts';
 import { FileInput } from '../conversation.tsx';
-import type { StaffPageProps } from '../staff-page.ts';
-import type { Owner, Priority, StaffTicket, Visibility } from './types.ts';
-import { OWNER_NAMES } from './words.ts';
+import type { ConsolePageProps, Owner, Priority, StaffTicket, Visibility } from './types.ts';
+import { OWNER_NAMES, STATUS_NAMES } from './words.ts';
 
 /** The actions on a ticket; each form posts to the public API and asks the page to re-read. */
 
-type ActionProps = StaffPageProps & { ticket: StaffTicket; onChanged: () => void };
+type ActionProps = ConsolePageProps & { ticket: StaffTicket; onChanged: () => void };
 
 /** Runs one action at a time, with its error (the server's words) and a confirmation to announce. */
 function useAction(props: ActionProps) {
@@ -86,7 +85,7 @@ export function StatusActions(props: ActionProps) {
             onClick={() =>
               void run(
                 () => props.api.request('POST', path(t, 'status'), { status }),
-                `${t.key}: ${VERBS[status]} done.`,
+                `${t.key} is now ${STATUS_NAMES[status].toLowerCase()}.`,
               )
             }
           >

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { navigate } from '../../router.ts';
-import type { StaffPageProps } from '../staff-page.ts';
 import { useLive } from './live.ts';
-import type { Owner, StaffTicket, TicketCounts, TicketList } from './types.ts';
+import type { ConsolePageProps, Owner, StaffTicket, TicketCounts, TicketList } from './types.ts';
 import { formatTime, OWNER_NAMES, STATUS_NAMES, ticketSla } from './words.ts';
 
 /** The filters a list is narrowed by; every one lives in the URL's query. */
@@ -23,7 +22,7 @@ function withQuery(current: URLSearchParams, changes: Partial<Record<Filter | 'c
   return q ? `/tickets?${q}` : '/tickets';
 }
 
-export function TicketListPage(props: StaffPageProps) {
+export function TicketListPage(props: ConsolePageProps) {
   const { query } = props.location;
   const partner = props.session.role === 'partner';
   const owners: Owner[] = partner ? ['partner', 'triage'] : ['internal', 'partner', 'triage'];
@@ -116,7 +115,7 @@ export function TicketListPage(props: StaffPageProps) {
             <option value="urgent">Most urgent first (open tickets)</option>
           </select>
         </div>
-        <div>
+        <div class="workload">
           <label for="filter-workload">Workload</label>
           <span class="inline">
             <input

@@ -1,8 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api.ts';
-import type { StaffPageProps } from '../staff-page.ts';
 import { useLive } from './live.ts';
-import type { QuarantinedMail, QuarantinedMailDetail } from './types.ts';
+import type { ConsolePageProps, QuarantinedMail, QuarantinedMailDetail } from './types.ts';
 import { formatTime } from './words.ts';
 
 interface QuarantinePage {
@@ -11,7 +10,7 @@ interface QuarantinePage {
 }
 
 /** Mail that could not become a ticket: why, from whom, its raw headers, and a reprocess button. */
-export function QuarantineList(props: StaffPageProps) {
+export function QuarantineList(props: ConsolePageProps) {
   const cursor = props.location.query.get('cursor');
   const live = useLive<QuarantinePage>(
     props.api,
@@ -51,7 +50,7 @@ export function QuarantineList(props: StaffPageProps) {
   );
 }
 
-function QuarantinedItem(props: StaffPageProps & { mail: QuarantinedMail; onChanged: () => void }) {
+function QuarantinedItem(props: ConsolePageProps & { mail: QuarantinedMail; onChanged: () => void }) {
   const m = props.mail;
   const [detail, setDetail] = useState<QuarantinedMailDetail | null>(null);
   const [busy, setBusy] = useState(false);

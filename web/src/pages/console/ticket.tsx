@@ -1,8 +1,7 @@
 import type { Api } from '../../api.ts';
-import type { StaffPageProps } from '../staff-page.ts';
 import { HandoffForm, MessageForm, PriorityForm, StatusActions } from './actions.tsx';
 import { useLive } from './live.ts';
-import type { SlaClock, StaffTicket } from './types.ts';
+import type { ConsolePageProps, SlaClock, StaffTicket } from './types.ts';
 import {
   clockName,
   clockState,
@@ -16,7 +15,7 @@ import {
 } from './words.ts';
 
 /** One ticket, kept current by polling; the actions the signed-in side may take on it. */
-export function TicketPage(props: StaffPageProps & { ticketId: string }) {
+export function TicketPage(props: ConsolePageProps & { ticketId: string }) {
   const live = useLive<StaffTicket>(
     props.api,
     `/tickets/${encodeURIComponent(props.ticketId)}`,

@@ -1,4 +1,17 @@
-import type { Ticket } from '../../api.ts';
+import type { Api, Ticket } from '../../api.ts';
+import type { Session } from '../../auth.ts';
+import type { Location } from '../../router.ts';
+
+/**
+ * What the staff frame hands each page (../staff.tsx's StaffPageProps, the same shape), declared
+ * here so the console imports nothing from the frame that lazily imports it.
+ */
+export interface ConsolePageProps {
+  session: Session;
+  api: Api;
+  location: Location;
+  onExpired: () => void;
+}
 
 /**
  * The ticket as staff read it: the API's whole view (../../api.ts types only what the portal
@@ -57,6 +70,8 @@ export interface StaffTicket extends Omit<Ticket, 'messages'> {
   history: { from: string; to: string; at: string; by: By; note?: string }[];
   handoffs: { from: Owner; to: Owner; reason: string; at: string; by: By }[];
   sla: SlaClock[];
+  /** The API's reading of the clocks against its own clock (the list's `sla` filter). */
+  slaState?: 'due-soon' | 'breached' | null;
   messages: (Ticket['messages'][number] & { author?: By | null; kind: string })[];
 }
 

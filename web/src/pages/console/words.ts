@@ -84,20 +84,18 @@ export function clockState(c: SlaClock): { text: string; tone: 'ok' | 'warn' | '
 /** Within this many minutes counts as due soon (the API's `sla=due-soon`: four hours). */
 const DUE_SOON_MINUTES = 240;
 
-const running = (c: SlaClock) => !c.completedAt && c.pausedFor === null;
-
-/** The ticket's SLA state as the list shows it: breached, due soon, or nothing to say. */
+/** The ticket's SLA state as the list shows it (the API's reading), with the least time left. */
 export function ticketSla(t: StaffTicket): { text: string; tone: 'warn' | 'bad' } | null {
-  if (t.sla.some((c) => c.breached || (running(c) && c.remainingBusinessMinutes <= 0))) {
-    return { text: 'SLA breached', tone: 'bad' };
-  }
-  const next = t.sla
-    .filter(running)
+  if (t.slaState === 'breached') return { text: 'SLA breached', tone: 'bad' };
+  if (t.slaState !== 'due-soon') return null;
+  const left = t.sla
+    .filter((c) => !c.completedAt && c.pausedFor === null)
     .map((c) => c.remainingBusinessMinutes)
     .sort((a, b) => a - b)[0];
-  if (next !== undefined && next <= DUE_SOON_MINUTES)
-    return { text: `Due in ${minutes(next)}`, tone: 'warn' };
-  return null;
+  return {
+    text: left === undefined ? 'Due within 4 h' : `Due within 4 h (${minutes(left)} left)`,
+    tone: 'warn',
+  };
 }
 
 export const VISIBILITY_NAMES = {
