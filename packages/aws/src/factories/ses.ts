@@ -1,5 +1,6 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Mailer } from '@psa/model/ports';
+import { traced } from '@psa/observability/tracer';
 import { SesMailer } from '../ses-mailer.ts';
 
 /**
@@ -9,5 +10,5 @@ import { SesMailer } from '../ses-mailer.ts';
  * parsed config like the other factories; SES itself needs none of it.
  */
 export function createMailer(): Mailer {
-  return new SesMailer(new SESv2Client({}));
+  return new SesMailer(traced(new SESv2Client({})));
 }
