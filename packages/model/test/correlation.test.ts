@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { annotateCorrelation, currentCorrelation, withCorrelation } from '../src/correlation.ts';
-import { parseEvent, TicketReceived, toBusEvent } from '../src/events.ts';
+import { type BusEvent, parseEvent, TicketReceived, toBusEvent } from '../src/events.ts';
+import { commitWithRetry, eventEntry, reconcileOutbox } from '../src/outbox.ts';
+import type { OutboxEntry, OutboxRef, OutboxStore, PendingOutbox } from '../src/ports.ts';
 
 const detail = {
   eventId: 'acme:t1:received',
@@ -82,5 +84,51 @@ describe('correlation scopes', () => {
       return currentCorrelation();
     });
     expect(scope).toEqual({ correlationId: 'c', tenantId: 'acme', ticketId: 't1' });
+  });
+});
+
+describe('the correlation id through the outbox', () => {
+  it('reaches the bus with an event the reconciler delivers long after, outside any scope', async () => {
+    const kept = new Map<OutboxRef, OutboxEntry[]>();
+    const outbox: OutboxStore = {
+      clear: async (ref, ids) =>
+        void kept.set(
+          ref,
+          (kept.get(ref) ?? []).filter((e) => !ids.includes(e.id)),
+        ),
+      listPending: async (): Promise<PendingOutbox[]> =>
+        [...kept].filter(([, entries]) => entries.length > 0).map(([ref, entries]) => ({ ref, entries })),
+      defer: async () => undefined,
+      deadLetter: async () => undefined,
+      listDeadLetters: async () => [],
+    };
+    const delivered: BusEvent[] = [];
+    let busUp = false;
+    const bus = {
+      publish: async (events: BusEvent[]) => {
+        if (!busUp) throw new Error('bus down');
+        delivered.push(...events);
+      },
+    };
+    const ref = 'ticket#t1' as OutboxRef;
+    await withCorrelation({ correlationId: 'req-9' }, () =>
+      commitWithRetry(
+        {
+          read: async () => null,
+          decide: () => ({ next: 1, entries: [eventEntry('e1', toBusEvent(TicketReceived, detail))] }),
+          write: async (_next, entries) => {
+            kept.set(ref, entries);
+            return ref;
+          },
+        },
+        { bus, outbox, logger: { warn: () => undefined } },
+      ),
+    );
+    expect(delivered).toEqual([]);
+
+    busUp = true;
+    await reconcileOutbox({ bus, outbox, now: () => new Date('2026-11-03T16:00:00.000Z') });
+    expect(currentCorrelation()).toBeUndefined();
+    expect(delivered.map((e) => e.detail.correlationId)).toEqual(['req-9']);
   });
 });
