@@ -1,3 +1,4 @@
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -99,6 +100,39 @@ describe('one ticket in the logs', () => {
       requestId: correlationId,
       status: 201,
     });
+  });
+
+  it('follows a mailed ticket by its mail’s id, from intake to the SLA clocks and the reports', async () => {
+    const port = Number(new URL(system.endpoints.smtp!).port);
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+    await smtp.sendMail({
+      from: '"Bob" <bob@acme.example>',
+      to: 'support@acme.example',
+      subject: 'Printer on floor 3 jams',
+      text: 'Every second page.',
+    });
+    smtp.close();
+    const received = await eventually(
+      async () =>
+        logLines().find(
+          (l) =>
+            l.message === 'mail received' && (l.results as { outcome: string }[])[0]?.outcome === 'created',
+        ),
+      (line) => line !== undefined,
+    );
+    const { correlationId, ticketId } = received as { correlationId: string; ticketId: string };
+    expect(correlationId).toEqual(expect.any(String));
+    expect(received).toMatchObject({ service: 'intake', function_name: 'IntakeEmail', tenantId: 'acme' });
+    const services = await eventually(
+      async () =>
+        new Set(
+          logLines()
+            .filter((l) => l.correlationId === correlationId && l.ticketId === ticketId)
+            .map((l) => l.service),
+        ),
+      (seen) => ['intake', 'router', 'sla', 'reporting'].every((s) => seen.has(s)),
+    );
+    expect([...services].sort()).toEqual(['intake', 'reporting', 'router', 'sla']);
   });
 
   it('finds an error answer’s request id in the logs', async () => {
