@@ -7,7 +7,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { type Correlation, withCorrelation } from '@psa/model/correlation';
+import { type Correlation, currentCorrelation, withCorrelation } from '@psa/model/correlation';
 import type { EventBus } from '@psa/model/ports';
 import { countingBus, type MetricRecorder, powertoolsRecorder } from './metrics.ts';
 import { tracer } from './tracer.ts';
@@ -167,4 +167,34 @@ export function apiHandler<E, R>(
   handle: (event: E, context: LambdaContext) => Promise<R>,
 ): (event: E, context: LambdaContext) => Promise<R> {
   return (event, context) => invocation(o, context, () => handle(event, context));
+}
+
+/**
+ * The outbox reconciler's bus: each event it re-delivers is logged in the scope of the chain the
+ * event belongs to (its correlation id, tenant and ticket), so a ticket's path shows the
+ * reconciler too when an outage held one of its events back.
+ */
+export function loggingRedeliveries(bus: EventBus, logger: Pick<Logger, 'info'>): EventBus {
+  return {
+    async publish(events) {
+      await bus.publish(events);
+      for (const event of events) {
+        const detail = event.detail;
+        const text = (key: string) => (typeof detail[key] === 'string' ? (detail[key] as string) : undefined);
+        const correlationId =
+          text('correlationId') ?? currentCorrelation()?.correlationId ?? crypto.randomUUID();
+        const scope: Correlation = { correlationId };
+        for (const key of ['tenantId', 'ticketId'] as const) {
+          const value = text(key);
+          if (value) scope[key] = value;
+        }
+        withCorrelation(scope, () =>
+          logger.info('event redelivered', {
+            event: `${event.source}/${event.detailType}`,
+            eventId: text('eventId'),
+          }),
+        );
+      }
+    },
+  };
 }

@@ -1,6 +1,7 @@
+import { withCorrelation } from '@psa/model/correlation';
 import { type BusEvent, parseEvent, TicketReceived, TicketRouted, toBusEvent } from '@psa/model/events';
 import { describe, expect, it } from 'vitest';
-import { eventHandler, instrument, scheduledHandler } from '../src/handler.ts';
+import { eventHandler, instrument, loggingRedeliveries, scheduledHandler } from '../src/handler.ts';
 import { createLogger } from '../src/logger.ts';
 import { stdoutLines } from './support.ts';
 
@@ -174,5 +175,46 @@ describe('scheduledHandler', () => {
 
   it('refuses dependencies whose logger is not a Powertools Logger', () => {
     expect(() => instrument({ logger: console })).toThrow('not a Powertools Logger');
+  });
+});
+
+describe('loggingRedeliveries', () => {
+  it('logs each event the reconciler re-delivers in the scope of the chain it belongs to', async () => {
+    const delivered: BusEvent[] = [];
+    const bus = loggingRedeliveries(
+      { publish: async (events) => void delivered.push(...events) },
+      createLogger({ serviceName: 'outbox' }),
+    );
+    const late = withCorrelation({ correlationId: 'req-42' }, () => toBusEvent(TicketReceived, detail));
+    const lines = await stdoutLines(() =>
+      withCorrelation({ correlationId: 'reconciler-run' }, () => bus.publish([late])),
+    );
+    expect(delivered).toEqual([late]);
+    expect(logLines(lines)).toEqual([
+      expect.objectContaining({
+        message: 'event redelivered',
+        service: 'outbox',
+        event: 'psa.intake/TicketReceived',
+        eventId: 'acme:t1:received',
+        correlationId: 'req-42',
+        tenantId: 'acme',
+        ticketId: 't1',
+      }),
+    ]);
+  });
+
+  it('logs nothing for what the bus refused: it stays in the outbox', async () => {
+    const bus = loggingRedeliveries(
+      {
+        publish: async () => {
+          throw new Error('bus down');
+        },
+      },
+      createLogger({ serviceName: 'outbox' }),
+    );
+    const lines = await stdoutLines(() =>
+      bus.publish([toBusEvent(TicketReceived, detail)]).catch(() => undefined),
+    );
+    expect(logLines(lines)).toEqual([]);
   });
 });
