@@ -20,6 +20,7 @@ const fast: TestProjectInlineConfiguration[] = (
     { test: { name: 'mime', root: 'packages/mime', include: ['test/**/*.test.ts'] } },
     { test: { name: 'routing', root: 'packages/routing', include: ['test/**/*.test.ts'] } },
     { test: { name: 'http', root: 'packages/http', include: ['test/**/*.test.ts'] } },
+    { test: { name: 'observability', root: 'packages/observability', include: ['test/**/*.test.ts'] } },
     { test: { name: 'local', root: 'packages/local', include: ['test/**/*.test.ts'] } },
     { test: { name: 'intake', root: 'services/intake', include: ['test/**/*.test.ts'] } },
     { test: { name: 'router', root: 'services/router', include: ['test/**/*.test.ts'] } },

@@ -2,7 +2,7 @@ import { METRICS } from '@psa/contracts/metrics';
 import type { QueueAccess } from '@psa/contracts/wiring';
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { type Alarm, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -82,10 +82,15 @@ export class Observability extends Construct {
         topic,
       }),
       psaAlarm(this, 'SlaSweepBehind', {
-        description: `The SLA sweep's watermark trails the clock by over ${THRESHOLDS.slaSweepLagSeconds / 60} minutes: warnings and breaches are late.`,
+        description: `The SLA sweep's watermark trails the clock by over ${THRESHOLDS.slaSweepLagSeconds / 60} minutes, or the sweep reported nothing for ten minutes: warnings and breaches are late.`,
         metric: customMetric(settings, METRICS.slaSweepLag, 'sla'),
         threshold: THRESHOLDS.slaSweepLagSeconds,
         evaluationPeriods: 2,
+        // Every sweep that completes reports its lag, 0 included, once a minute: no data for two
+        // periods means no sweep completed (its schedule, its function or its table is down), which
+        // is the sweep falling behind too; the function's own alarms cannot tell a schedule that
+        // stopped firing.
+        treatMissingData: TreatMissingData.BREACHING,
         runbook: 'sla-sweep-behind',
         topic,
       }),

@@ -146,6 +146,11 @@ describe('alarms', () => {
     });
   });
 
+  it('treats a sweep that reports nothing as behind (it reports its lag on every run), and a quiet outbox as fine', () => {
+    expect(alarmNamed('SlaSweepBehind')).toMatchObject({ TreatMissingData: 'breaching' });
+    expect(alarmNamed('OutboxBacklog')).toMatchObject({ TreatMissingData: 'notBreaching' });
+  });
+
   it('alarms on the account’s SES bounce and complaint rates before SES reviews the account', () => {
     expect(alarmNamed('SesBounceRate')).toMatchObject({
       Namespace: 'AWS/SES',

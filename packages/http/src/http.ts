@@ -1,7 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { annotateCorrelation, withCorrelation } from '@psa/model/correlation';
 import { PsaError, TooManyRequestsError, ValidationError } from '@psa/model/errors';
 import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as z from 'zod';
@@ -55,6 +57,9 @@ function validationErrorOf(target: string, error: Parameters<typeof issuesOf>[1]
  * verified bearer token, and one `onError` maps the error hierarchy to status codes. Unknown
  * errors are logged with their stack and answered with a generic 500 and the request id.
  *
+ * Each request runs in a correlation scope named by its request id (@psa/model/correlation), with
+ * the path's tenant and ticket, and ends with one `request handled` log line.
+ *
  * Before any route reads its input: headers over API Gateway's size answer 431, a token of
  * another tenant than the path's answers 404 (whatever the body holds: a caller learns nothing
  * about another tenant from a 400), a body over the route's limit 413, and a JSON body nested
@@ -74,9 +79,21 @@ export function createApiApp(opts: {
 
   app.use('*', async (c, next) => {
     // The id a 500 answers with must find the request in the access log; locally, a fresh one.
-    c.set('requestId', apiGatewayRequestId(c.env?.event?.requestContext) ?? crypto.randomUUID());
-    c.header('x-request-id', c.get('requestId'));
-    await next();
+    const requestId = apiGatewayRequestId(c.env?.event?.requestContext) ?? crypto.randomUUID();
+    c.set('requestId', requestId);
+    c.header('x-request-id', requestId);
+    // The request's correlation scope: its id follows the request into every event it causes, and
+    // every log line written for it carries it (with the tenant and ticket, once known).
+    const started = performance.now();
+    await withCorrelation({ correlationId: requestId, requestId }, async () => {
+      await next();
+      opts.logger.info('request handled', {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: Math.round(performance.now() - started),
+      });
+    });
   });
   app.use('*', headerLimit());
 
@@ -88,8 +105,15 @@ export function createApiApp(opts: {
   });
   app.use('/v1/tenants/:tenantId/*', async (c, next) => {
     assertTenant(c.get('principal'), c.req.param('tenantId'));
+    annotateCorrelation({ tenantId: c.req.param('tenantId') });
     await next();
   });
+  const aboutTicket = createMiddleware<ApiEnv>(async (c, next) => {
+    annotateCorrelation({ ticketId: c.req.param('ticketId') });
+    await next();
+  });
+  app.use('/v1/tenants/:tenantId/tickets/:ticketId', aboutTicket);
+  app.use('/v1/tenants/:tenantId/tickets/:ticketId/*', aboutTicket);
   app.use('/v1/*', requestBodyLimit(opts.bodyLimit ?? (() => ({ maxBytes: DEFAULT_MAX_BODY_BYTES }))));
   app.use('/v1/*', jsonDepthLimit());
 

@@ -33,6 +33,9 @@ export interface Gateway {
   drain(deadline: number): Promise<number>;
 }
 
+/** An id shaped like the HTTP API's `$context.requestId` (e.g. `Ab1CdEfGhIAMEbQ=`). */
+const apiGatewayRequestId = () => Buffer.from(crypto.getRandomValues(new Uint8Array(10))).toString('base64');
+
 const json = (status: number, code: string, message: string) =>
   Response.json({ error: { code, message } }, { status });
 
@@ -57,7 +60,8 @@ export async function startGateway(opts: { port: number; webRoot: string }): Pro
       const route = routes.find((r) => r.method === req.method && r.regex.test(url.pathname));
       const app = route && appFor(route.functionId);
       if (!app) return json(404, 'not_found', `no route ${req.method} ${url.pathname}`);
-      return app.fetch(req);
+      // With a request id of API Gateway's shape, as the integration's event carries it.
+      return app.fetch(req, { event: { requestContext: { requestId: apiGatewayRequestId() } } });
     }
     if (url.pathname === '/config.json') {
       if (!signIn) return json(503, 'starting', 'sign-in is starting');

@@ -173,6 +173,9 @@ async function start(
     AWS_ENDPOINT_URL_EVENTBRIDGE: called.eventbridge,
     AWS_ENDPOINT_URL_SESV2: called.sesv2,
     POWERTOOLS_LOG_LEVEL: config.PSA_LOG_LEVEL,
+    // The functions log the same JSON lines as in Lambda (to stdout); their metrics are embedded
+    // metric format lines only CloudWatch reads, so locally they are not written.
+    POWERTOOLS_METRICS_DISABLED: 'true',
   };
   Object.assign(process.env, runtime);
   const aws = clients(direct);

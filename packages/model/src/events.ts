@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { currentCorrelation } from './correlation.ts';
 import {
   ChannelSchema,
   MessageVisibilitySchema,
@@ -29,6 +30,12 @@ const base = {
   eventId: z.string(),
   occurredAt: z.iso.datetime(),
   tenantId: TenantIdSchema,
+  /**
+   * The id of the request or email this event followed from (see ./correlation.ts), copied into
+   * every event emitted in consequence. Optional, so adding it kept every contract at its version:
+   * an event without it (published before it existed) is read as before.
+   */
+  correlationId: z.string().min(1).max(256).optional(),
 };
 
 function defineEvent<S extends z.ZodRawShape>(
@@ -189,15 +196,21 @@ export interface BusEvent {
   time?: string;
 }
 
-/** Build a bus event, validating the detail against its contract (fails loudly on drift). */
+/**
+ * Build a bus event, validating the detail against its contract (fails loudly on drift). Built
+ * inside a correlation scope, it carries the scope's correlation id unless the detail names one.
+ */
 export function toBusEvent<E extends EventContract>(
   contract: E,
   detail: Omit<EventDetail<E>, 'schemaVersion'>,
 ): BusEvent {
-  const parsed = contract.schema.parse({ ...detail, schemaVersion: contract.schemaVersion }) as Record<
-    string,
-    unknown
-  >;
+  const correlationId =
+    (detail as { correlationId?: string }).correlationId ?? currentCorrelation()?.correlationId;
+  const parsed = contract.schema.parse({
+    ...detail,
+    schemaVersion: contract.schemaVersion,
+    ...(correlationId ? { correlationId } : {}),
+  }) as Record<string, unknown>;
   return { source: contract.source, detailType: contract.detailType, detail: parsed };
 }
 

@@ -3,6 +3,7 @@ import { intakeRoutes as routes } from '@psa/contracts/http/intake-routes';
 import { openApiDocument } from '@psa/contracts/http/openapi';
 import type { Authenticator } from '@psa/http/auth';
 import { createApiApp } from '@psa/http/http';
+import { annotateCorrelation } from '@psa/model/correlation';
 import { decodeAttachments, mountConversation } from './conversation-app.ts';
 import { type ChangeStatusDeps, changeStatus } from './domain/change-status.ts';
 import {
@@ -55,6 +56,7 @@ export function createIntakeApp(deps: IntakeDeps) {
       },
       deps,
     );
+    annotateCorrelation({ ticketId: ticket.id });
     await keepRequestAttachments(ticket, attachments, deps);
     const fresh = created && attachments.length === 0;
     return c.json(await viewTicket(ticket, deps, c.get('principal'), null, fresh), created ? 201 : 200);

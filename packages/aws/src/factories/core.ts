@@ -1,5 +1,6 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { type Clock, offsetClock, systemClock } from '@psa/model/clock';
+import { createLogger } from '@psa/observability/logger';
+import { traced } from '@psa/observability/tracer';
 import type { CoreConfig } from '../config.ts';
 import { createDocumentClient } from '../dynamo-client.ts';
 import { DynamoOutboxStore } from '../dynamo-outbox.ts';
@@ -14,11 +15,12 @@ export function createClock(config: Pick<CoreConfig, 'PSA_CLOCK_OFFSET_MS'>): Cl
 /** The adapters every service shares (DynamoDB, EventBridge, clock, logger), built once per cold start. */
 export function createCoreDeps(config: CoreConfig) {
   const clock = createClock(config);
-  const doc = createDocumentClient();
+  // Traced: the document client shares its DynamoDB client's middleware, so every call is captured.
+  const doc = traced(createDocumentClient());
   const now = () => clock.now();
   return {
     clock,
-    logger: new Logger({ serviceName: config.POWERTOOLS_SERVICE_NAME }),
+    logger: createLogger({ serviceName: config.POWERTOOLS_SERVICE_NAME }),
     doc,
     tickets: new DynamoTicketStore(doc, config.TABLE_NAME, now),
     tenants: new DynamoTenantStore(doc, config.TABLE_NAME),

@@ -1,5 +1,6 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { BlobStore, Mailer } from '@psa/model/ports';
+import { traced } from '@psa/observability/tracer';
 import { SesMailer } from '../ses-mailer.ts';
 
 /**
@@ -10,5 +11,5 @@ import { SesMailer } from '../ses-mailer.ts';
  * files of mails that carry attachments (public replies) are read from.
  */
 export function createMailer(blobs?: BlobStore): Mailer {
-  return new SesMailer(new SESv2Client({}), blobs);
+  return new SesMailer(traced(new SESv2Client({})), blobs);
 }

@@ -1,9 +1,12 @@
 import { rawKeyFor } from '@psa/contracts/email-keys';
+import { annotateCorrelation } from '@psa/model/correlation';
+import { inScope, instrument, invocation, type LambdaContext } from '@psa/observability/handler';
+import { metricPoint } from '@psa/observability/metrics';
 import * as z from 'zod';
 import { composeIntake } from '../composition.ts';
-import { receiveEmail } from '../domain/email/receive-email.ts';
+import { type EmailOutcome, receiveEmail } from '../domain/email/receive-email.ts';
 
-const deps = composeIntake(process.env);
+const o = instrument(composeIntake(process.env));
 
 /**
  * The SES receipt rule's Lambda action (invoked after its S3 action stored the raw message under
@@ -28,22 +31,37 @@ const SesEvent = z.object({
     .min(1),
 });
 
-export const handler = async (event: unknown) => {
-  const { Records } = SesEvent.parse(event);
-  const results = [];
-  for (const r of Records) {
-    results.push(
-      ...(await receiveEmail(
-        {
-          rawKey: rawKeyFor(r.ses.mail.messageId),
-          recipients: r.ses.receipt.recipients,
-          verdicts: { virus: r.ses.receipt.virusVerdict?.status, spam: r.ses.receipt.spamVerdict?.status },
-          ...(r.ses.mail.source !== undefined ? { envelopeSender: r.ses.mail.source } : {}),
-        },
-        deps,
-      )),
-    );
-  }
-  deps.logger.info('mail received', { results });
-  return results;
-};
+/**
+ * Each mail in its own correlation scope, named by SES's message id (its raw object's key, too);
+ * one `mail received` line per mail reports what became of it, for each tenant it was sent to.
+ */
+export const handler = (event: unknown, context?: LambdaContext) =>
+  invocation(o, context, async () => {
+    const { Records } = SesEvent.parse(event);
+    const results: EmailOutcome[] = [];
+    for (const r of Records) {
+      const outcomes = await inScope(o, { correlationId: r.ses.mail.messageId }, async () => {
+        const outcomes = await receiveEmail(
+          {
+            rawKey: rawKeyFor(r.ses.mail.messageId),
+            recipients: r.ses.receipt.recipients,
+            verdicts: { virus: r.ses.receipt.virusVerdict?.status, spam: r.ses.receipt.spamVerdict?.status },
+            ...(r.ses.mail.source !== undefined ? { envelopeSender: r.ses.mail.source } : {}),
+          },
+          o.deps,
+        );
+        const only = outcomes.length === 1 ? outcomes[0] : undefined;
+        if (only)
+          annotateCorrelation({
+            tenantId: only.tenantId,
+            ticketId: (only as { ticketId?: string }).ticketId,
+          });
+        o.logger.info('mail received', { results: outcomes });
+        return outcomes;
+      });
+      const quarantined = outcomes.filter((outcome) => outcome.outcome === 'quarantined').length;
+      if (quarantined > 0) o.metrics.record(metricPoint('mailQuarantined', {}, quarantined));
+      results.push(...outcomes);
+    }
+    return results;
+  });

@@ -1,12 +1,16 @@
 import { EVENT_CATALOG, parseEvent } from '@psa/model/events';
+import { eventHandler, instrument } from '@psa/observability/handler';
 import { composeReporting } from '../composition.ts';
 import { projectTicket } from '../domain/project.ts';
 
-const deps = composeReporting(process.env);
+const o = instrument(composeReporting(process.env));
 
 /** EventBridge rule target: any ticket or SLA event -> that ticket's month fact. */
-export const handler = async (event: unknown): Promise<void> => {
-  const detail = parseEvent(EVENT_CATALOG, event);
-  if (!('ticketId' in detail)) return;
-  await projectTicket({ tenantId: detail.tenantId, ticketId: detail.ticketId }, deps);
-};
+export const handler = eventHandler(
+  o,
+  (event) => parseEvent(EVENT_CATALOG, event),
+  async (detail) => {
+    if ('ticketId' in detail)
+      await projectTicket({ tenantId: detail.tenantId, ticketId: detail.ticketId }, o.deps);
+  },
+);

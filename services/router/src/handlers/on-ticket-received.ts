@@ -1,11 +1,13 @@
 import { parseEvent, TicketReceived } from '@psa/model/events';
+import { eventHandler, instrument } from '@psa/observability/handler';
 import { composeRouting } from '../composition.ts';
 import { routeTicket } from '../domain/route-ticket.ts';
 
-const deps = composeRouting(process.env);
+const o = instrument(composeRouting(process.env));
 
 /** EventBridge rule target: TicketReceived -> routing decision, queue message, TicketRouted. */
-export const handler = async (event: unknown): Promise<void> => {
-  const detail = parseEvent(TicketReceived, event);
-  await routeTicket({ tenantId: detail.tenantId, ticketId: detail.ticketId }, deps);
-};
+export const handler = eventHandler(
+  o,
+  (event) => parseEvent(TicketReceived, event),
+  (detail) => routeTicket({ tenantId: detail.tenantId, ticketId: detail.ticketId }, o.deps),
+);

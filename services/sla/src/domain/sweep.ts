@@ -31,6 +31,11 @@ export interface SweepResult {
   tickets: number;
   /** Clocks that could not be brought forward and were put back for later. */
   deferred: number;
+  /**
+   * How far, in seconds, the watermark trails the newest window this sweep may drain (the window
+   * of now minus the settle time) once it is done; 0 when it keeps up (the SlaSweepLag metric).
+   */
+  lagSeconds: number;
 }
 
 /**
@@ -52,7 +57,7 @@ export async function sweepDueClocks(deps: SlaDeps, opts: SweepOptions = {}): Pr
   const last = deps.sla.dueWindowAt(now);
   const synced = new Map<string, Promise<SyncResult | null>>();
   const dows: DivisionOfWorkCache = new Map();
-  const result: SweepResult = { fired: 0, buckets: 0, tickets: 0, deferred: 0 };
+  const result: SweepResult = { fired: 0, buckets: 0, tickets: 0, deferred: 0, lagSeconds: 0 };
   /** The start of the first window with a clock that could not be settled. */
   let undrained: Date | null = null;
 
@@ -124,6 +129,8 @@ export async function sweepDueClocks(deps: SlaDeps, opts: SweepOptions = {}): Pr
   const drained = deps.sla.dueWindowAt(new Date(t - (opts.settleMinutes ?? 10) * MINUTE)).start;
   const to = undrained && undrained < drained ? undrained : drained;
   if (!mark || to > mark) await deps.sla.advanceSweepMark(to);
+  const watermark = mark && mark > to ? mark : to;
+  result.lagSeconds = Math.max(0, Math.floor((drained.getTime() - watermark.getTime()) / 1000));
   return result;
 }
 
