@@ -42,6 +42,17 @@ export const TicketFactSchema = z.object({
     .object({ rating: z.enum(['good', 'okay', 'bad']), owner: OwnerSchema.nullable() })
     .nullable()
     .optional(),
+  /**
+   * A monitoring-alert ticket: how many alert mails it folded (1 = the first only), and whether it
+   * was closed without action: resolved with no reply or work note by either side and no handoff.
+   * Null for every other ticket.
+   */
+  alert: z
+    .object({ occurrences: z.number().int().positive(), closedWithoutAction: z.boolean() })
+    .nullable()
+    .default(null),
+  /** Handoffs to internal IT made outside internal hours: interruptions of the team's evening. */
+  afterHoursHandoffsToInternal: z.number().int().nonnegative().default(0),
   factVersion: z.number().int(),
 });
 export type TicketFact = z.infer<typeof TicketFactSchema>;

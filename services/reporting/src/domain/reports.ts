@@ -161,6 +161,8 @@ export function reliefReport(month: string, timeZone: string, facts: TicketFact[
     },
     slaAttainment,
     satisfaction: satisfactionReport(facts),
+    alertQuality: alertQualityReport(facts),
+    interruptions: interruptionsReport(facts),
     handoffs: {
       escalationsToInternal: sum('toInternal'),
       delegationsToPartner: sum('toPartner'),
@@ -172,6 +174,72 @@ export function reliefReport(month: string, timeZone: string, facts: TicketFact[
         attainment: ratio(acceptanceMet, acceptanceMeasured),
       },
     },
+  };
+}
+
+const MINUTE = 60_000;
+
+/** Alert quality of some facts: what monitoring sent, what reached a person, and what was noise. */
+function alertSummary(facts: readonly TicketFact[]) {
+  const alerts = facts.filter((f) => f.alert);
+  const occurrences = alerts.reduce((n, f) => n + f.alert!.occurrences, 0);
+  const closed = alerts.filter((f) => f.resolvedAt);
+  const acknowledged = alerts.filter((f) => f.firstRespondedAt);
+  const ackMinutes = acknowledged.map(
+    (f) => (Date.parse(f.firstRespondedAt!) - Date.parse(f.receivedAt)) / MINUTE,
+  );
+  return {
+    /** Alert tickets opened (each is one correlated alert, however often it fired). */
+    tickets: alerts.length,
+    /** Alert mails received for them: the tickets plus the repeats folded into them. */
+    occurrences,
+    /** Repeats folded into an open ticket instead of opening one each: noise removed. */
+    folded: occurrences - alerts.length,
+    closed: closed.length,
+    closedWithoutAction: closed.filter((f) => f.alert!.closedWithoutAction).length,
+    /** Of the closed alert tickets, the share nobody had to act on (null when none closed). */
+    closedWithoutActionShare: ratio(closed.filter((f) => f.alert!.closedWithoutAction).length, closed.length),
+    /** Mean wall-clock minutes from the alert ticket's arrival to its first response (acknowledgement). */
+    meanMinutesToAcknowledge: ackMinutes.length
+      ? Math.round((ackMinutes.reduce((a, b) => a + b, 0) / ackMinutes.length) * 10) / 10
+      : null,
+    acknowledged: acknowledged.length,
+  };
+}
+
+/**
+ * Alert quality of a month: monitoring-alert tickets (see project.ts for which tickets are), the
+ * occurrences folded into them, the share closed without action, the mean time to acknowledge;
+ * in all and by the side that holds each ticket.
+ */
+export function alertQualityReport(facts: readonly TicketFact[]) {
+  return {
+    ...alertSummary(facts),
+    byOwner: Object.fromEntries(
+      OWNERS.map((o) => [o, alertSummary(facts.filter((f) => f.owner === o))]),
+    ) as Record<Owner, ReturnType<typeof alertSummary>>,
+  };
+}
+
+/**
+ * The after-hours load that still lands on internal IT in a month: internal-owned tickets received
+ * outside internal hours, and P1/P2 pages that reached the team: internal-owned P1/P2 received
+ * after hours, or P1/P2 handed to internal IT outside its hours.
+ */
+export function interruptionsReport(facts: readonly TicketFact[]) {
+  const afterHoursInternal = facts.filter((f) => f.owner === 'internal' && f.afterHours);
+  const urgent = (f: TicketFact) => f.priority === 'P1' || f.priority === 'P2';
+  const pages = facts.filter(
+    (f) =>
+      urgent(f) && ((f.owner === 'internal' && f.afterHours) || (f.afterHoursHandoffsToInternal ?? 0) > 0),
+  );
+  return {
+    afterHoursInternalTickets: afterHoursInternal.length,
+    urgentPagesToInternal: pages.length,
+    byPriority: Object.fromEntries(
+      PRIORITIES.map((p) => [p, afterHoursInternal.filter((f) => f.priority === p).length]),
+    ) as Record<Priority, number>,
+    afterHoursHandoffsToInternal: facts.reduce((n, f) => n + (f.afterHoursHandoffsToInternal ?? 0), 0),
   };
 }
 

@@ -31,7 +31,9 @@ export async function foldAlert(
       return { tenantId: dow.tenantId, outcome: 'folded', ticketId: ticket.id };
     }
   }
-  const opened = await openTicket(received, dow, ack, deps, alertSeverity(received.mail.subject));
+  const opened = await openTicket(received, dow, ack, deps, alertSeverity(received.mail.subject), {
+    rule: alert.rule.id,
+  });
   if ('ticketId' in opened)
     await deps.mail.putAlert(dow.tenantId, alert.key, opened.ticketId, now.toISOString());
   return opened;
