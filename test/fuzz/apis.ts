@@ -87,6 +87,7 @@ export async function startApis() {
   const reporting = createReportingApp({
     ...common,
     reports: stores.reports,
+    pulse: stores.pulse,
     authenticate: auth.authenticate,
   });
 

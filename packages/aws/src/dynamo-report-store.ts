@@ -51,8 +51,19 @@ export class DynamoReportStore implements ReportStore {
     return items.map((item) => Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as TicketFact);
   }
 
-  async recordRelief(tenantId: string, month: string, outbox: OutboxEntry[]): Promise<OutboxRef | null> {
-    const key = reliefKey(tenantId, month);
+  recordRelief(tenantId: string, month: string, outbox: OutboxEntry[]): Promise<OutboxRef | null> {
+    return this.recordOnce(reliefKey(tenantId, month), outbox);
+  }
+
+  /** The digest marker (`DIGEST#{month}`), beside the relief marker, carrying the digest's mails. */
+  recordDigest(tenantId: string, month: string, outbox: OutboxEntry[]): Promise<OutboxRef | null> {
+    return this.recordOnce({ pk: keys.tenant(tenantId), sk: `DIGEST#${month}` }, outbox);
+  }
+
+  private async recordOnce(
+    key: { pk: string; sk: string },
+    outbox: OutboxEntry[],
+  ): Promise<OutboxRef | null> {
     try {
       await this.doc.send(
         new PutCommand({

@@ -91,6 +91,7 @@ export function functionEnvironment(
     env.JWT_AUDIENCE = options.auth.audience;
     if (options.webUrl && spec.access.mail) env.WEB_URL = options.webUrl;
   }
+  if (options.webUrl && spec.access.mail && spec.access.webLinks) env.WEB_URL = options.webUrl;
   if (options.clockOffsetMs) env.PSA_CLOCK_OFFSET_MS = String(options.clockOffsetMs);
   if (options.observability) Object.assign(env, observabilityEnvironment(options.observability));
   return env;

@@ -12,6 +12,7 @@ function composerOptions(mail: OutgoingMail) {
     to: mail.to,
     subject: mail.subject,
     text: mail.text,
+    ...(mail.html ? { html: mail.html } : {}),
     messageId: `<${mail.messageId}>`,
     ...(mail.inReplyTo ? { inReplyTo: `<${mail.inReplyTo}>` } : {}),
     ...(mail.references?.length ? { references: mail.references.map((r) => `<${r}>`) } : {}),

@@ -1,6 +1,7 @@
 import { ALWAYS_OPEN, CalendarSchema, isValidTimeZone } from '@psa/calendar/schema';
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
+import { DigestSettingsSchema, PulseSettingsSchema } from './measures-settings.ts';
 import { PeopleSchema } from './people.ts';
 import { stringsOf, textProblem } from './text.ts';
 import { ChannelSchema, PrioritySchema, TenantIdSchema } from './ticket.ts';
@@ -292,6 +293,9 @@ export const DivisionOfWorkSchema = z
     emailIntake: EmailIntakeSchema.default(EmailIntakeSchema.parse({})),
     /** Who signs in to the web app and with which role (default: nobody). */
     people: PeopleSchema.default(() => PeopleSchema.parse({})),
+    /** The monthly team pulse and digest (./measures-settings.ts). */
+    pulse: PulseSettingsSchema.default(() => ({ recipients: [] })),
+    digest: DigestSettingsSchema.default(() => ({})),
   })
   .superRefine((doc, ctx) => {
     // Every text of the document, whichever field it is in: names, descriptions, terms, patterns.

@@ -77,6 +77,15 @@ export interface ReportStore {
     month: string,
     outbox: import('./ports.ts').OutboxEntry[],
   ): Promise<import('./ports.ts').OutboxRef | null>;
+  /**
+   * Record that a month's digest was mailed, with its mails in the outbox, exactly once. Returns
+   * where the mails are kept, or null if the digest was already recorded.
+   */
+  recordDigest(
+    tenantId: string,
+    month: string,
+    outbox: import('./ports.ts').OutboxEntry[],
+  ): Promise<import('./ports.ts').OutboxRef | null>;
   /** Whether a month's relief report was already published. */
   hasRelief(tenantId: string, month: string): Promise<boolean>;
   /** Keep the open backlog as a month closed; the first snapshot of a month stands. */

@@ -3,7 +3,7 @@ import { reportingRoutes as routes } from '@psa/contracts/http/reporting-routes'
 import type { Authenticator } from '@psa/http/auth';
 import { createApiApp } from '@psa/http/http';
 import type { LoadOptions } from '@psa/routing/replay-load';
-import { getBacklog, getMonthly, type ReportDeps } from './domain/read-reports.ts';
+import { getBacklog, getMonthly, getRelief, type ReportDeps } from './domain/read-reports.ts';
 import { routingCoverage } from './domain/routing-coverage.ts';
 
 export type ReportingApiDeps = ReportDeps & {
@@ -36,11 +36,7 @@ export function createReportingApp(deps: ReportingApiDeps) {
     const { tenantId } = c.req.valid('param');
     const { month } = c.req.valid('query');
     return c.json(
-      await getMonthly(
-        'relief',
-        { tenantId, principal: c.get('principal'), ...(month ? { month } : {}) },
-        deps,
-      ),
+      await getRelief({ tenantId, principal: c.get('principal'), ...(month ? { month } : {}) }, deps),
       200,
     );
   });

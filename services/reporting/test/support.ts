@@ -17,6 +17,7 @@ export async function startReporting(start = '2026-11-15T15:00:00.000Z') {
     messages: stores.messages,
     sla: stores.sla as SlaStore,
     reports: stores.reports as ReportStore,
+    pulse: stores.pulse,
     outbox: stores.outbox,
     bus,
     clock,

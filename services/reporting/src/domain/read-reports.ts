@@ -1,18 +1,22 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { NotFoundError } from '@psa/model/errors';
 import { MonthlyReliefReport, toBusEvent } from '@psa/model/events';
 import { monthOf, previousMonth } from '@psa/model/month';
 import { deliverOrDefer, eventEntry, type OutboxDeps } from '@psa/model/outbox';
 import type { TenantStore, TicketStore } from '@psa/model/ports';
+import type { PulseStore } from '@psa/model/pulse';
 import type { BacklogSnapshot, ReportStore } from '@psa/model/report-facts';
+import { pulseOfMonth } from './pulse.ts';
 import { afterHoursReport, backlogReport, monthOverMonth, reliefReport } from './reports.ts';
 
 export interface ReportDeps {
   tickets: TicketStore;
   tenants: TenantStore;
   reports: ReportStore;
+  pulse: PulseStore;
   clock: Clock;
 }
 
@@ -39,20 +43,34 @@ export async function getMonthly(
   cmd: { tenantId: string; principal: Principal; month?: string },
   deps: ReportDeps,
 ) {
+  if (kind === 'relief') return getRelief(cmd, deps);
   const dow = await tenantDoc(cmd.principal, cmd.tenantId, deps);
   const month = cmd.month ?? monthOf(deps.clock.now(), dow.timeZone);
-  const facts = await deps.reports.listFacts(cmd.tenantId, month);
-  if (kind === 'after-hours') return afterHoursReport(month, dow.timeZone, facts);
-  return reliefWithTrend(cmd.tenantId, month, dow.timeZone, facts, deps);
+  return afterHoursReport(month, dow.timeZone, await deps.reports.listFacts(cmd.tenantId, month));
 }
 
-async function reliefWithTrend(
-  tenantId: string,
+/** `GET reports/relief?month=`: the month's relief report (default: the current month in the tenant's zone). */
+export async function getRelief(
+  cmd: { tenantId: string; principal: Principal; month?: string },
+  deps: ReportDeps,
+) {
+  const dow = await tenantDoc(cmd.principal, cmd.tenantId, deps);
+  const month = cmd.month ?? monthOf(deps.clock.now(), dow.timeZone);
+  const report = await reliefWithTrend(dow, month, await deps.reports.listFacts(cmd.tenantId, month), deps);
+  // The pulse's comments are for leadership and internal IT only (READERS today); should another
+  // role ever read this report, it gets the figures without them.
+  if (!(READERS as readonly string[]).includes(cmd.principal.role)) report.pulse.comments = [];
+  return report;
+}
+
+/** A month's relief report with its trend, backlog, and team pulse: what the API and the event carry. */
+export async function reliefWithTrend(
+  dow: DivisionOfWork,
   month: string,
-  timeZone: string,
   facts: Awaited<ReturnType<ReportDeps['reports']['listFacts']>>,
   deps: ReportDeps,
 ) {
+  const { tenantId, timeZone } = dow;
   const current = reliefReport(month, timeZone, facts);
   const before = previousMonth(month);
   const previous = reliefReport(before, timeZone, await deps.reports.listFacts(tenantId, before));
@@ -72,6 +90,7 @@ async function reliefWithTrend(
       oldestOpen: end?.oldestInternal ?? null,
     },
     monthOverMonth: monthOverMonth(current, previous),
+    pulse: await pulseOfMonth(dow, month, deps),
   };
 }
 
@@ -109,13 +128,7 @@ export async function publishMonthlyRelief(
     if (await deps.reports.hasRelief(tenantId, month)) continue;
     // The backlog as the month closed (within the hour): its end, and the next month's start.
     await deps.reports.saveBacklogSnapshot(tenantId, month, await backlogSnapshot(tenantId, deps));
-    const report = await reliefWithTrend(
-      tenantId,
-      month,
-      dow.timeZone,
-      await deps.reports.listFacts(tenantId, month),
-      deps,
-    );
+    const report = await reliefWithTrend(dow, month, await deps.reports.listFacts(tenantId, month), deps);
     const eventId = `${tenantId}:relief:${month}`;
     const entry = eventEntry(
       eventId,
