@@ -203,6 +203,7 @@ export const SUBSCRIPTIONS: readonly Subscription[] = [
         'TicketPriorityChanged',
         'TicketMessageAdded',
         'TicketRated',
+        'TicketAlertFolded',
         'SlaWarning',
         'SlaBreached',
         'SlaMet',
