@@ -68,6 +68,8 @@ export interface EnvironmentOptions {
   webUrl?: string;
   /** Local runtime only (`PSA_CLOCK_START`): how far the functions' clock is shifted. */
   clockOffsetMs?: number;
+  /** Local runtime only: the functions read the runtime's shared clock (`localClock`), which it may move. */
+  localClock?: boolean;
 }
 
 const servesHttp = (spec: FunctionSpec) => HTTP_ROUTES.some((r) => r.functionId === spec.id);
@@ -93,6 +95,7 @@ export function functionEnvironment(
   }
   if (options.webUrl && spec.access.mail && spec.access.webLinks) env.WEB_URL = options.webUrl;
   if (options.clockOffsetMs) env.PSA_CLOCK_OFFSET_MS = String(options.clockOffsetMs);
+  if (options.localClock) env.PSA_CLOCK = 'local';
   if (options.observability) Object.assign(env, observabilityEnvironment(options.observability));
   return env;
 }
