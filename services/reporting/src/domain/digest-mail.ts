@@ -89,11 +89,16 @@ const cell = 'padding:4px 8px;border-bottom:1px solid #ddd;text-align:left;';
 const th = `${cell}font-weight:600;`;
 
 /** A bar chart as a table: one row per label, the bar's width its share of the largest value. */
-function barTable(caption: string, rows: { label: string; value: number; text: string }[], colour: string) {
+function barTable(
+  caption: string,
+  rows: { label: string; value: number; text: string }[],
+  colour: string,
+  rowHeader = 'Owner',
+) {
   const max = Math.max(1, ...rows.map((r) => r.value));
   return `<table role="table" style="border-collapse:collapse;margin:8px 0 16px;min-width:360px">
 <caption style="text-align:left;font-weight:600;padding:4px 0">${escapeHtml(caption)}</caption>
-<thead><tr><th scope="col" style="${th}">Owner</th><th scope="col" style="${th}">Count</th><th scope="col" style="${th}">Chart</th></tr></thead>
+<thead><tr><th scope="col" style="${th}">${escapeHtml(rowHeader)}</th><th scope="col" style="${th}">Count</th><th scope="col" style="${th}">Chart</th></tr></thead>
 <tbody>${rows
     .map(
       (r) =>
@@ -168,7 +173,8 @@ ${barTable(
     text: String(pulse.distribution[s]),
   })),
   '#CC79A7',
-).replace('>Owner<', '>Score<')}
+  'Score',
+)}
 ${pulse.comments.length ? `<ul>${pulse.comments.map((c) => `<li>“${escapeHtml(c)}”</li>`).join('')}</ul>` : ''}
 ${d.dashboardUrl ? `<p><a href="${escapeHtml(d.dashboardUrl)}">Open the dashboard for ${escapeHtml(d.month)}</a></p>` : ''}
 </body></html>`;
