@@ -393,6 +393,7 @@ describe('monitoring alerts', () => {
       (l) => l.length === 1 && l[0].occurrences === 3,
     );
     expect(t.workload).toBe('monitoring-alert');
+    expect(t.alert).toEqual({ rule: 'monitoring-tools' });
     expect((await handledFor(t.id, 3)).map((r) => r.outcome).sort()).toEqual(['created', 'folded', 'folded']);
     expect(await acksTo('veeam@backup.acme.example')).toEqual([]);
     await send({

@@ -88,6 +88,7 @@ export async function startApis() {
     ...common,
     reports: stores.reports,
     sla: stores.sla,
+    pulse: stores.pulse,
     authenticate: auth.authenticate,
   });
 

@@ -4,6 +4,7 @@ import { type Auth, createAuth, type Session } from './auth.ts';
 import { loadConfig, type WebConfig } from './config.ts';
 import { Landing } from './pages/landing.tsx';
 import { Portal } from './pages/portal.tsx';
+import { PulsePage, pulseLinkOf } from './pages/pulse.tsx';
 import { RatePage, ratingLinkOf } from './pages/rate.tsx';
 import { Staff } from './pages/staff.tsx';
 
@@ -18,6 +19,8 @@ const describe = (err: unknown) => (err instanceof Error ? err.message : String(
 /** A resolution mail's rating link needs no sign-in: its token authorises the one rating. */
 export function App() {
   const rating = useMemo(() => ratingLinkOf(window.location.pathname), []);
+  const pulse = useMemo(() => pulseLinkOf(window.location.pathname), []);
+  if (pulse) return <PulsePage token={pulse} />;
   return rating ? <RatePage token={rating.token} rating={rating.rating} /> : <SignedInApp />;
 }
 

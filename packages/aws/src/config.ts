@@ -27,6 +27,8 @@ export const CoreConfig = z.object({
   EVENT_BUS_NAME: z.string().min(1),
   /** Local runtime only (`PSA_CLOCK_START`): shifts the clock; the CDK app never sets it. */
   PSA_CLOCK_OFFSET_MS: z.coerce.number().int().optional(),
+  /** Local runtime only: `local` reads the runtime's shared clock, which it may move; the CDK app never sets it. */
+  PSA_CLOCK: z.enum(['local']).optional(),
   POWERTOOLS_SERVICE_NAME: z.string().default('psa'),
 });
 export type CoreConfig = z.infer<typeof CoreConfig>;

@@ -169,8 +169,19 @@ export class DynamoReportStore implements ReportStore {
     return this.listFactsFrom(keys.monthFacts(tenantId, month), 'F#');
   }
 
-  async recordRelief(tenantId: string, month: string, outbox: OutboxEntry[]): Promise<OutboxRef | null> {
-    const key = reliefKey(tenantId, month);
+  recordRelief(tenantId: string, month: string, outbox: OutboxEntry[]): Promise<OutboxRef | null> {
+    return this.recordOnce(reliefKey(tenantId, month), outbox);
+  }
+
+  /** The digest marker (`DIGEST#{month}`), beside the relief marker, carrying the digest's mails. */
+  recordDigest(tenantId: string, month: string, outbox: OutboxEntry[]): Promise<OutboxRef | null> {
+    return this.recordOnce({ pk: keys.tenant(tenantId), sk: `DIGEST#${month}` }, outbox);
+  }
+
+  private async recordOnce(
+    key: { pk: string; sk: string },
+    outbox: OutboxEntry[],
+  ): Promise<OutboxRef | null> {
     try {
       await this.doc.send(
         new PutCommand({

@@ -68,6 +68,8 @@ export interface EnvironmentOptions {
   webUrl?: string;
   /** Local runtime only (`PSA_CLOCK_START`): how far the functions' clock is shifted. */
   clockOffsetMs?: number;
+  /** Local runtime only: the functions read the runtime's shared clock (`localClock`), which it may move. */
+  localClock?: boolean;
 }
 
 const servesHttp = (spec: FunctionSpec) => HTTP_ROUTES.some((r) => r.functionId === spec.id);
@@ -90,8 +92,10 @@ export function functionEnvironment(
     env.JWT_ISSUER = options.auth.issuer;
     env.JWT_AUDIENCE = options.auth.audience;
   }
-  if (options.webUrl && spec.access.mail) env.WEB_URL = options.webUrl;
+  if (options.webUrl && spec.access.mail && (servesHttp(spec) || spec.access.webLinks))
+    env.WEB_URL = options.webUrl;
   if (options.clockOffsetMs) env.PSA_CLOCK_OFFSET_MS = String(options.clockOffsetMs);
+  if (options.localClock) env.PSA_CLOCK = 'local';
   if (options.observability) Object.assign(env, observabilityEnvironment(options.observability));
   return env;
 }

@@ -19,6 +19,7 @@ function composerOptions(mail: OutgoingMail, files: readonly MailFile[]) {
     to: mail.to,
     subject: mail.subject,
     text: mail.text,
+    ...(mail.html ? { html: mail.html } : {}),
     messageId: `<${mail.messageId}>`,
     ...(mail.inReplyTo ? { inReplyTo: `<${mail.inReplyTo}>` } : {}),
     ...(mail.references?.length ? { references: mail.references.map((r) => `<${r}>`) } : {}),

@@ -13,6 +13,10 @@
  * | idempotency key   | T#{tenant}#IDEM#{key}      | IDEM             |
  * | month facts       | T#{tenant}#M#{yyyy-mm}     | F#{ticket}       |
  * | relief published  | T#{tenant}                 | RELIEF#{yyyy-mm} |
+ * | digest sent       | T#{tenant}                 | DIGEST#{yyyy-mm} |
+ * | pulse invitations | T#{tenant}                 | PULSE#{yyyy-mm}  |
+ * | pulse answer      | T#{tenant}#PULSE#{yyyy-mm} | A#{email}        |
+ * | pulse link        | PULSE#{sha256 of token}    | PULSE            |
  * | ticket message    | T#{tenant}#K#{ticket}      | MSG#{receivedAt}#{id}|
  * | support address   | ADDR#{address}             | ADDR             |
  * | inbound mail seen | T#{tenant}#MAIL#{hash}     | MAIL             |
@@ -80,6 +84,8 @@ export const keys = {
   ticketNumberLookup: (tenantId: string, number: number) => `T#${tenantId}#N#${number}`,
   messageIdLookup: (tenantId: string, messageId: string) => `T#${tenantId}#MID#${messageId.toLowerCase()}`,
   ratingGrant: (tokenHash: string) => ({ pk: `RATE#${tokenHash}`, sk: 'RATE' }),
+  pulseAnswers: (tenantId: string, month: string) => `T#${tenantId}#PULSE#${month}`,
+  pulseGrant: (tokenHash: string) => ({ pk: `PULSE#${tokenHash}`, sk: 'PULSE' }),
   supportAddress: (address: string) => ({ pk: `ADDR#${address.toLowerCase()}`, sk: 'ADDR' }),
   inboundMail: (tenantId: string, hash: string) => ({ pk: `T#${tenantId}#MAIL#${hash}`, sk: 'MAIL' }),
   quarantine: (tenantId: string) => `T#${tenantId}#QUAR`,

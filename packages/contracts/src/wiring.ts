@@ -23,6 +23,8 @@ export interface FunctionSpec {
     bucket?: 'read' | 'readwrite';
     /** May send mail (SES) for acknowledgements and notifications. */
     mail?: boolean;
+    /** Its mail links into the web app (pulse invitations, the digest): it is given WEB_URL. */
+    webLinks?: boolean;
   };
   timeoutSeconds: number;
   memoryMb: number;
@@ -119,6 +121,34 @@ export const FUNCTIONS = [
     memoryMb: 256,
   },
   {
+    id: 'PulseApi',
+    service: 'reporting',
+    entry: 'services/reporting/src/handlers/pulse-api.ts',
+    description: 'Team pulse: internal IT answers the monthly question, signed in or by its one-time link',
+    // Apart from ReportingApi, which stays read-only.
+    access: { table: 'readwrite' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  {
+    id: 'MonthlyDigest',
+    service: 'reporting',
+    entry: 'services/reporting/src/handlers/monthly-digest.ts',
+    description: 'Mails each tenant’s leadership the digest of a month that closed, once',
+    access: { table: 'readwrite', mail: true, webLinks: true },
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  },
+  {
+    id: 'PulseSurvey',
+    service: 'reporting',
+    entry: 'services/reporting/src/handlers/pulse-survey.ts',
+    description: 'Asks each tenant’s internal IT the monthly team pulse question, once a month',
+    access: { table: 'readwrite', mail: true, webLinks: true },
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  },
+  {
     id: 'OutboxReconciler',
     service: 'outbox',
     entry: 'services/outbox/src/handlers/reconcile.ts',
@@ -180,11 +210,17 @@ export const SUBSCRIPTIONS: readonly Subscription[] = [
         'TicketPriorityChanged',
         'TicketMessageAdded',
         'TicketRated',
+        'TicketAlertFolded',
         'SlaWarning',
         'SlaBreached',
         'SlaMet',
       ],
     },
+  },
+  {
+    id: 'DigestClosedMonths',
+    functionId: 'MonthlyDigest',
+    pattern: { source: [SOURCES.reporting], 'detail-type': ['MonthlyReliefReport'] },
   },
 ];
 
@@ -220,6 +256,8 @@ export const SCHEDULES: readonly Schedule[] = [
   { id: 'OutboxReconcileEveryMinute', functionId: 'OutboxReconciler', everyMinutes: 1 },
   // Hourly, so each tenant's report goes out within the hour its month closes in its own zone.
   { id: 'MonthlyReliefHourly', functionId: 'MonthlyRelief', everyMinutes: 60 },
+  // Hourly, so the invitations go out within the hour the pulse opens in each tenant's zone.
+  { id: 'PulseSurveyHourly', functionId: 'PulseSurvey', everyMinutes: 60 },
 ];
 
 export interface HttpRoute {
@@ -361,4 +399,9 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   // Authorised by the single-use token in the path, not a bearer token.
   { method: 'POST', path: '/public/ratings/{token}', functionId: 'IntakeApi', authorized: false },
   { method: 'POST', path: '/public/ratings/{token}/comment', functionId: 'IntakeApi', authorized: false },
+  // The team pulse (issue 12): ./http/reporting-routes.ts `pulseRoutes`.
+  { method: 'POST', path: '/v1/tenants/{tenantId}/pulse', functionId: 'PulseApi', authorized: true },
+  { method: 'GET', path: '/v1/tenants/{tenantId}/pulse', functionId: 'PulseApi', authorized: true },
+  { method: 'GET', path: '/public/pulse/{token}', functionId: 'PulseApi', authorized: false },
+  { method: 'POST', path: '/public/pulse/{token}', functionId: 'PulseApi', authorized: false },
 ];

@@ -30,6 +30,10 @@ const COMMANDS: Record<
     load: () => import('./cli/redrive.ts'),
     help: '--queue partner|internal|triage [--dry-run] [--stage S | --queue-url U]: dead letters back to their queue',
   },
+  demo: {
+    load: () => import('./cli/demo.ts'),
+    help: '[--months 3] [--per-day 6]: fill the demo tenant with months of tickets through the real intake (stop npm start first)',
+  },
   outbox: {
     load: () => import('./cli/outbox.ts'),
     help: '[--stage S | --table T] [--full]: what the transactional outbox still has to deliver, oldest first, as JSON',

@@ -7,6 +7,11 @@ export const LocalConfigSchema = z.object({
   PSA_DATA_DIR: z.string().min(1).default('.psa-data'),
   /** Optional ISO instant: the local clock starts there and runs at real speed. */
   PSA_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * `on`: serve `POST /_local/clock {at}`, which moves the local clock forward once everything in
+   * flight is done (`psa demo` fills months this way). Off unless asked for.
+   */
+  PSA_CLOCK_CONTROL: z.enum(['on', 'off']).optional(),
   /** Optional SMTP relay URL (e.g. smtp://127.0.0.1:1025) for outgoing mail; default: the outbox folder. */
   PSA_SMTP_RELAY: z.string().optional(),
   /**

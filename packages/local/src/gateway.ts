@@ -23,6 +23,8 @@ export interface Gateway {
   origin: string;
   /** Route API requests to the functions' apps (until then the API answers 503). */
   mountApi(appFor: (functionId: string) => FetchApp | undefined): void;
+  /** Serve `/_local/clock` (PSA_CLOCK_CONTROL): the local clock, moved forward on request. */
+  mountClock(handler: (req: Request) => Promise<Response>): void;
   /** Serve the OpenID provider under /oidc and the web app's `/config.json`. */
   mountSignIn(signIn: LocalSignIn): void;
   /**
@@ -50,10 +52,12 @@ export async function startGateway(opts: { port: number; webRoot: string }): Pro
   }));
   let appFor: ((functionId: string) => FetchApp | undefined) | undefined;
   let signIn: LocalSignIn | undefined;
+  let clock: ((req: Request) => Promise<Response>) | undefined;
   const assets = webAssets(opts.webRoot);
 
   const fetchHandler = (req: Request): Response | Promise<Response> => {
     const url = new URL(req.url);
+    if (url.pathname === '/_local/clock' && clock) return clock(req);
     if (isApiPath(url.pathname)) {
       if (!appFor) return json(503, 'starting', 'the API is starting');
       // What API Gateway does: pick the integration by route, then hand the request to that app.
@@ -104,6 +108,9 @@ export async function startGateway(opts: { port: number; webRoot: string }): Pro
     origin,
     mountApi(fn) {
       appFor = fn;
+    },
+    mountClock(handler) {
+      clock = handler;
     },
     mountSignIn(s) {
       signIn = s;

@@ -10,8 +10,10 @@ import {
   SCHEDULES,
   SUBSCRIPTIONS,
 } from '@psa/contracts/wiring';
+import { localClock, setLocalClockOffset } from '@psa/model/clock';
 import { LocalEventBus } from './bus.ts';
 import { openChaos } from './chaos/injector.ts';
+import { clockControl } from './clock-control.ts';
 import type { LocalConfig } from './config.ts';
 import { lockDataFolder } from './data-lock.ts';
 import { DurableDeliveryQueue } from './durable/delivery-queue.ts';
@@ -208,11 +210,13 @@ async function start(
         ) as typeof queues)
       : queues,
   };
-  const clockOffsetMs = config.PSA_CLOCK_START ? new Date(config.PSA_CLOCK_START).getTime() - Date.now() : 0;
+  // One clock for the runtime and every function it hosts: started at PSA_CLOCK_START, moved
+  // only forward (PSA_CLOCK_CONTROL).
+  setLocalClockOffset(config.PSA_CLOCK_START ? new Date(config.PSA_CLOCK_START).getTime() - Date.now() : 0);
   const options = {
     auth: { mode: 'jwks', issuer: signIn.issuer, audience: API_AUDIENCE },
     webUrl: gateway.origin,
-    ...(config.PSA_CLOCK_START ? { clockOffsetMs } : {}),
+    localClock: true,
   } as const;
   for (const fn of FUNCTIONS as readonly FunctionSpec[]) {
     const entry = pathToFileURL(join(REPO_ROOT, fn.entry)).href;
@@ -233,10 +237,11 @@ async function start(
     queue,
     store,
     policy: policy(ASYNC_DELIVERY.ticks.maxEventAgeSeconds),
-    now: () => Date.now() + clockOffsetMs,
+    now: () => localClock.now().getTime(),
   });
   scheduler.start();
   cleanup.push(() => scheduler.stop());
+  if (config.PSA_CLOCK_CONTROL === 'on') gateway.mountClock(clockControl({ queue, scheduler }));
 
   gateway.mountApi((functionId) => handlers.get(functionId)?.app);
   const http = gateway.origin;

@@ -1,6 +1,7 @@
 import { ALWAYS_OPEN, isValidTimeZone, ResolvedCalendarSchema } from '@psa/calendar/resolved';
 import * as z from 'zod';
 import { ValidationError } from './errors.ts';
+import { DigestSettingsSchema, PulseSettingsSchema } from './measures-settings.ts';
 import { PeopleSchema } from './people.ts';
 import { stringsOf, textProblem } from './text.ts';
 import { ChannelSchema, PrioritySchema, TenantIdSchema } from './ticket.ts';
@@ -311,6 +312,9 @@ export const DivisionOfWorkSchema = z
     people: PeopleSchema.default(() => PeopleSchema.parse({})),
     /** What the partnership aims for each month: the dashboard shows each figure against its target. */
     targets: TargetsSchema.default(() => TargetsSchema.parse({})),
+    /** The monthly team pulse and digest (./measures-settings.ts). */
+    pulse: PulseSettingsSchema.default(() => ({ recipients: [] })),
+    digest: DigestSettingsSchema.default(() => ({})),
   })
   .superRefine((doc, ctx) => {
     // Every text of the document, whichever field it is in: names, descriptions, terms, patterns.

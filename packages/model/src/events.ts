@@ -167,6 +167,14 @@ export const TicketRated = defineEvent(SOURCES.intake, 'TicketRated', 1, {
   ratedAt: z.iso.datetime(),
 });
 
+/** A repeat of a monitoring alert was folded into its open ticket (reporting counts the occurrences). */
+export const TicketAlertFolded = defineEvent(SOURCES.intake, 'TicketAlertFolded', 1, {
+  ticketId: z.string(),
+  occurrences: z.number().int().positive(),
+  at: z.iso.datetime(),
+  ticketVersion: z.number().int(),
+});
+
 export const MonthlyReliefReport = defineEvent(SOURCES.reporting, 'MonthlyReliefReport', 1, {
   month: z.string().regex(/^\d{4}-\d{2}$/),
   report: z.record(z.string(), z.unknown()),
@@ -180,6 +188,7 @@ export const EVENT_CATALOG = [
   TicketPriorityChanged,
   TicketMessageAdded,
   TicketRated,
+  TicketAlertFolded,
   SlaWarning,
   SlaBreached,
   SlaMet,

@@ -191,6 +191,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative of `text` (the monthly digest); the text part always goes too. */
+  html?: string;
   /** Without angle brackets; the sender records it so replies thread. */
   messageId: string;
   inReplyTo?: string;

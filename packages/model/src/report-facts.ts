@@ -44,6 +44,17 @@ export const TicketFactSchema = z.object({
     .object({ rating: z.enum(['good', 'okay', 'bad']), owner: OwnerSchema.nullable() })
     .nullable()
     .optional(),
+  /**
+   * A monitoring-alert ticket: how many alert mails it folded (1 = the first only), and whether it
+   * was closed without action: resolved with no reply or work note by either side and no handoff.
+   * Null for every other ticket.
+   */
+  alert: z
+    .object({ occurrences: z.number().int().positive(), closedWithoutAction: z.boolean() })
+    .nullable()
+    .default(null),
+  /** Handoffs to internal IT made outside internal hours: interruptions of the team's evening. */
+  afterHoursHandoffsToInternal: z.number().int().nonnegative().default(0),
   factVersion: z.number().int(),
 });
 export type TicketFact = z.infer<typeof TicketFactSchema>;
@@ -76,6 +87,15 @@ export interface ReportStore {
    * once. Returns where the event is kept, or null if the report was already recorded.
    */
   recordRelief(
+    tenantId: string,
+    month: string,
+    outbox: import('./ports.ts').OutboxEntry[],
+  ): Promise<import('./ports.ts').OutboxRef | null>;
+  /**
+   * Record that a month's digest was mailed, with its mails in the outbox, exactly once. Returns
+   * where the mails are kept, or null if the digest was already recorded.
+   */
+  recordDigest(
     tenantId: string,
     month: string,
     outbox: import('./ports.ts').OutboxEntry[],

@@ -144,6 +144,11 @@ export const TicketSchema = z.object({
     .optional(),
   /** Folded repeats of a monitoring alert (1 for an ordinary ticket). */
   occurrences: z.number().int().positive(),
+  /**
+   * The alert rule (division of work, `emailIntake.alertRules`) a monitoring-alert ticket was
+   * opened by; absent or null for every other ticket (and for alerts stored before it was kept).
+   */
+  alert: z.object({ rule: z.string() }).nullable().optional(),
   /** Optimistic-concurrency version; every write increments it. */
   version: z.number().int().positive(),
 });

@@ -3,6 +3,7 @@ import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
 import { DynamoMessageStore } from '@psa/aws/dynamo-message-store';
 import { DynamoModelStore } from '@psa/aws/dynamo-model-store';
 import { DynamoOutboxStore } from '@psa/aws/dynamo-outbox';
+import { DynamoPulseStore } from '@psa/aws/dynamo-pulse-store';
 import { DynamoRateLimitStore } from '@psa/aws/dynamo-rate-limit-store';
 import { DynamoRatingStore } from '@psa/aws/dynamo-rating-store';
 import { DynamoReportStore } from '@psa/aws/dynamo-report-store';
@@ -39,6 +40,7 @@ export async function startTestStores(opts: { at: Date | string; divisionsOfWork
     models: new DynamoModelStore(doc, tableName),
     rateLimits: new DynamoRateLimitStore(doc, tableName, now),
     ratings: new DynamoRatingStore(doc, tableName),
+    pulse: new DynamoPulseStore(doc, tableName, now),
   };
   for (const dow of opts.divisionsOfWork ?? [divisionOfWork()]) await stores.tenants.putDivisionOfWork(dow);
   return { table, clock, ...stores, stop: () => table.stop() };

@@ -390,9 +390,13 @@ describe('the API document and unknown routes', () => {
         '/v1/tenants/{tenantId}/reports/relief',
       ]),
     );
-    // Every path is tenant-scoped but the rating endpoints, which a single-use token authorises.
+    // Every path is tenant-scoped but the rating and pulse links', which a single-use token authorises.
     const publicPaths = paths.filter((p) => p.startsWith('/public/'));
-    expect(publicPaths).toEqual(['/public/ratings/{token}', '/public/ratings/{token}/comment']);
+    expect(publicPaths).toEqual([
+      '/public/ratings/{token}',
+      '/public/ratings/{token}/comment',
+      '/public/pulse/{token}',
+    ]);
     for (const path of paths.filter((p) => !publicPaths.includes(p)))
       expect(path).toMatch(/^\/v1\/tenants\/\{tenantId\}\//);
     expect(doc.paths['/v1/tenants/{tenantId}/tickets']).toHaveProperty('post');
@@ -401,7 +405,9 @@ describe('the API document and unknown routes', () => {
     const operations = Object.entries(doc.paths as Record<string, Record<string, { security?: unknown }>>)
       .filter(([path]) => !publicPaths.includes(path))
       .flatMap(([, p]) => Object.values(p));
-    for (const path of publicPaths) expect(doc.paths[path].post.security).toBeUndefined();
+    for (const path of publicPaths)
+      for (const op of Object.values(doc.paths[path] as Record<string, { security?: unknown }>))
+        expect(op.security).toBeUndefined();
     expect(operations.length).toBeGreaterThanOrEqual(7);
     for (const op of operations) expect(op.security).toEqual([{ bearer: [] }]);
   });

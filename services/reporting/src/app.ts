@@ -4,7 +4,7 @@ import type { Authenticator } from '@psa/http/auth';
 import { createApiApp } from '@psa/http/http';
 import type { LoadOptions } from '@psa/routing/replay-load';
 import { exportCsv, getMonthTables, getTrends } from './domain/dashboard.ts';
-import { getBacklog, getMonthly, type ReportDeps } from './domain/read-reports.ts';
+import { getBacklog, getMonthly, getRelief, type ReportDeps } from './domain/read-reports.ts';
 import { routingCoverage } from './domain/routing-coverage.ts';
 
 export type ReportingApiDeps = ReportDeps & {
@@ -37,11 +37,7 @@ export function createReportingApp(deps: ReportingApiDeps) {
     const { tenantId } = c.req.valid('param');
     const { month } = c.req.valid('query');
     return c.json(
-      await getMonthly(
-        'relief',
-        { tenantId, principal: c.get('principal'), ...(month ? { month } : {}) },
-        deps,
-      ),
+      await getRelief({ tenantId, principal: c.get('principal'), ...(month ? { month } : {}) }, deps),
       200,
     );
   });

@@ -58,6 +58,8 @@ function fact(ticketId: string, over: Partial<TicketFact> = {}): TicketFact {
     workload: 'password-reset',
     priority: 'P3',
     afterHours: false,
+    alert: null,
+    afterHoursHandoffsToInternal: 0,
     rule: 'workload-owner',
     handleMinutes: 15,
     status: 'new',

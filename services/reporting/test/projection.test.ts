@@ -205,6 +205,57 @@ describe('projecting tickets into month facts', () => {
     expect(await r.deps.reports.listFacts('acme', '2026-12')).toEqual([]);
   });
 
+  it('keeps an alert ticket closed without action apart from one somebody answered', async () => {
+    const resolved = { status: 'resolved' as const, resolvedAt: '2026-11-10T16:00:00.000Z', version: 3 };
+    const noise = routedTicket({ alert: { rule: 'nagios' }, occurrences: 4, ...resolved });
+    const worked = routedTicket({ alert: { rule: 'nagios' }, ...resolved });
+    const open = routedTicket({ occurrences: 2 });
+    for (const t of [noise, worked, open]) await r.deps.tickets.create(t, []);
+    await r.deps.messages.add('acme', worked.id, {
+      id: 'm1',
+      kind: 'note',
+      direction: 'outbound',
+      from: null,
+      sentAt: '2026-11-10T15:30:00.000Z',
+      receivedAt: '2026-11-10T15:30:00.000Z',
+      text: 'Restarted the backup agent.',
+      attachments: [],
+      messageId: null,
+      rawKey: null,
+      notes: [],
+      visibility: 'internal',
+      author: { role: 'partner', email: 'dispatch@msp.example' },
+    });
+    for (const t of [noise, worked, open]) await project(t.id);
+    const alerts = Object.fromEntries(
+      (await r.deps.reports.listFacts('acme', '2026-11')).map((f) => [f.ticketId, f.alert]),
+    );
+    expect(alerts[noise.id]).toEqual({ occurrences: 4, closedWithoutAction: true });
+    expect(alerts[worked.id]).toEqual({ occurrences: 1, closedWithoutAction: false });
+    // Stored before the rule was kept on the ticket: its folded repeats make it an alert.
+    expect(alerts[open.id]).toEqual({ occurrences: 2, closedWithoutAction: false });
+  });
+
+  it('counts a handoff to internal IT outside its hours as an interruption, one inside them not', async () => {
+    const handoff = (at: string) => ({
+      from: 'partner' as const,
+      to: 'internal' as const,
+      reason: 'needs a decision',
+      at,
+      by: { role: 'partner' },
+    });
+    // 03:00 and 11:00 on a Thursday in New York (the Wednesday before is Veterans Day).
+    const t = routedTicket({
+      owner: 'internal',
+      handoffs: [handoff('2026-11-12T08:00:00.000Z'), handoff('2026-11-12T16:00:00.000Z')],
+    });
+    await r.deps.tickets.create(t, []);
+    await project(t.id);
+    const [f] = await r.deps.reports.listFacts('acme', '2026-11');
+    expect(f?.afterHoursHandoffsToInternal).toBe(1);
+    expect(f?.alert).toBeNull();
+  });
+
   it('keeps no fact of a ticket the router has not routed yet', async () => {
     const t = routedTicket({ owner: null, priority: null, workload: null, version: 1 });
     await r.deps.tickets.create(t, []);

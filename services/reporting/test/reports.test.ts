@@ -57,6 +57,9 @@ function fact(
     resolution?: Outcome;
     nextUpdate?: Outcome;
     handoffs?: TicketFact['handoffs'];
+    alert?: TicketFact['alert'];
+    afterHoursHandoffsToInternal?: number;
+    firstRespondedAt?: string;
   } = {},
 ): TicketFact {
   return {
@@ -72,7 +75,7 @@ function fact(
     handleMinutes: over.handleMinutes ?? 30,
     status: over.resolved ? 'resolved' : 'new',
     receivedAt: '2026-11-10T15:00:00.000Z',
-    firstRespondedAt: null,
+    firstRespondedAt: over.firstRespondedAt ?? null,
     resolvedAt: over.resolved ? '2026-11-11T15:00:00.000Z' : null,
     sla: {
       firstResponse: over.firstResponse ?? null,
@@ -80,6 +83,8 @@ function fact(
       nextUpdate: over.nextUpdate ?? null,
     },
     handoffs: over.handoffs ?? { toInternal: 0, toPartner: 0, acceptance: [] },
+    alert: over.alert ?? null,
+    afterHoursHandoffsToInternal: over.afterHoursHandoffsToInternal ?? 0,
     factVersion: 200_000,
   };
 }
@@ -412,5 +417,71 @@ describe('next-update attainment', () => {
       attainment: 0.5,
     });
     expect(r.slaAttainment.partner?.byPriority.P2.nextUpdate.measured).toBe(2);
+  });
+});
+
+describe('alert quality and interruptions in the relief report', () => {
+  // Arrivals at 15:00Z on 10 November; first responses 6, 30 and 60 minutes later.
+  const at = (minutes: number) =>
+    new Date(Date.parse('2026-11-10T15:00:00.000Z') + minutes * 60_000).toISOString();
+  const facts = [
+    fact('a1', 'partner', {
+      alert: { occurrences: 5, closedWithoutAction: true },
+      resolved: true,
+      firstRespondedAt: at(6),
+    }),
+    fact('a2', 'partner', {
+      alert: { occurrences: 1, closedWithoutAction: false },
+      resolved: true,
+      firstRespondedAt: at(30),
+    }),
+    fact('a3', 'internal', {
+      alert: { occurrences: 3, closedWithoutAction: false },
+      firstRespondedAt: at(60),
+    }),
+    fact('t1', 'internal', { afterHours: true, priority: 'P1' }),
+    fact('t2', 'internal', { afterHours: true, priority: 'P4' }),
+    fact('t3', 'internal', { priority: 'P2', afterHoursHandoffsToInternal: 1 }),
+    fact('t4', 'partner', { afterHours: true, priority: 'P1' }),
+  ];
+  const report = reliefReport('2026-11', 'America/New_York', facts);
+
+  it('counts alert tickets, the occurrences folded into them and the noise removed', () => {
+    expect(report.alertQuality).toMatchObject({ tickets: 3, occurrences: 9, folded: 6, closed: 2 });
+  });
+
+  it('gives the share of closed alert tickets nobody acted on, and the mean minutes to acknowledge', () => {
+    expect(report.alertQuality.closedWithoutAction).toBe(1);
+    expect(report.alertQuality.closedWithoutActionShare).toBe(0.5);
+    expect(report.alertQuality.meanMinutesToAcknowledge).toBe(32);
+    expect(report.alertQuality.byOwner.partner).toMatchObject({
+      tickets: 2,
+      folded: 4,
+      meanMinutesToAcknowledge: 18,
+    });
+    expect(report.alertQuality.byOwner.internal).toMatchObject({
+      tickets: 1,
+      closed: 0,
+      closedWithoutActionShare: null,
+    });
+  });
+
+  it('counts internal-owned after-hours tickets and the P1/P2 pages that reached internal IT', () => {
+    expect(report.interruptions).toEqual({
+      afterHoursInternalTickets: 2,
+      urgentPagesToInternal: 2,
+      byPriority: { P1: 1, P2: 0, P3: 0, P4: 1 },
+      afterHoursHandoffsToInternal: 1,
+    });
+  });
+
+  it('reads a month without alerts as zeroes and nulls, never as a division by zero', () => {
+    const empty = reliefReport('2026-11', 'America/New_York', []);
+    expect(empty.alertQuality).toMatchObject({
+      tickets: 0,
+      closedWithoutActionShare: null,
+      meanMinutesToAcknowledge: null,
+    });
+    expect(empty.interruptions.urgentPagesToInternal).toBe(0);
   });
 });

@@ -14,8 +14,10 @@ export async function startReporting(start = '2026-11-15T15:00:00.000Z') {
   const deps = {
     tickets: stores.tickets as TicketStore,
     tenants: stores.tenants,
+    messages: stores.messages,
     sla: stores.sla as SlaStore,
     reports: stores.reports as ReportStore,
+    pulse: stores.pulse,
     outbox: stores.outbox,
     bus,
     clock,

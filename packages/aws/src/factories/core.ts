@@ -1,4 +1,4 @@
-import { type Clock, offsetClock, systemClock } from '@psa/model/clock';
+import { type Clock, localClock, offsetClock, systemClock } from '@psa/model/clock';
 import { createLogger } from '@psa/observability/logger';
 import { traced } from '@psa/observability/tracer';
 import type { CoreConfig } from '../config.ts';
@@ -8,7 +8,8 @@ import { DynamoTenantStore } from '../dynamo-tenant-store.ts';
 import { DynamoTicketStore } from '../dynamo-ticket-store.ts';
 import { createBus } from './eventbridge.ts';
 
-export function createClock(config: Pick<CoreConfig, 'PSA_CLOCK_OFFSET_MS'>): Clock {
+export function createClock(config: Pick<CoreConfig, 'PSA_CLOCK_OFFSET_MS' | 'PSA_CLOCK'>): Clock {
+  if (config.PSA_CLOCK === 'local') return localClock;
   return config.PSA_CLOCK_OFFSET_MS ? offsetClock(config.PSA_CLOCK_OFFSET_MS) : systemClock;
 }
 

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { conversationRoutes } from './conversation-routes.ts';
 import { intakeRoutes } from './intake-routes.ts';
-import { reportingRoutes } from './reporting-routes.ts';
+import { pulseRoutes, reportingRoutes } from './reporting-routes.ts';
 import { routerRoutes } from './router-routes.ts';
 
 /**
@@ -13,6 +13,7 @@ export const routes = {
   ...conversationRoutes,
   ...routerRoutes,
   ...reportingRoutes,
+  ...pulseRoutes,
 } as const;
 
 /** The OpenAPI 3.1 document of the whole API, generated from every service's routes. */

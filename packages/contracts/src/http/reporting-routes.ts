@@ -3,9 +3,11 @@ import { RoutingRuleSchema } from '@psa/model/ticket';
 import {
   BacklogCheckSchema,
   DecisionChangeSchema,
+  ErrorSchema,
   errors,
   json,
   MonthQuery,
+  MonthString,
   ReadSchema,
   security,
   TenantParams,
@@ -111,6 +113,77 @@ const ExportParams = TenantParams.extend({
     .openapi({ param: { name: 'table', in: 'path' }, example: 'tickets' }),
 });
 
+const OwnerKeys = <T extends z.ZodType>(v: T) => z.object({ partner: v, internal: v, triage: v });
+
+const AlertSummarySchema = z.object({
+  tickets: z.number().int(),
+  occurrences: z.number().int(),
+  folded: z.number().int(),
+  closed: z.number().int(),
+  closedWithoutAction: z.number().int(),
+  closedWithoutActionShare: z.number().nullable(),
+  meanMinutesToAcknowledge: z.number().nullable(),
+  acknowledged: z.number().int(),
+});
+
+/**
+ * Alert quality of a month: monitoring-alert tickets (opened by an alert rule), the alert mails
+ * folded into them (noise removed), the share of closed ones nobody acted on (no reply or work
+ * note by either side, no handoff), the mean minutes to acknowledge; in all and by owner.
+ */
+export const AlertQualitySchema = AlertSummarySchema.extend({
+  byOwner: OwnerKeys(AlertSummarySchema),
+}).openapi('AlertQuality');
+
+/** The after-hours load that still lands on internal IT in a month. */
+export const InterruptionsSchema = z
+  .object({
+    /** Internal-owned tickets received outside internal hours. */
+    afterHoursInternalTickets: z.number().int(),
+    /** P1/P2 that reached internal IT outside its hours (routed there, or handed to it). */
+    urgentPagesToInternal: z.number().int(),
+    byPriority: z.object({ P1: z.number(), P2: z.number(), P3: z.number(), P4: z.number() }),
+    afterHoursHandoffsToInternal: z.number().int(),
+  })
+  .openapi('Interruptions');
+
+/** The internal team pulse of a month: 1 (no) to 5 (much more time for planned work). */
+export const PulseSummarySchema = z
+  .object({
+    question: z.string(),
+    /** Answers this month, one per internal IT person at most. */
+    count: z.number().int(),
+    /** Internal IT people asked (the people with role internal, and any the tenant adds). */
+    asked: z.number().int(),
+    mean: z.number().nullable(),
+    /** Score (1-5) -> answers. */
+    distribution: z.object({
+      '1': z.number(),
+      '2': z.number(),
+      '3': z.number(),
+      '4': z.number(),
+      '5': z.number(),
+    }),
+    /** The optional comments, without names; shown to leadership and internal IT only. */
+    comments: z.array(z.string()),
+  })
+  .openapi('PulseSummary');
+
+/**
+ * The relief report. Documented here: the measures of issue 12 (alert quality, interruptions,
+ * pulse); its other fields are described in the README ("Leadership reports").
+ */
+export const ReliefReportSchema = z
+  .object({
+    /** The partner's view carries only `byOwner.partner`. */
+    alertQuality: AlertQualitySchema.or(z.object({ byOwner: z.object({ partner: AlertSummarySchema }) })),
+    /** Internal IT's own measures: absent from the partner's view. */
+    interruptions: InterruptionsSchema.optional(),
+    pulse: PulseSummarySchema.optional(),
+  })
+  .catchall(z.unknown())
+  .openapi('ReliefReport');
+
 export const reportingRoutes = {
   backlogReport: createRoute({
     method: 'get',
@@ -141,7 +214,7 @@ export const reportingRoutes = {
     security,
     request: { params: TenantParams, query: MonthQuery },
     responses: {
-      200: json(z.record(z.string(), z.unknown()).openapi('ReliefReport'), 'Relief report'),
+      200: json(ReliefReportSchema, 'Relief report'),
       ...errors,
     },
   }),
@@ -191,5 +264,128 @@ export const reportingRoutes = {
     security,
     request: { params: TenantParams, query: MonthQuery },
     responses: { 200: json(RoutingCoverageSchema, 'Coverage and drift'), ...errors },
+  }),
+} as const;
+
+const PulseScoreSchema = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]);
+const PulseScaleSchema = z.record(z.string(), z.string());
+
+export const PulseBodySchema = z
+  .object({
+    /** The month answered for: the current one (default) or, in its first days, the one before. */
+    month: MonthString.optional(),
+    score: PulseScoreSchema,
+    comment: z.string().trim().max(2000).optional(),
+  })
+  .strict()
+  .openapi('PulseAnswerBody');
+
+export const PulseAnswerSchema = z
+  .object({
+    tenantId: z.string(),
+    month: z.string(),
+    email: z.string(),
+    score: PulseScoreSchema,
+    comment: z.string().nullable(),
+    answeredAt: z.string(),
+  })
+  .openapi('PulseAnswer');
+
+const PulseLinkParams = z.object({
+  token: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'a pulse link token')
+    .openapi({ param: { name: 'token', in: 'path' } }),
+});
+
+/**
+ * The internal team pulse (issue 12): internal IT answers once per month, signed in or through
+ * the one-time link of the monthly invitation mail (`/public/pulse/{token}`, no sign-in).
+ */
+export const pulseRoutes = {
+  answerPulse: createRoute({
+    method: 'post',
+    path: '/v1/tenants/{tenantId}/pulse',
+    summary: 'Answer the month’s team pulse (internal IT; once per person and month, a repeat is a no-op)',
+    security,
+    request: {
+      params: TenantParams,
+      body: { content: { 'application/json': { schema: PulseBodySchema } }, required: true },
+    },
+    responses: {
+      201: json(PulseAnswerSchema, 'Answered'),
+      200: json(PulseAnswerSchema, 'The same answer was already kept'),
+      409: json(ErrorSchema, 'A different answer was already given this month'),
+      ...errors,
+    },
+  }),
+  readPulse: createRoute({
+    method: 'get',
+    path: '/v1/tenants/{tenantId}/pulse',
+    summary: 'The pulse question and the caller’s own answer of a month (internal IT)',
+    security,
+    request: { params: TenantParams, query: MonthQuery },
+    responses: {
+      200: json(
+        z
+          .object({
+            month: z.string(),
+            question: z.string(),
+            scale: PulseScaleSchema,
+            answer: PulseAnswerSchema.nullable(),
+          })
+          .openapi('PulseQuestion'),
+        'The question and the answer',
+      ),
+      ...errors,
+    },
+  }),
+  readPulseLink: createRoute({
+    method: 'get',
+    path: '/public/pulse/{token}',
+    summary: 'What a pulse invitation link asks, and whether it was answered',
+    request: { params: PulseLinkParams },
+    responses: {
+      200: json(
+        z
+          .object({
+            tenant: z.string(),
+            month: z.string(),
+            question: z.string(),
+            scale: PulseScaleSchema,
+            answered: z.boolean(),
+            expired: z.boolean(),
+          })
+          .openapi('PulseLink'),
+        'The question',
+      ),
+      404: json(ErrorSchema, 'Not a pulse link'),
+      400: json(ErrorSchema, 'Invalid request'),
+    },
+  }),
+  answerPulseLink: createRoute({
+    method: 'post',
+    path: '/public/pulse/{token}',
+    summary: 'Answer the pulse with the one-time link of the invitation mail',
+    request: {
+      params: PulseLinkParams,
+      body: {
+        content: {
+          'application/json': {
+            schema: z
+              .object({ score: PulseScoreSchema, comment: z.string().trim().max(2000).optional() })
+              .strict()
+              .openapi('PulseLinkAnswer'),
+          },
+        },
+        required: true,
+      },
+    },
+    responses: {
+      200: json(z.object({ month: z.string(), score: PulseScoreSchema, created: z.boolean() }), 'Answered'),
+      404: json(ErrorSchema, 'Not a pulse link'),
+      410: json(ErrorSchema, 'Already answered, or the link has expired'),
+      400: json(ErrorSchema, 'Invalid request'),
+    },
   }),
 } as const;

@@ -97,6 +97,8 @@ export interface NewTicket {
   requester: Requester;
   requestedPriority: Ticket['requestedPriority'];
   replyTo?: string | null;
+  /** The alert rule a monitoring alert was opened by (reporting counts alert tickets by it). */
+  alert?: { rule: string };
   /**
    * The id may exist already (it is derived from what was received, and this is a redelivery):
    * look first, so a repeat returns the stored ticket without taking a ticket number.
@@ -148,6 +150,7 @@ export async function createTicket(
     history: [],
     replyTo: spec.replyTo ?? null,
     occurrences: 1,
+    ...(spec.alert ? { alert: spec.alert } : {}),
     handoffs: [],
     version: 1,
   };

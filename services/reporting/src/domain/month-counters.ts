@@ -1,4 +1,5 @@
 import type { TicketFact } from '@psa/model/report-facts';
+import { countMeasures } from './measures.ts';
 
 /**
  * A month's facts reduced to named counts and sums. Every figure of the relief and after-hours
@@ -11,7 +12,8 @@ import type { TicketFact } from '@psa/model/report-facts';
  * `n` tickets; `t|{owner}` by owner; `ah|{owner}` after hours by owner; `ahw|{workload}|{owner}`;
  * `hm|partner` partner handle minutes; `open|{owner}` not resolved; `sla|{owner}|{priority}|{target}|m`
  * measured and `…|met`; `hw|{workload}|in` / `…|out` handoffs to internal / to the partner;
- * `acc|m`, `acc|met` handoff acceptance; `so|{owner|none}|{rating}` and `sw|{workload}|{rating}` ratings.
+ * `acc|m`, `acc|met` handoff acceptance; `so|{owner|none}|{rating}` and `sw|{workload}|{rating}` ratings;
+ * alert quality and interruptions (`al|…`, `int|…`, see measures.ts).
  */
 export type MonthCounters = Record<string, number>;
 
@@ -19,7 +21,7 @@ export type MonthCounters = Record<string, number>;
  * Bump when the meaning of a key changes or a key is added for facts already counted, so that
  * counters kept by an earlier version are recounted instead of read.
  */
-export const MONTH_COUNTERS_VERSION = 1;
+export const MONTH_COUNTERS_VERSION = 2;
 
 const SLA_TARGETS = ['firstResponse', 'resolution', 'nextUpdate'] as const;
 
@@ -57,6 +59,7 @@ export function countFacts(facts: readonly TicketFact[]): MonthCounters {
       add(c, `so|${f.satisfaction.owner ?? 'none'}|${f.satisfaction.rating}`);
       add(c, `sw|${workload}|${f.satisfaction.rating}`);
     }
+    countMeasures((key, by) => add(c, key, by), f);
   }
   return c;
 }

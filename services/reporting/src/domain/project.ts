@@ -1,12 +1,15 @@
+import { isBusinessTime } from '@psa/calendar/business-time';
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { monthOf } from '@psa/model/month';
-import type { TenantStore, TicketStore } from '@psa/model/ports';
+import type { MessageStore, TenantStore, TicketStore } from '@psa/model/ports';
 import type { ReportStore, TicketFact } from '@psa/model/report-facts';
 import type { SlaClockRecord, SlaStore } from '@psa/model/sla-clock';
-import type { Ticket } from '@psa/model/ticket';
+import type { Ticket, TicketMessage } from '@psa/model/ticket';
 
 export interface ProjectDeps {
   tickets: TicketStore;
+  /** Read for resolved alert tickets only: whether anyone acted on the alert. */
+  messages?: MessageStore;
   tenants: TenantStore;
   sla: SlaStore;
   reports: ReportStore;
@@ -37,8 +40,33 @@ export function reportedClocks(ticket: Ticket, clocks: SlaClockRecord[]) {
   };
 }
 
+/** A monitoring-alert ticket: opened by an alert rule, or (stored before that was kept) one that folded repeats. */
+export const isAlertTicket = (ticket: Ticket): boolean => Boolean(ticket.alert) || ticket.occurrences > 1;
+
+/**
+ * What reporting keeps of an alert ticket. Closed without action: resolved (or closed) with no
+ * message written by either side (a public reply or a work note; the automatic acknowledgement
+ * and status changes do not count) and never handed off: the alert was noise someone cleared.
+ */
+export function alertOf(ticket: Ticket, messages: readonly TicketMessage[]): TicketFact['alert'] {
+  if (!isAlertTicket(ticket)) return null;
+  const acted =
+    ticket.handoffs.length > 0 ||
+    messages.some(
+      (m) =>
+        (m.kind === 'reply' || m.kind === 'note') &&
+        (m.author?.role === 'partner' || m.author?.role === 'internal' || m.direction === 'outbound'),
+    );
+  return { occurrences: ticket.occurrences, closedWithoutAction: ticket.resolvedAt !== null && !acted };
+}
+
 /** The fact reporting keeps of a routed ticket, from its current state and SLA clocks. */
-export function toFact(ticket: Ticket, clocks: SlaClockRecord[], dow: DivisionOfWork): TicketFact | null {
+export function toFact(
+  ticket: Ticket,
+  clocks: SlaClockRecord[],
+  dow: DivisionOfWork,
+  messages: readonly TicketMessage[] = [],
+): TicketFact | null {
   if (!ticket.owner || !ticket.priority) return null;
   const reported = reportedClocks(ticket, clocks);
   // Both parts only ever grow, so their combination orders any two reads of the same ticket.
@@ -80,6 +108,10 @@ export function toFact(ticket: Ticket, clocks: SlaClockRecord[], dow: DivisionOf
     satisfaction: ticket.satisfaction
       ? { rating: ticket.satisfaction.rating, owner: ticket.satisfaction.owner }
       : null,
+    alert: alertOf(ticket, messages),
+    afterHoursHandoffsToInternal: ticket.handoffs.filter(
+      (h) => h.to === 'internal' && !isBusinessTime(dow.internalCalendar, new Date(h.at)),
+    ).length,
     factVersion: ticket.version * 100_000 + clockRevs,
   };
 }
@@ -99,6 +131,11 @@ export async function projectTicket(
     deps.sla.listClocks(ref.tenantId, ref.ticketId),
   ]);
   if (!ticket || !dow) return false;
-  const fact = toFact(ticket, clocks, dow);
+  // An alert ticket's conversation says whether it was closed without action.
+  const messages =
+    isAlertTicket(ticket) && ticket.resolvedAt && deps.messages
+      ? await deps.messages.list(ref.tenantId, ref.ticketId)
+      : [];
+  const fact = toFact(ticket, clocks, dow, messages);
   return fact ? deps.reports.putFact(fact) : false;
 }

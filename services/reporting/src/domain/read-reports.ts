@@ -1,14 +1,17 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
 import type { Clock } from '@psa/model/clock';
+import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { NotFoundError } from '@psa/model/errors';
 import { MonthlyReliefReport, toBusEvent } from '@psa/model/events';
 import { monthOf, previousMonth } from '@psa/model/month';
 import { deliverOrDefer, eventEntry, type OutboxDeps } from '@psa/model/outbox';
 import type { TenantStore, TicketStore } from '@psa/model/ports';
+import type { PulseStore } from '@psa/model/pulse';
 import type { BacklogSnapshot, ReportStore } from '@psa/model/report-facts';
 import type { SlaStore } from '@psa/model/sla-clock';
 import { countFacts, MONTH_COUNTERS_VERSION } from './month-counters.ts';
+import { pulseOfMonth } from './pulse.ts';
 import { afterHoursFromCounters, backlogReport, monthOverMonth, reliefFromCounters } from './reports.ts';
 import { dueAndBreached, partnerBacklog, partnerRelief, withSlaOverall } from './side-view.ts';
 import { againstTargets } from './targets.ts';
@@ -18,6 +21,7 @@ export interface ReportDeps {
   tenants: TenantStore;
   reports: ReportStore;
   sla: SlaStore;
+  pulse: PulseStore;
   clock: Clock;
 }
 
@@ -86,7 +90,7 @@ export async function getRelief(
 ) {
   const dow = await readableTenant(cmd.principal, cmd.tenantId, deps, REPORT_READERS);
   const month = cmd.month ?? monthOf(deps.clock.now(), dow.timeZone);
-  const relief = await reliefWithTrend(cmd.tenantId, month, dow.timeZone, deps);
+  const relief = await reliefWithTrend(dow, month, deps);
   const sla = cmd.principal.role === 'partner' ? relief.slaOverall.partner : relief.slaOverall.all;
   const report = {
     ...relief,
@@ -100,10 +104,13 @@ export async function getRelief(
       dow.targets,
     ),
   };
+  // The partner reads its own side's figures only: never internal IT's interruptions nor its pulse.
   return cmd.principal.role === 'partner' ? partnerRelief(report) : report;
 }
 
-async function reliefWithTrend(tenantId: string, month: string, timeZone: string, deps: ReportDeps) {
+/** A month's relief report with its trend, backlog and team pulse: what the API and the event carry. */
+export async function reliefWithTrend(dow: DivisionOfWork, month: string, deps: ReportDeps) {
+  const { tenantId, timeZone } = dow;
   const before = previousMonth(month);
   const [current, previous] = await Promise.all([
     reliefOfMonth(tenantId, month, timeZone, deps),
@@ -125,6 +132,7 @@ async function reliefWithTrend(tenantId: string, month: string, timeZone: string
       oldestOpen: end?.oldestInternal ?? null,
     },
     monthOverMonth: monthOverMonth(current, previous),
+    pulse: await pulseOfMonth(dow, month, deps),
   };
 }
 
@@ -162,7 +170,7 @@ export async function publishMonthlyRelief(
     if (await deps.reports.hasRelief(tenantId, month)) continue;
     // The backlog as the month closed (within the hour): its end, and the next month's start.
     await deps.reports.saveBacklogSnapshot(tenantId, month, await backlogSnapshot(tenantId, deps));
-    const report = await reliefWithTrend(tenantId, month, dow.timeZone, deps);
+    const report = await reliefWithTrend(dow, month, deps);
     const eventId = `${tenantId}:relief:${month}`;
     const entry = eventEntry(
       eventId,

@@ -1,5 +1,6 @@
 import type { TicketFact } from '@psa/model/report-facts';
 import type { Owner, Priority, Ticket } from '@psa/model/ticket';
+import { alertQualityFromCounters, interruptionsFromCounters } from './measures.ts';
 import { countFacts, type MonthCounters, segmentsOf } from './month-counters.ts';
 
 const OWNERS: Owner[] = ['partner', 'internal', 'triage'];
@@ -155,6 +156,8 @@ export function reliefFromCounters(month: string, timeZone: string, c: MonthCoun
     openAtReport: { internal: c['open|internal'] ?? 0, partner: c['open|partner'] ?? 0 },
     slaAttainment,
     satisfaction: satisfactionFromCounters(c),
+    alertQuality: alertQualityFromCounters(c),
+    interruptions: interruptionsFromCounters(c),
     handoffs: {
       escalationsToInternal: sum('toInternal'),
       delegationsToPartner: sum('toPartner'),

@@ -64,6 +64,7 @@ export function partnerRelief(r: Relief) {
       byOwner: { partner: r.satisfaction.byOwner.partner, triage: r.satisfaction.byOwner.triage },
     },
     handoffs: r.handoffs,
+    alertQuality: { byOwner: { partner: r.alertQuality.byOwner.partner } },
     monthOverMonth: {
       previousMonth: mom.previousMonth,
       totalTickets: mom.totalTickets,

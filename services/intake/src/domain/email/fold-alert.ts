@@ -1,4 +1,6 @@
 import type { DivisionOfWork } from '@psa/model/division-of-work';
+import { TicketAlertFolded, toBusEvent } from '@psa/model/events';
+import { eventEntry } from '@psa/model/outbox';
 import { isOpenStatus, type Ticket } from '@psa/model/ticket';
 import { writeWithRetry } from '../change-status.ts';
 import type { AcknowledgementDecision } from './acknowledgement.ts';
@@ -31,24 +33,40 @@ export async function foldAlert(
       return { tenantId: dow.tenantId, outcome: 'folded', ticketId: ticket.id };
     }
   }
-  const opened = await openTicket(received, dow, ack, deps, alertSeverity(received.mail.subject));
+  const opened = await openTicket(received, dow, ack, deps, alertSeverity(received.mail.subject), {
+    rule: alert.rule.id,
+  });
   if ('ticketId' in opened)
     await deps.mail.putAlert(dow.tenantId, alert.key, opened.ticketId, now.toISOString());
   return opened;
 }
 
-/** One more occurrence of the alert, with the same optimistic retry as every ticket write. */
+/**
+ * One more occurrence of the alert, with the same optimistic retry as every ticket write, and a
+ * TicketAlertFolded event in the same write so reporting's alert quality counts it.
+ */
 async function bumpOccurrences(ticket: Ticket, deps: EmailDeps): Promise<void> {
   await writeWithRetry(ticket.tenantId, ticket.id, deps, (current) => {
     if (!current) throw new Error(`ticket ${ticket.id} vanished`);
+    const at = deps.clock.now().toISOString();
+    const occurrences = current.occurrences + 1;
+    const eventId = `${current.id}:folded:${occurrences}`;
     return {
-      next: {
-        ...current,
-        occurrences: current.occurrences + 1,
-        updatedAt: deps.clock.now().toISOString(),
-        version: current.version + 1,
-      },
-      entries: [],
+      next: { ...current, occurrences, updatedAt: at, version: current.version + 1 },
+      entries: [
+        eventEntry(
+          eventId,
+          toBusEvent(TicketAlertFolded, {
+            eventId,
+            occurredAt: at,
+            tenantId: current.tenantId,
+            ticketId: current.id,
+            occurrences,
+            at,
+            ticketVersion: current.version + 1,
+          }),
+        ),
+      ],
     };
   });
 }

@@ -22,6 +22,7 @@ export async function openTicket(
   ack: AcknowledgementDecision,
   deps: EmailDeps,
   requestedPriority: Priority | null = null,
+  alert?: { rule: string },
 ): Promise<EmailOutcome> {
   const { mail, hash } = received;
   const tenantId = dow.tenantId;
@@ -51,6 +52,7 @@ export async function openTicket(
       requester: { email: from.address.toLowerCase(), ...(from.name ? { name: from.name } : {}) },
       requestedPriority,
       replyTo,
+      ...(alert ? { alert } : {}),
       mayExist: true,
       outbox: (t) =>
         ackTo
