@@ -190,6 +190,9 @@ describe('the dashboard’s reads over HTTP', () => {
       'handoffs',
       'satisfaction',
       'backlog',
+      'alert-quality',
+      'interruptions',
+      'pulse',
     ]);
     const partner = await get('/v1/tenants/acme/reports/tables?month=2026-11', 'partner');
     expect(partner.body.tables.map((t: { id: string }) => t.id)).toEqual([
@@ -197,6 +200,7 @@ describe('the dashboard’s reads over HTTP', () => {
       'sla',
       'handoffs',
       'satisfaction',
+      'alert-quality',
     ]);
   });
 });
