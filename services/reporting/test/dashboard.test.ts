@@ -102,10 +102,17 @@ describe('a month’s kept counters', () => {
     expect(after).toEqual(await counted());
     expect(after['t|internal']).toBe(1);
     expect(after['so|internal|bad']).toBe(1);
+    // A bulk load (history import) is counted too.
+    await (store as import('@psa/aws/dynamo-report-store').DynamoReportStore).loadNewFacts([
+      fact('b01'),
+      fact('b02'),
+    ]);
+    expect((await kept()).n).toBe(7);
+    expect(await kept()).toEqual(await counted());
     // A reduction under another version is recounted, not read.
     expect(
       await store.monthCounters('acme', '2026-07', (f) => ({ n: f.length * 10 }), MONTH_COUNTERS_VERSION + 1),
-    ).toEqual({ n: 50 });
+    ).toEqual({ n: 70 });
   });
 });
 
