@@ -245,8 +245,11 @@ export function TrendCharts(props: { trends: Trends; print?: boolean }) {
         Trends, {monthName(t.from)} to {monthName(t.to)}
       </h2>
       <p class="note">
-        Solid line: the month’s figure. Dashed line: the target the division of work sets. On target at or
-        above it; close within {Math.round(t.amberMargin * 100)} points below it; below target otherwise.
+        {props.print
+          ? ''
+          : 'Solid line: the month’s figure. Dashed line: the target the division of work sets. '}
+        On target at or above the target; close within {Math.round(t.amberMargin * 100)} points below it;
+        below target otherwise.
       </p>
       <div class="charts">
         {specs.map((s) => {
