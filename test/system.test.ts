@@ -256,7 +256,12 @@ describe('a Tuesday morning in business hours', () => {
     const partnerList = await as('partner').get('/v1/tenants/acme/tickets');
     expect(partnerList.body.items.map((t: { id: string }) => t.id).sort()).toEqual([ids.A, ids.D].sort());
     expect((await as('partner').get('/v1/tenants/acme/tickets?owner=internal')).body.items).toEqual([]);
-    expect((await as('partner').get('/v1/tenants/acme/reports/relief')).status).toBe(403);
+    // Reports: the partner reads its own side only; the after-hours report not at all.
+    const partnerRelief = await as('partner').get('/v1/tenants/acme/reports/relief');
+    expect(partnerRelief.status).toBe(200);
+    expect(partnerRelief.body.side).toBe('partner');
+    expect(partnerRelief.body.ticketsByOwner).not.toHaveProperty('internal');
+    expect((await as('partner').get('/v1/tenants/acme/reports/after-hours')).status).toBe(403);
     // Leadership reads reports, not tickets.
     expect((await ticketOf('leadership', 'A')).status).toBe(403);
     expect((await as('leadership').get('/v1/tenants/acme/reports/backlog')).status).toBe(200);

@@ -145,6 +145,13 @@ describe('the relief dashboard', () => {
     );
     expect(keys.sort()).toEqual(created.sort());
 
+    const [trendsCsv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the trends as CSV' }).click(),
+    ]);
+    expect(trendsCsv.suggestedFilename()).toBe('acme-2026-11-trends.csv');
+    expect((await readFile((await trendsCsv.path())!, 'utf8')).trimEnd().split('\r\n')).toHaveLength(13);
+
     // The print view: the month on one A4 width, nothing of the app's frame.
     await page.getByRole('link', { name: 'Print view of November 2026' }).click();
     await page.getByRole('heading', { name: 'Relief report, November 2026', level: 1 }).waitFor();

@@ -71,17 +71,10 @@ export interface ReportStore {
   putFact(fact: TicketFact): Promise<boolean>;
   listFacts(tenantId: string, month: string): Promise<TicketFact[]>;
   /**
-   * A month's counters: `count` (a pure reduction whose results add up key by key) applied to
-   * the month's facts, kept per slice of the month and recounted only in the slices written
-   * since, so a large month reads in a few small items. `version` names the reduction: counters
-   * kept under another version are recounted.
+   * A month's counters (`countFacts` of its facts, see month-counters.ts), kept beside the facts
+   * and brought up to date by each `putFact`, so a large month reads as a few small items.
    */
-  monthCounters(
-    tenantId: string,
-    month: string,
-    count: (facts: TicketFact[]) => Record<string, number>,
-    version: number,
-  ): Promise<Record<string, number>>;
+  monthCounters(tenantId: string, month: string): Promise<Record<string, number>>;
   /**
    * Record that a month's relief report was published, with its event in the outbox, exactly
    * once. Returns where the event is kept, or null if the report was already recorded.

@@ -2,6 +2,7 @@ import { benchClassifier } from './classifier.ts';
 import { benchCalendar, benchRouting } from './domain.ts';
 import { benchEmail } from './email.ts';
 import { startBenchStack } from './local.ts';
+import { benchReports } from './reports.ts';
 import { benchSimulate } from './simulate.ts';
 import { benchSla } from './sla.ts';
 import { benchSystem } from './system.ts';
@@ -18,6 +19,7 @@ const local = await startBenchStack();
 try {
   await benchSystem(local);
   await benchEmail(local);
+  await benchReports(local);
 } finally {
   await local.stop();
 }

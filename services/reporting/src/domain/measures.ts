@@ -1,4 +1,3 @@
-import type { TicketFact } from '@psa/model/report-facts';
 import type { Owner, Priority } from '@psa/model/ticket';
 
 /** A month's counters (month-counters.ts), kept apart so neither module imports the other's. */
@@ -8,37 +7,11 @@ type MonthCounters = Record<string, number>;
  * Two of the measures co-managed IT is judged by, kept as month counters (month-counters.ts) so
  * a month of 100,000 tickets reads as a few items: alert quality (what monitoring sent, what
  * reached a person, what was noise) and interruptions (the after-hours load that still lands on
- * internal IT). Keys: `al|{owner}|n|occ|closed|cwa|ack|ackmin` and `int|ahi|{priority}`,
- * `int|pages`, `int|ahh`.
+ * internal IT). The counts are @psa/model/measure-counters.
  */
 
 const OWNERS: Owner[] = ['partner', 'internal', 'triage'];
 const PRIORITIES: Priority[] = ['P1', 'P2', 'P3', 'P4'];
-const MINUTE = 60_000;
-
-/** Adds one fact's alert and interruption counts to `c`. */
-export function countMeasures(add: (key: string, by?: number) => void, f: TicketFact): void {
-  if (f.alert) {
-    const k = `al|${f.owner}`;
-    add(`${k}|n`);
-    add(`${k}|occ`, f.alert.occurrences);
-    if (f.resolvedAt) {
-      add(`${k}|closed`);
-      if (f.alert.closedWithoutAction) add(`${k}|cwa`);
-    }
-    if (f.firstRespondedAt) {
-      add(`${k}|ack`);
-      add(`${k}|ackmin`, (Date.parse(f.firstRespondedAt) - Date.parse(f.receivedAt)) / MINUTE);
-    }
-  }
-  const internalAfterHours = f.owner === 'internal' && f.afterHours;
-  if (internalAfterHours) add(`int|ahi|${f.priority}`);
-  const handedInAfterHours = f.afterHoursHandoffsToInternal ?? 0;
-  add('int|ahh', handedInAfterHours);
-  if ((f.priority === 'P1' || f.priority === 'P2') && (internalAfterHours || handedInAfterHours > 0)) {
-    add('int|pages');
-  }
-}
 
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
 

@@ -10,7 +10,6 @@ import type { TenantStore, TicketStore } from '@psa/model/ports';
 import type { PulseStore } from '@psa/model/pulse';
 import type { BacklogSnapshot, ReportStore } from '@psa/model/report-facts';
 import type { SlaStore } from '@psa/model/sla-clock';
-import { countFacts, MONTH_COUNTERS_VERSION } from './month-counters.ts';
 import { pulseOfMonth } from './pulse.ts';
 import { afterHoursFromCounters, backlogReport, monthOverMonth, reliefFromCounters } from './reports.ts';
 import { dueAndBreached, partnerBacklog, partnerRelief, withSlaOverall } from './side-view.ts';
@@ -50,7 +49,7 @@ export async function reliefOfMonth(
   timeZone: string,
   deps: Pick<ReportDeps, 'reports'>,
 ) {
-  const counters = await deps.reports.monthCounters(tenantId, month, countFacts, MONTH_COUNTERS_VERSION);
+  const counters = await deps.reports.monthCounters(tenantId, month);
   return withSlaOverall(reliefFromCounters(month, timeZone, counters));
 }
 
@@ -79,7 +78,7 @@ export async function getMonthly(
   if (kind === 'relief') return getRelief(cmd, deps);
   const dow = await readableTenant(cmd.principal, cmd.tenantId, deps);
   const month = cmd.month ?? monthOf(deps.clock.now(), dow.timeZone);
-  const counters = await deps.reports.monthCounters(cmd.tenantId, month, countFacts, MONTH_COUNTERS_VERSION);
+  const counters = await deps.reports.monthCounters(cmd.tenantId, month);
   return afterHoursFromCounters(month, dow.timeZone, counters);
 }
 

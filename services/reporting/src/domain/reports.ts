@@ -1,7 +1,7 @@
+import { countFacts, type MonthCounters, segmentsOf } from '@psa/model/month-counters';
 import type { TicketFact } from '@psa/model/report-facts';
 import type { Owner, Priority, Ticket } from '@psa/model/ticket';
 import { alertQualityFromCounters, interruptionsFromCounters } from './measures.ts';
-import { countFacts, type MonthCounters, segmentsOf } from './month-counters.ts';
 
 const OWNERS: Owner[] = ['partner', 'internal', 'triage'];
 const PRIORITIES: Priority[] = ['P1', 'P2', 'P3', 'P4'];

@@ -139,7 +139,11 @@ export function DashboardPage(props: DashboardProps) {
               <MonthTable key={t.id} table={t} {...(print ? {} : { onDownload: download })} />
             ))}
           </section>
-          <TrendCharts trends={data.trends} print={print} />
+          <TrendCharts
+            trends={data.trends}
+            print={print}
+            {...(print ? {} : { onDownload: () => download('trends') })}
+          />
         </>
       )}
     </div>

@@ -235,7 +235,7 @@ const TRENDS: TrendSpec[] = [
 ];
 
 /** The last twelve months: one chart per figure, its target line, and the same figures as a table. */
-export function TrendCharts(props: { trends: Trends; print?: boolean }) {
+export function TrendCharts(props: { trends: Trends; print?: boolean; onDownload?: () => void }) {
   const t = props.trends;
   const months = t.points.map((p) => p.month);
   const specs = TRENDS.filter((s) => s.id !== 'backlog' || t.side === 'both');
@@ -245,9 +245,17 @@ export function TrendCharts(props: { trends: Trends; print?: boolean }) {
         Trends, {monthName(t.from)} to {monthName(t.to)}
       </h2>
       <p class="note">
-        Solid line: the month’s figure. Dashed line: the target the division of work sets. On target at or
-        above it; close within {Math.round(t.amberMargin * 100)} points below it; below target otherwise.
+        {props.print
+          ? ''
+          : 'Solid line: the month’s figure. Dashed line: the target the division of work sets. '}
+        On target at or above the target; close within {Math.round(t.amberMargin * 100)} points below it;
+        below target otherwise.
       </p>
+      {props.onDownload ? (
+        <button type="button" class="link no-print" onClick={props.onDownload}>
+          Download the trends as CSV
+        </button>
+      ) : null}
       <div class="charts">
         {specs.map((s) => {
           const values = t.points.map((p) => s.value(p) ?? null);

@@ -1,12 +1,13 @@
-import type { TicketFact } from '@psa/model/report-facts';
-import { countMeasures } from './measures.ts';
+import { countMeasures } from './measure-counters.ts';
+import type { TicketFact } from './report-facts.ts';
 
 /**
  * A month's facts reduced to named counts and sums. Every figure of the relief and after-hours
  * reports is a function of these, and counters add up: the counters of a month are the sum of
- * the counters of any split of its facts. That is what lets the store keep them per slice of a
- * month and recount only the slices that changed (see `ReportStore.monthCounters`), so a month of
- * 100,000 tickets, or twelve of them, reads as a few small items.
+ * the counters of any split of its facts, and a fact's change is a difference of counters. That
+ * is what lets the store keep them per slice of a month, add each change as it is written, and
+ * read a month of 100,000 tickets, or twelve of them, as a few small items
+ * (see `ReportStore.monthCounters`).
  *
  * Keys are `|`-separated (workload ids are lower-case letters, digits and dashes):
  * `n` tickets; `t|{owner}` by owner; `ah|{owner}` after hours by owner; `ahw|{workload}|{owner}`;
@@ -19,7 +20,7 @@ export type MonthCounters = Record<string, number>;
 
 /**
  * Bump when the meaning of a key changes or a key is added for facts already counted, so that
- * counters kept by an earlier version are recounted instead of read.
+ * counters kept by an earlier version are recounted from the facts instead of read.
  */
 export const MONTH_COUNTERS_VERSION = 2;
 
@@ -69,6 +70,14 @@ export function addCounters(parts: readonly MonthCounters[]): MonthCounters {
   const sum: MonthCounters = {};
   for (const part of parts) for (const [k, v] of Object.entries(part)) add(sum, k, v);
   return sum;
+}
+
+/** What changes when `before` becomes `after`: `after - before`, zero entries left out. */
+export function diffCounters(after: MonthCounters, before: MonthCounters): MonthCounters {
+  const d: MonthCounters = {};
+  for (const [k, v] of Object.entries(after)) add(d, k, v - (before[k] ?? 0));
+  for (const [k, v] of Object.entries(before)) if (!(k in after)) add(d, k, -v);
+  return d;
 }
 
 /** The distinct second segments of the keys with a prefix (`hw` → the workloads), sorted. */
