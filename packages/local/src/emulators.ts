@@ -36,15 +36,28 @@ const OPERATIONS = [
   'ListTables',
 ] as const;
 
+/** The DynamoDB emulator alone (what the runtime and the benchmarks start). */
+export interface DynamoEmulator {
+  endpoint: string;
+  readonly calls: Map<string, number>;
+  breakdown(): Promise<Map<string, number>>;
+  /** Index entries a crash had left disagreeing with the items, removed at this start. */
+  staleIndexEntries: number;
+  /**
+   * Writes new items (DynamoDB JSON) straight into the table with their index entries, as an
+   * import from S3 fills a table: for a benchmark's large fixture, never for the system's data.
+   */
+  importItems(table: string, items: Record<string, unknown>[]): Promise<number>;
+  stop(): Promise<void>;
+}
+
 /**
- * The embedded AWS emulators: dynalite (DynamoDB API, LevelDB on disk) and fauxqs (SQS and S3,
- * SQLite on disk). Both keep their state under the data folder across restarts, crashes included.
- *
- * dynalite runs in a worker thread (./dynalite-worker.ts), so the emulator's share of a ticket's
- * work (parsing, validating, LevelDB) runs on another core than the functions calling it. It is
- * still this process: a SIGKILL ends both at once, exactly as when it ran on the main thread.
+ * dynalite (LevelDB in `dataDir/dynamodb`) in a worker thread (./dynalite-worker.ts), so the
+ * emulator's share of a call (parsing, validating, LevelDB) runs on another core than the code
+ * calling it. It is still this process: a SIGKILL ends both at once, as when it ran on the main
+ * thread, and a restart finds the folder as the crash left it (and repairs its indexes).
  */
-export async function startEmulators(dataDir: string): Promise<Emulators> {
+export async function startDynamoEmulator(dataDir: string): Promise<DynamoEmulator> {
   const counts = new SharedArrayBuffer(4 * (OPERATIONS.length + 1));
   const worker = new Worker(new URL('./dynalite-worker.ts', import.meta.url), {
     workerData: { dataDir, counts, operations: OPERATIONS } satisfies DynaliteWorkerData,
@@ -64,13 +77,9 @@ export async function startEmulators(dataDir: string): Promise<Emulators> {
     throw err;
   }
   const counters = new Int32Array(counts);
-  // fauxqs' start helper binds every interface; there is no option to narrow it yet, so clients
-  // always use the loopback address.
-  const fauxqs = await startFauxqs({ port: 0, logger: false, dataDir: join(dataDir, 'fauxqs') });
-  const loopback = `http://127.0.0.1:${fauxqs.port}`;
   return {
-    dynamodb: `http://127.0.0.1:${ready.port}`,
-    get dynamoCalls() {
+    endpoint: `http://127.0.0.1:${ready.port}`,
+    get calls() {
       const calls = new Map<string, number>();
       OPERATIONS.forEach((op, i) => {
         const n = Atomics.load(counters, i);
@@ -80,16 +89,18 @@ export async function startEmulators(dataDir: string): Promise<Emulators> {
       if (other > 0) calls.set('other', other);
       return calls;
     },
-    async dynamoCallBreakdown() {
+    async breakdown() {
       const reply = next('breakdown');
       worker.postMessage({ type: 'breakdown' });
       return new Map((await reply).calls);
     },
-    sqs: loopback,
-    s3: loopback,
     staleIndexEntries: ready.stale,
+    async importItems(table, items) {
+      const reply = next('imported');
+      worker.postMessage({ type: 'import', table, items });
+      return (await reply).count;
+    },
     async stop() {
-      await fauxqs.stop();
       const stopped = next('stopped');
       worker.postMessage({ type: 'stop' });
       try {
@@ -97,6 +108,38 @@ export async function startEmulators(dataDir: string): Promise<Emulators> {
       } finally {
         await worker.terminate();
       }
+    },
+  };
+}
+
+/**
+ * The embedded AWS emulators: dynalite (DynamoDB API, LevelDB on disk, in a worker thread: see
+ * {@link startDynamoEmulator}) and fauxqs (SQS and S3, SQLite on disk). Both keep their state
+ * under the data folder across restarts, crashes included.
+ */
+export async function startEmulators(dataDir: string): Promise<Emulators> {
+  const dynamo = await startDynamoEmulator(dataDir);
+  // fauxqs' start helper binds every interface; there is no option to narrow it yet, so clients
+  // always use the loopback address.
+  const fauxqs = await startFauxqs({ port: 0, logger: false, dataDir: join(dataDir, 'fauxqs') }).catch(
+    async (err: unknown) => {
+      await dynamo.stop();
+      throw err;
+    },
+  );
+  const loopback = `http://127.0.0.1:${fauxqs.port}`;
+  return {
+    dynamodb: dynamo.endpoint,
+    get dynamoCalls() {
+      return dynamo.calls;
+    },
+    dynamoCallBreakdown: () => dynamo.breakdown(),
+    sqs: loopback,
+    s3: loopback,
+    staleIndexEntries: dynamo.staleIndexEntries,
+    async stop() {
+      await fauxqs.stop();
+      await dynamo.stop();
     },
   };
 }
