@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { startFauxqs } from 'fauxqs';
 import type { DynaliteWorkerData, DynaliteWorkerMessage } from './dynalite-worker.ts';
+import type { FauxqsWorkerData, FauxqsWorkerMessage } from './fauxqs-worker.ts';
 
 export interface Emulators {
   dynamodb: string;
@@ -113,21 +113,20 @@ export async function startDynamoEmulator(dataDir: string): Promise<DynamoEmulat
 }
 
 /**
- * The embedded AWS emulators: dynalite (DynamoDB API, LevelDB on disk, in a worker thread: see
- * {@link startDynamoEmulator}) and fauxqs (SQS and S3, SQLite on disk). Both keep their state
- * under the data folder across restarts, crashes included.
+ * The embedded AWS emulators: dynalite (DynamoDB API, LevelDB on disk: see
+ * {@link startDynamoEmulator}) and fauxqs (SQS and S3, SQLite on disk), each in a worker thread
+ * of this process. Both keep their state under the data folder across restarts, crashes included.
  */
 export async function startEmulators(dataDir: string): Promise<Emulators> {
   const dynamo = await startDynamoEmulator(dataDir);
-  // fauxqs' start helper binds every interface; there is no option to narrow it yet, so clients
-  // always use the loopback address.
-  const fauxqs = await startFauxqs({ port: 0, logger: false, dataDir: join(dataDir, 'fauxqs') }).catch(
-    async (err: unknown) => {
-      await dynamo.stop();
-      throw err;
-    },
-  );
-  const loopback = `http://127.0.0.1:${fauxqs.port}`;
+  let sqs: { port: number; stop(): Promise<void> };
+  try {
+    sqs = await startSqsEmulator(dataDir);
+  } catch (err) {
+    await dynamo.stop();
+    throw err;
+  }
+  const loopback = `http://127.0.0.1:${sqs.port}`;
   return {
     dynamodb: dynamo.endpoint,
     get dynamoCalls() {
@@ -138,8 +137,41 @@ export async function startEmulators(dataDir: string): Promise<Emulators> {
     s3: loopback,
     staleIndexEntries: dynamo.staleIndexEntries,
     async stop() {
-      await fauxqs.stop();
+      await sqs.stop();
       await dynamo.stop();
+    },
+  };
+}
+
+/** fauxqs (SQS and S3, SQLite in `dataDir/fauxqs`) in a worker thread (./fauxqs-worker.ts). */
+async function startSqsEmulator(dataDir: string): Promise<{ port: number; stop(): Promise<void> }> {
+  const worker = new Worker(new URL('./fauxqs-worker.ts', import.meta.url), {
+    workerData: { dataDir } satisfies FauxqsWorkerData,
+  });
+  const next = async <T extends FauxqsWorkerMessage['type']>(type: T) => {
+    for (;;) {
+      const [msg] = (await once(worker, 'message')) as [FauxqsWorkerMessage];
+      if (msg.type === 'failed') throw new Error(`SQS and S3 emulator: ${msg.message}`);
+      if (msg.type === type) return msg as Extract<FauxqsWorkerMessage, { type: T }>;
+    }
+  };
+  let ready: Extract<FauxqsWorkerMessage, { type: 'ready' }>;
+  try {
+    ready = await next('ready');
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+  return {
+    port: ready.port,
+    async stop() {
+      const stopped = next('stopped');
+      worker.postMessage({ type: 'stop' });
+      try {
+        await stopped;
+      } finally {
+        await worker.terminate();
+      }
     },
   };
 }
