@@ -23,6 +23,7 @@ export async function benchSystem(
     const before = await stack.dynamoCallBreakdown();
     const latencies: number[] = [];
     let next = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -47,6 +48,8 @@ export async function benchSystem(
     const accepted = performance.now() - t0;
     await stack.bus.idle();
     const routed = performance.now() - t0;
+    // The whole process (functions, emulator threads): what a ticket costs however loaded the machine.
+    const cpu = process.cpuUsage(cpu0);
     latencies.sort((a, b) => a - b);
     const p99 = percentile(latencies, 99);
     const throughput = tickets / (routed / 1000);
@@ -61,6 +64,7 @@ export async function benchSystem(
     });
     report('submit -> routed, projected, SLA', {
       ticketsPerSec: Math.round(throughput),
+      cpuMsPerTicket: (cpu.user + cpu.system) / 1000 / tickets,
       goal: `>= ${GOALS.ticketsPerSec}/s`,
       met: throughput >= GOALS.ticketsPerSec ? 'yes' : 'NO',
     });
