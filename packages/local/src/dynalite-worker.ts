@@ -24,7 +24,7 @@ export interface DynaliteWorkerData {
 
 export type DynaliteWorkerMessage =
   | { type: 'ready'; port: number; stale: number }
-  | { type: 'imported'; count: number }
+  | { type: 'imported'; id: number; count: number }
   | { type: 'breakdown'; calls: [string, number][] }
   | { type: 'stopped' }
   | { type: 'failed'; message: string };
@@ -113,10 +113,11 @@ try {
   await once(server, 'listening');
   port.on(
     'message',
-    (msg: { type: 'breakdown' | 'stop' } | { type: 'import'; table: string; items: Item[] }) => {
+    (msg: { type: 'breakdown' | 'stop' } | { type: 'import'; id: number; table: string; items: Item[] }) => {
       if (msg.type === 'import') {
         importItems(store.db as never, msg.table, msg.items).then(
-          (count) => port.postMessage({ type: 'imported', count } satisfies DynaliteWorkerMessage),
+          (count) =>
+            port.postMessage({ type: 'imported', id: msg.id, count } satisfies DynaliteWorkerMessage),
           (err: Error) =>
             port.postMessage({ type: 'failed', message: err.message } satisfies DynaliteWorkerMessage),
         );

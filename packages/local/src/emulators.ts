@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DynaliteWorkerData, DynaliteWorkerMessage } from './dynalite-worker.ts';
 import type { FauxqsWorkerData, FauxqsWorkerMessage } from './fauxqs-worker.ts';
@@ -62,13 +61,33 @@ export async function startDynamoEmulator(dataDir: string): Promise<DynamoEmulat
   const worker = new Worker(new URL('./dynalite-worker.ts', import.meta.url), {
     workerData: { dataDir, counts, operations: OPERATIONS } satisfies DynaliteWorkerData,
   });
-  const next = async <T extends DynaliteWorkerMessage['type']>(type: T) => {
-    for (;;) {
-      const [msg] = (await once(worker, 'message')) as [DynaliteWorkerMessage];
-      if (msg.type === 'failed') throw new Error(`DynamoDB emulator: ${msg.message}`);
-      if (msg.type === type) return msg as Extract<DynaliteWorkerMessage, { type: T }>;
-    }
+  // Every message goes to the first waiter it is for; a failure to all of them.
+  const waiters: { take: (msg: DynaliteWorkerMessage) => boolean; fail: (err: Error) => void }[] = [];
+  const failAll = (err: Error) => {
+    for (const w of waiters.splice(0)) w.fail(err);
   };
+  worker.on('message', (msg: DynaliteWorkerMessage) => {
+    if (msg.type === 'failed') return failAll(new Error(`DynamoDB emulator: ${msg.message}`));
+    const i = waiters.findIndex((w) => w.take(msg));
+    if (i !== -1) waiters.splice(i, 1);
+  });
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`DynamoDB emulator's thread ended (exit code ${code})`)));
+  const next = <T extends DynaliteWorkerMessage['type']>(
+    type: T,
+    which: (msg: Extract<DynaliteWorkerMessage, { type: T }>) => boolean = () => true,
+  ) =>
+    new Promise<Extract<DynaliteWorkerMessage, { type: T }>>((resolve, reject) => {
+      waiters.push({
+        take: (msg) => {
+          if (msg.type !== type || !which(msg as Extract<DynaliteWorkerMessage, { type: T }>)) return false;
+          resolve(msg as Extract<DynaliteWorkerMessage, { type: T }>);
+          return true;
+        },
+        fail: reject,
+      });
+    });
+  let imports = 0;
   let ready: Extract<DynaliteWorkerMessage, { type: 'ready' }>;
   try {
     ready = await next('ready');
@@ -96,8 +115,9 @@ export async function startDynamoEmulator(dataDir: string): Promise<DynamoEmulat
     },
     staleIndexEntries: ready.stale,
     async importItems(table, items) {
-      const reply = next('imported');
-      worker.postMessage({ type: 'import', table, items });
+      const id = ++imports;
+      const reply = next('imported', (msg) => msg.id === id);
+      worker.postMessage({ type: 'import', id, table, items });
       return (await reply).count;
     },
     async stop() {
