@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo, Server } from 'node:net';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -23,6 +24,7 @@ export interface DynaliteWorkerData {
 
 export type DynaliteWorkerMessage =
   | { type: 'ready'; port: number; stale: number }
+  | { type: 'imported'; id: number; count: number }
   | { type: 'breakdown'; calls: [string, number][] }
   | { type: 'stopped' }
   | { type: 'failed'; message: string };
@@ -31,6 +33,59 @@ const { dataDir, counts, operations } = workerData as DynaliteWorkerData;
 const port = parentPort!;
 const counters = new Int32Array(counts);
 const breakdown = new Map<string, number>();
+
+type Item = Record<string, unknown>;
+interface TableDescription {
+  TableName: string;
+  LocalSecondaryIndexes?: unknown[];
+  GlobalSecondaryIndexes?: unknown[];
+}
+const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as {
+  createKey(item: Item, table: TableDescription): string;
+  getIndexActions(
+    indexes: unknown[],
+    existing: Item | null,
+    item: Item,
+    table: TableDescription,
+  ): { puts: { index: string; key: string; item: Item }[] };
+};
+/** Puts per LevelDB batch of an import. */
+const IMPORT_BATCH = 2_000;
+
+/**
+ * Writes new items (in DynamoDB's JSON, as dynalite keeps them) straight into the store with
+ * their index entries, the way DynamoDB's import from S3 fills a table without a write request
+ * per item. For benchmarks that need a large table before they measure; items must not exist yet.
+ */
+async function importItems(
+  db: {
+    get(key: string): Promise<unknown>;
+    batch(ops: { type: 'put'; key: string; value: unknown }[]): Promise<void>;
+  },
+  tableName: string,
+  items: Item[],
+): Promise<number> {
+  const table = (await db.get(`table~${tableName}`)) as TableDescription;
+  let ops: { type: 'put'; key: string; value: unknown }[] = [];
+  for (const item of items) {
+    for (const type of ['Local', 'Global'] as const) {
+      const indexes = table[`${type}SecondaryIndexes`] ?? [];
+      for (const put of dynaliteDb.getIndexActions(indexes, null, item, table).puts)
+        ops.push({
+          type: 'put',
+          key: `index-${type.toLowerCase()}~${tableName}~${put.index}~${put.key}`,
+          value: put.item,
+        });
+    }
+    ops.push({ type: 'put', key: `item-${tableName}~${dynaliteDb.createKey(item, table)}`, value: item });
+    if (ops.length >= IMPORT_BATCH) {
+      await db.batch(ops);
+      ops = [];
+    }
+  }
+  if (ops.length > 0) await db.batch(ops);
+  return items.length;
+}
 
 try {
   makeDynaliteWritesAtomic();
@@ -56,19 +111,31 @@ try {
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  port.on('message', (msg: { type: 'breakdown' | 'stop' }) => {
-    if (msg.type === 'breakdown') {
-      port.postMessage({ type: 'breakdown', calls: [...breakdown] } satisfies DynaliteWorkerMessage);
-      return;
-    }
-    server.close(() => {
-      markStoppedCleanly(dynamoPath).then(
-        () => port.postMessage({ type: 'stopped' } satisfies DynaliteWorkerMessage),
-        (err: Error) =>
-          port.postMessage({ type: 'failed', message: err.message } satisfies DynaliteWorkerMessage),
-      );
-    });
-  });
+  port.on(
+    'message',
+    (msg: { type: 'breakdown' | 'stop' } | { type: 'import'; id: number; table: string; items: Item[] }) => {
+      if (msg.type === 'import') {
+        importItems(store.db as never, msg.table, msg.items).then(
+          (count) =>
+            port.postMessage({ type: 'imported', id: msg.id, count } satisfies DynaliteWorkerMessage),
+          (err: Error) =>
+            port.postMessage({ type: 'failed', message: err.message } satisfies DynaliteWorkerMessage),
+        );
+        return;
+      }
+      if (msg.type === 'breakdown') {
+        port.postMessage({ type: 'breakdown', calls: [...breakdown] } satisfies DynaliteWorkerMessage);
+        return;
+      }
+      server.close(() => {
+        markStoppedCleanly(dynamoPath).then(
+          () => port.postMessage({ type: 'stopped' } satisfies DynaliteWorkerMessage),
+          (err: Error) =>
+            port.postMessage({ type: 'failed', message: err.message } satisfies DynaliteWorkerMessage),
+        );
+      });
+    },
+  );
   port.postMessage({
     type: 'ready',
     port: (server.address() as AddressInfo).port,

@@ -106,6 +106,12 @@ export interface NewTicket {
   mayExist?: boolean;
   /** Side effects to commit with the ticket (e.g. the email acknowledgement). */
   outbox?: (ticket: Ticket) => OutboxEntry[];
+  /**
+   * What else belongs to a new ticket before the world hears of it (the received mail as its
+   * first message): run after the ticket is stored and before its outbox is delivered, so
+   * routing, which TicketReceived starts, finds it. Only for a ticket this call created.
+   */
+  beforeDelivery?: (ticket: Ticket) => Promise<unknown>;
 }
 
 /**
@@ -181,6 +187,8 @@ export async function createTicket(
     }
     throw err;
   }
+  // Stored, so accepted: were this to fail, the reconciler still delivers the outbox.
+  await spec.beforeDelivery?.(ticket);
   // The router's write of the ticket removes TicketReceived from its outbox (it is what the router
   // consumes, so delivered by then): no write of its own here when it is all there is.
   await deliverOrDefer(ref, entries, deps, { ticketId: id }, { leaveForNextWrite: [receivedId] });

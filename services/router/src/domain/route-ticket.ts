@@ -31,7 +31,15 @@ interface RoutingInputs {
   ticket: Ticket;
   dow: DivisionOfWork | null;
   learned: ((subject: string, body: string) => LearnedPrediction) | null;
+  /** The internal backlog, counted up to the overflow limit + 1, when counted with the reads. */
+  backlog: { limit: number; count: number } | null;
 }
+
+/**
+ * Each tenant's overflow limit as last read, per container: the backlog count (bounded by it)
+ * then goes out with the reads instead of after them. A limit that changed is counted again.
+ */
+const overflowLimits = new Map<string, number>();
 
 /**
  * Route a received ticket by its tenant's division of work. The decision, the queue message and
@@ -47,13 +55,21 @@ export async function routeTicket(
       // Read together (one round trip where the store can batch them); on a redelivery the
       // division of work and the model are read for nothing, which costs no extra request.
       read: async (): Promise<RoutingInputs> => {
-        const [ticket, dow, learned] = await Promise.all([
+        const limit = overflowLimits.get(ref.tenantId);
+        const [ticket, dow, learned, count] = await Promise.all([
           deps.tickets.get(ref.tenantId, ref.ticketId),
           deps.tenants.getDivisionOfWork(ref.tenantId),
           deps.learned?.forTenant(ref.tenantId) ?? null,
+          limit === undefined ? null : deps.tickets.countOpen(ref.tenantId, 'internal', limit + 1),
         ]);
         if (!ticket) throw new Error(`ticket ${ref.tenantId}/${ref.ticketId} not found`);
-        return { ticket, dow, learned };
+        if (dow) overflowLimits.set(ref.tenantId, dow.overflowLimit);
+        return {
+          ticket,
+          dow,
+          learned,
+          backlog: limit === undefined || count === null ? null : { limit, count },
+        };
       },
       decide: (inputs) => (inputs.ticket.routing ? null : route(inputs, deps)),
       // Routing consumes TicketReceived, so it was delivered: this write takes it out of the
@@ -70,7 +86,10 @@ export async function routeTicket(
 }
 
 /** The routed ticket, its queue message and its TicketRouted event. */
-async function route({ ticket, dow, learned }: RoutingInputs, deps: RouteDeps): Promise<Change<Ticket>> {
+async function route(
+  { ticket, dow, learned, backlog }: RoutingInputs,
+  deps: RouteDeps,
+): Promise<Change<Ticket>> {
   if (!dow) throw new Error(`tenant ${ticket.tenantId} has no division of work`);
   const outcome = decideRouting({
     subject: ticket.subject,
@@ -80,7 +99,10 @@ async function route({ ticket, dow, learned }: RoutingInputs, deps: RouteDeps): 
     requestedPriority: ticket.requestedPriority,
     receivedAt: new Date(ticket.receivedAt),
     // Counting one past the limit is enough to know the backlog exceeds it.
-    internalOpenBacklog: await deps.tickets.countOpen(ticket.tenantId, 'internal', dow.overflowLimit + 1),
+    internalOpenBacklog:
+      backlog?.limit === dow.overflowLimit
+        ? backlog.count
+        : await deps.tickets.countOpen(ticket.tenantId, 'internal', dow.overflowLimit + 1),
     dow,
     learned: learned?.(ticket.subject, ticket.body) ?? null,
   });

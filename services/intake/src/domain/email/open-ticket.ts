@@ -1,6 +1,6 @@
 import type { DivisionOfWork } from '@psa/model/division-of-work';
 import { mailEntry } from '@psa/model/outbox';
-import type { Priority } from '@psa/model/ticket';
+import type { Priority, Ticket } from '@psa/model/ticket';
 import { createTicket } from '../submit-ticket.ts';
 import { type AcknowledgementDecision, acknowledgementText } from './acknowledgement.ts';
 import type { EmailDeps, EmailOutcome, Received } from './email-deps.ts';
@@ -42,7 +42,8 @@ export async function openTicket(
       ? ack.to
       : null;
   if (ackTo) await deps.messages.registerMessageId(tenantId, ackId, idFrom(hash));
-  const { ticket } = await createTicket(
+  const first = (t: Ticket) => addMessage(t, received, 'message', deps, []);
+  const { ticket, created } = await createTicket(
     {
       tenantId,
       id: idFrom(hash),
@@ -69,9 +70,11 @@ export async function openTicket(
               }),
             ]
           : [],
+      beforeDelivery: first,
     },
     deps,
   );
-  await addMessage(ticket, received, 'message', deps, []);
+  // A redelivery found the ticket stored: its message may not be (the first try stopped between).
+  if (!created) await first(ticket);
   return { tenantId, outcome: 'created', ticketId: ticket.id, acknowledged: ackTo !== null };
 }
