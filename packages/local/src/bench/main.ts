@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { benchBundles } from './bundles.ts';
 import { benchClassifier } from './classifier.ts';
+import { benchCost } from './cost.ts';
 import { benchCalendar, benchRouting } from './domain.ts';
 import { benchEmail } from './email.ts';
 import { jsonTarget, writeFigures } from './figures.ts';
@@ -23,6 +24,7 @@ const local = await startBenchStack();
 try {
   await benchSystem(local);
   await benchEmail(local);
+  await benchCost(local);
 } finally {
   await local.stop();
 }
