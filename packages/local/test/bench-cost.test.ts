@@ -84,6 +84,27 @@ describe('the meter on the SDK clients', () => {
       stop();
     }
   });
+  it('meters the same clients again under a later meter, once the first has stopped', async () => {
+    const { doc, tableName } = table;
+    const put = () =>
+      invoking({ functionId: 'SlaSweep', http: false }, () =>
+        doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'again', sk: 'a', n: 1 } })),
+      );
+    const first = emptyUsage();
+    const stopFirst = meterAwsRequests(() => first, { dynamodbEndpoint: table.endpoint });
+    await put();
+    stopFirst();
+    const second = emptyUsage();
+    const stop = meterAwsRequests(() => second, { dynamodbEndpoint: table.endpoint });
+    try {
+      await put();
+    } finally {
+      stop();
+    }
+    await put();
+    expect(first.dynamoCalls).toEqual({ PutItem: 1 });
+    expect(second.dynamoCalls).toEqual({ PutItem: 1 });
+  });
 });
 
 describe('invocations', () => {
@@ -106,6 +127,7 @@ describe('prices', () => {
       tickets: 10,
       byFunction: new Map([['IntakeApi', { invocations: 10, billedMs: 1000, gbSeconds: 0.5, http: 10 }]]),
       usage,
+      usageByFunction: new Map([['IntakeApi', usage]]),
       sesInbound: { messages: 0, chunks: 0 },
     });
     const usd = PRICES.usd;

@@ -105,6 +105,8 @@ function wholeQuery(input: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
+let meters = 0;
+
 interface MeterOptions {
   /** The emulator, read directly (unmetered) for items' sizes before and after a write. */
   dynamodbEndpoint: string;
@@ -122,6 +124,7 @@ export function meterAwsRequests(usageFor: (functionId: string) => Usage, opts: 
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const instrumented = new WeakSet<object>();
+  const meter = ++meters;
   let on = true;
   const keyOf = (item: Item): Item => {
     const key: Item = { [TABLE_DEFINITION.partitionKey]: item[TABLE_DEFINITION.partitionKey]! };
@@ -250,7 +253,12 @@ export function meterAwsRequests(usageFor: (functionId: string) => Usage, opts: 
       instrumented.add(this.middlewareStack);
       // At the build step the document client has marshalled the input (DynamoDB JSON, keys
       // as the table holds them).
-      this.middlewareStack.add(middleware, { step: 'build', priority: 'high', name: 'psaBenchCostMeter' });
+      // Named per meter: a stopped meter's middleware stays on the stack, passing requests through.
+      this.middlewareStack.add(middleware, {
+        step: 'build',
+        priority: 'high',
+        name: `psaBenchCostMeter${meter}`,
+      });
     }
     return send.apply(this, args);
   };

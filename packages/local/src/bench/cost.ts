@@ -51,6 +51,8 @@ export interface Measured {
   tickets: number;
   byFunction: Map<string, { invocations: number; billedMs: number; gbSeconds: number; http: number }>;
   usage: Usage;
+  /** The same, by function: where the units go. */
+  usageByFunction: Map<string, Usage>;
   /** Email only: mails SES received, their 256 KB chunks, and the S3 PUT of each raw message. */
   sesInbound: { messages: number; chunks: number };
 }
@@ -141,8 +143,17 @@ async function measure(stack: LocalStack, tickets: number, run: () => Promise<vo
     for (const [op, n] of Object.entries(u.dynamoCalls))
       total.dynamoCalls[op] = (total.dynamoCalls[op] ?? 0) + n;
   }
-  for (const id of SCHEDULED) byFunction.delete(id);
-  return { tickets, byFunction, usage: total, sesInbound: { messages: 0, chunks: 0 } };
+  for (const id of SCHEDULED) {
+    byFunction.delete(id);
+    usage.delete(id);
+  }
+  return {
+    tickets,
+    byFunction,
+    usage: total,
+    usageByFunction: usage,
+    sesInbound: { messages: 0, chunks: 0 },
+  };
 }
 
 async function webTickets(stack: LocalStack, dataDir: string, tickets: number): Promise<Measured> {
@@ -226,6 +237,13 @@ function print(label: string, m: Measured, goal?: Goal): void {
       `${+q.events.toFixed(2)} events, ${+q.sqsRequests.toFixed(2)} SQS requests, S3 ${+q.s3Put.toFixed(2)} PUT + ${+q.s3Get.toFixed(2)} GET, ` +
       `SES ${+q.sesOut.toFixed(2)} sent + ${+q.sesIn.toFixed(2)} received`,
   );
+  const dynamo = [...m.usageByFunction]
+    .map(
+      ([id, u]) =>
+        `${id} ${+(u.readUnits / m.tickets).toFixed(2)} RRU + ${+(u.writeUnits / m.tickets).toFixed(2)} WRU`,
+    )
+    .join(', ');
+  console.log(`  per ticket: DynamoDB by function: ${dynamo}`);
   console.log(
     `  per 10,000: ${Object.entries(per10k)
       .map(([k, v]) => `${k} ${usd(v)}`)
