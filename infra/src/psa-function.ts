@@ -38,6 +38,10 @@ export interface SharedResources {
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __psaCreateRequire } from 'node:module'; const require = __psaCreateRequire(import.meta.url);";
 
+/** The SDK's default credential chain, and what a Lambda bundle carries in its place. */
+const CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
+const LAMBDA_CREDENTIALS = './packages/aws/src/lambda-credentials.ts';
+
 export interface PsaFunctionProps {
   spec: FunctionSpec;
   resources: SharedResources;
@@ -143,6 +147,9 @@ export class PsaFunction extends Construct {
         metafile: config.bundleMetafile,
         // Bundle the AWS SDK too: the deployed code runs the SDK version the tests ran.
         externalModules: [],
+        // Lambda's credentials are in the environment: the rest of the SDK's default chain is dead
+        // weight (see packages/aws/src/lambda-credentials.ts).
+        esbuildArgs: { [`--alias:${CREDENTIAL_CHAIN}`]: LAMBDA_CREDENTIALS },
         logLevel: LogLevel.ERROR,
       },
     });

@@ -1,4 +1,4 @@
-import { FUNCTIONS } from '@psa/contracts/wiring';
+import { FUNCTIONS, HTTP_ROUTES } from '@psa/contracts/wiring';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -184,9 +184,17 @@ describe('logs, traces and metrics', () => {
 });
 
 describe('the web app’s URL in mail links', () => {
-  it('is given (as its origin) to every function that sends mail, and only those, when the stage names it', () => {
+  it('is given (as its origin) to the functions whose mail links to the web app, and only those, when the stage names it', () => {
     const withUrl = synthStage('dev', { webUrl: 'https://help.acme.example/' });
-    const mailers = new Set(FUNCTIONS.filter((f) => (f.access as { mail?: boolean }).mail).map((f) => f.id));
+    // API functions that mail (rating links) and the event functions that declare web links.
+    const servesHttp = new Set(HTTP_ROUTES.map((r) => r.functionId as string));
+    const mailers = new Set(
+      FUNCTIONS.filter((f) => {
+        const access = f.access as { mail?: boolean; webLinks?: boolean };
+        return access.mail && (servesHttp.has(f.id) || access.webLinks);
+      }).map((f) => f.id),
+    );
+    expect([...mailers].sort()).toEqual(['IntakeApi', 'MonthlyDigest', 'PulseSurvey']);
     const fns = psaFunctions(withUrl);
     expect(fns.length).toBe(FUNCTIONS.length);
     for (const [key, fn] of fns) {

@@ -53,8 +53,8 @@ function publicHolidayDays(source: PublicHolidaySource, year: number): Set<numbe
   } else {
     throw new RangeError(
       stored
-        ? `The calendar's public holidays are resolved for ${stored.from}-${stored.to}, not ${year}: save the division of work again to resolve them`
-        : 'The calendar names public holidays but carries no resolved dates: save the division of work again to resolve them',
+        ? `The calendar's public holidays are resolved for ${stored.from}-${stored.to}, not ${year}: publish a new version of the division of work to resolve them`
+        : 'The calendar names public holidays but carries no resolved dates: publish a new version of the division of work to resolve them',
     );
   }
   days = new Set<number>();

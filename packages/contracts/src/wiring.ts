@@ -5,6 +5,9 @@ import { SOURCES } from '@psa/model/events';
  * FUNCTIONS, one EventBridge rule per SUBSCRIPTION, one schedule per SCHEDULE and one HTTP API
  * route per HTTP_ROUTE; the local runtime's in-process bus matches the very same patterns with
  * the same EventBridge pattern matcher and invokes the same handler exports.
+ *
+ * Longer than 400 lines because it is the one table of every function, route, subscription and
+ * schedule: read in one place, it is the system's map; split, a route would be apart from its function.
  */
 export type ServiceName = 'intake' | 'router' | 'sla' | 'reporting' | 'outbox';
 export type QueueAccess = 'partner' | 'internal' | 'triage';

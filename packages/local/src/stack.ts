@@ -22,6 +22,7 @@ import { startEmulators } from './emulators.ts';
 import { type Endpoints, writeEndpoints } from './endpoints.ts';
 import { loadFunction } from './functions.ts';
 import { type FetchApp, startGateway } from './gateway.ts';
+import { invoking } from './invocations.ts';
 import { API_AUDIENCE } from './oidc/provider.ts';
 import { startLocalSignIn } from './oidc/sign-in.ts';
 import {
@@ -121,7 +122,9 @@ async function start(
   const invoke = async (functionId: string, event: unknown) => {
     const mod = handlers.get(functionId);
     if (!mod) throw new Error(`no handler loaded for ${functionId}`);
-    return mod.handler(event, { functionName: functionId, awsRequestId: crypto.randomUUID() });
+    return invoking({ functionId, http: false }, () =>
+      mod.handler(event, { functionName: functionId, awsRequestId: crypto.randomUUID() }),
+    );
   };
   const deadLetters = join(dataDir, 'dead-letters');
   const queue = new DurableDeliveryQueue({
@@ -243,7 +246,12 @@ async function start(
   cleanup.push(() => scheduler.stop());
   if (config.PSA_CLOCK_CONTROL === 'on') gateway.mountClock(clockControl({ queue, scheduler }));
 
-  gateway.mountApi((functionId) => handlers.get(functionId)?.app);
+  gateway.mountApi((functionId) => {
+    const app = handlers.get(functionId)?.app;
+    return (
+      app && { fetch: (req, env) => invoking({ functionId, http: true }, async () => app.fetch(req, env)) }
+    );
+  });
   const http = gateway.origin;
 
   const mailPolicy = policy(ASYNC_DELIVERY.maxEventAgeSeconds);
