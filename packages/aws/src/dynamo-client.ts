@@ -40,7 +40,14 @@ const keyId = (table: string, key: Key, names: readonly string[]) =>
  * it came. Keys DynamoDB leaves unprocessed are asked for again.
  */
 export function coalesceGets(doc: DynamoDBDocumentClient): DynamoDBDocumentClient {
-  const send = doc.send.bind(doc) as (command: unknown, options?: unknown) => Promise<unknown>;
+  // The class's own `send`, looked up on each call (not captured once), so what instruments the
+  // SDK's clients later (the bench's meter, a tracer) still sees every request.
+  const send = (command: unknown, options?: unknown) =>
+    (Object.getPrototypeOf(doc) as { send: (c: unknown, o?: unknown) => Promise<unknown> }).send.call(
+      doc,
+      command,
+      options,
+    );
   let pending: PendingGet[] = [];
 
   const flush = () => {
