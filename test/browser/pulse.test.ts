@@ -1,12 +1,17 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseMail } from '@psa/mime/parse';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, mintToken, type RunningSystem } from '../support/system.ts';
+import { api, eventually, mintToken, type RunningSystem } from '../support/system.ts';
 import { checkPage, openPage, signIn, startBrowserStack, stopBrowserStack } from './support/browser.ts';
 
 /**
  * The team pulse in a real browser against the local stack: internal IT answers the month's
  * question in the console, once (a different second answer is refused, visibly); leadership sees
  * the month's mean, count and comment on the dashboard; the partner's dashboard has no pulse.
+ * Then the clock moves to the 25th, when the invitation mail goes out: its link, opened, says the
+ * month is answered already (one answer per person and month, whichever way it was given).
  */
 
 let dataDir: string;
@@ -16,9 +21,22 @@ const web = () => system.endpoints.web;
 const COMMENT = 'Finally had time to plan the network redesign';
 
 beforeAll(async () => {
-  ({ dataDir, system, browser } = await startBrowserStack());
+  ({ dataDir, system, browser } = await startBrowserStack({ PSA_CLOCK_CONTROL: 'on' }));
 });
 afterAll(() => stopBrowserStack({ dataDir, system, browser }));
+
+/** The text of the pulse invitation mailed to `address`, once it is in the local outbox. */
+async function invitationTo(address: string): Promise<string[]> {
+  const texts: string[] = [];
+  for (const file of await readdir(join(dataDir, 'outbox')).catch(() => [] as string[])) {
+    const raw = await readFile(join(dataDir, 'outbox', file));
+    const head = raw.toString('utf8', 0, Math.min(raw.length, 4000));
+    if (!head.includes(`To: ${address}`) || !/Subject: Team pulse for 2026-11/.test(head)) continue;
+    const parsed = await parseMail(raw);
+    if (parsed.ok) texts.push(parsed.mail.text);
+  }
+  return texts;
+}
 
 /** Internal IT signed in, on the Team pulse section, its question showing. */
 async function openTeamPulse() {
@@ -38,7 +56,7 @@ async function openTeamPulse() {
 }
 
 describe('the team pulse', () => {
-  it('is answered once in the console, and shown to leadership on the dashboard but never to the partner', async () => {
+  it('is answered once in the console, shown to leadership on the dashboard but never to the partner, and not again by the mail’s link', async () => {
     // Two tabs of the same person, both asking: the second, different answer meets the API's refusal.
     const first = await openTeamPulse();
     const second = await openTeamPulse();
@@ -102,5 +120,27 @@ describe('the team pulse', () => {
     expect(await partner.page.getByText(/pulse/i).count()).toBe(0);
     await partner.page.goto(`${web()}team-pulse`);
     await partner.page.waitForURL(`${web()}tickets`);
+
+    // The 25th: the month's invitation mail; its link knows the month is answered.
+    const moved = await fetch(new URL('/_local/clock', system.endpoints.http), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ at: '2026-11-25T15:00:00Z' }),
+    });
+    expect(moved.status).toBe(200);
+    const [mail] = await eventually(
+      () => invitationTo('it-lead@acme.example'),
+      (l) => l.length === 1,
+    );
+    const token = /\/pulse\/([A-Za-z0-9_-]{43})/.exec(mail!)?.[1];
+    expect(token).toBeDefined();
+    const link = await openPage(browser);
+    await link.page.goto(`${web()}pulse/${token}`);
+    await link.page.getByRole('heading', { name: 'Team pulse', level: 1 }).waitFor();
+    expect(await link.page.getByRole('alert').textContent()).toBe(
+      'This month’s pulse was already answered; thank you.',
+    );
+    expect(new URL(link.page.url()).pathname).toBe('/pulse');
+    console.log(`pulse link, answered: ${await checkPage(link, 'pulse link (answered)')}`);
   });
 });
