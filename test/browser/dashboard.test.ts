@@ -109,15 +109,16 @@ describe('the relief dashboard', () => {
         .textContent(),
     ).toBe(String(relief.ticketsByOwner.partner));
 
-    // Five charts, each drawn and each with its table alternative.
+    // Six charts, each drawn and each with its table alternative.
     const charts = page.locator('figure.trend');
-    await expect.poll(() => charts.locator('canvas').count()).toBe(5);
+    await expect.poll(() => charts.locator('canvas').count()).toBe(6);
     for (const name of [
       'Partner share',
       'After-hours absorbed by the partner',
       'Internal hours freed',
       'SLA attainment',
       'Internal backlog at month end',
+      'Team pulse mean (1 to 5)',
     ]) {
       await page.getByRole('img', { name: `${name}, chart of the last 12 months` }).waitFor();
       await page.getByText(`Table: ${name} by month`).click();

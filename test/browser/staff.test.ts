@@ -35,6 +35,7 @@ describe('the staff app', () => {
       'Mail quarantine',
       'Division of work',
       'Dashboard',
+      'Team pulse',
     ]);
 
     await watched.page.getByRole('link', { name: 'Division of work' }).click();

@@ -32,6 +32,19 @@ beforeAll(async () => {
     await r.deps.tickets.create(t, []);
     await projectTicket({ tenantId: 'acme', ticketId: t.id }, r.deps);
   }
+  // Two of internal IT answered November's pulse, one of them with a comment.
+  for (const [email, score, comment] of [
+    ['it-lead@acme.example', 4, 'Finally time for the migration plan'],
+    ['ops@acme.example', 3, null],
+  ] as const)
+    await r.deps.pulse.answer({
+      tenantId: 'acme',
+      month: '2026-11',
+      email,
+      score,
+      comment,
+      answeredAt: '2026-11-20T16:00:00.000Z',
+    });
 });
 afterAll(() => r.stop());
 
@@ -186,10 +199,13 @@ describe('the dashboard’s reads over HTTP', () => {
       partnerShare: 0.5,
       internalHoursFreed: 0.5,
       internalBacklog: 2,
+      pulseMean: 3.5,
     });
+    expect(oct.pulseMean).toBeNull();
     const partner = await get('/v1/tenants/acme/reports/trends?month=2026-11&months=3', 'partner');
     expect(partner.body.points).toHaveLength(3);
     expect(partner.body.points[2]).not.toHaveProperty('internalBacklog');
+    expect(partner.body.points[2]).not.toHaveProperty('pulseMean');
   });
 
   it('exports the month’s tickets as CSV with a filename, one row per ticket, the partner’s only to the partner', async () => {
@@ -225,7 +241,16 @@ describe('the dashboard’s reads over HTTP', () => {
       'alert-quality',
       'interruptions',
       'pulse',
+      'pulse-comments',
     ]);
+    const [pulse, comments] = res.body.tables.slice(-2);
+    expect(pulse.rows).toEqual([[3.5, 2, pulse.rows[0][2], 0, 0, 1, 1, 0]]);
+    expect(comments.rows).toEqual([['Finally time for the migration plan']]);
+    const csv = await get('/v1/tenants/acme/reports/exports/pulse-comments?month=2026-11', 'leadership');
+    expect(csv.body).toBe('Comment\r\nFinally time for the migration plan\r\n');
+    const trends = await get('/v1/tenants/acme/reports/exports/trends?month=2026-11', 'leadership');
+    expect((trends.body as string).split('\r\n')[0]).toMatch(/,Team pulse mean \(1 to 5\)$/);
+    expect((trends.body as string).trimEnd().split('\r\n').at(-1)).toMatch(/,3\.5$/);
     const partner = await get('/v1/tenants/acme/reports/tables?month=2026-11', 'partner');
     expect(partner.body.tables.map((t: { id: string }) => t.id)).toEqual([
       'owners',

@@ -102,7 +102,7 @@ export function PulsePage(props: { token: string }) {
               {state.link.tenant}, {state.link.month}: {state.link.question}
             </legend>
             {Object.entries(state.link.scale).map(([value, text]) => (
-              <label key={value}>
+              <label key={value} class="choice">
                 <input
                   type="radio"
                   name="pulse-score"

@@ -44,6 +44,13 @@ const SECTIONS: readonly Section[] = [
     roles: ['leadership', 'internal', 'partner'],
     load: async () => (await import('./dashboard/index.tsx')).DashboardPage,
   },
+  {
+    // Not `/pulse`: `/pulse/{token}` is the invitation mail's link, answered without sign-in.
+    path: '/team-pulse',
+    label: 'Team pulse',
+    roles: ['internal'],
+    load: async () => (await import('./team-pulse.tsx')).TeamPulsePage,
+  },
 ];
 
 const ROLE_NAMES: Record<StaffRole, string> = {

@@ -75,6 +75,8 @@ export const TrendsSchema = z
           .object({ partner: z.number().nullable(), internal: z.number().nullable() })
           .optional(),
         internalBacklog: z.number().nullable().optional(),
+        /** The month's team pulse mean, 1 to 5 (null without answers); never the partner's. */
+        pulseMean: z.number().nullable().optional(),
         status: StatusSchema,
       }),
     ),

@@ -1,6 +1,7 @@
 import type { Principal } from '@psa/http/auth';
 import { NotFoundError } from '@psa/model/errors';
 import { monthOf, previousMonth } from '@psa/model/month';
+import { pulseOfMonth } from './pulse.ts';
 import {
   backlogSnapshot,
   getRelief,
@@ -28,7 +29,8 @@ export function monthsUpTo(month: string, months: number): string[] {
 /**
  * The figures of the last months, each against its target: what the dashboard's trend charts
  * draw. Each month reads its kept counters and its closing backlog snapshot, so twelve months of
- * 100,000 tickets read as a few dozen small items. The partner reads its own side's SLA only.
+ * 100,000 tickets read as a few dozen small items (and each month's pulse answers, one per
+ * internal IT person). The partner reads its own side's SLA only, and no pulse.
  */
 export async function getTrends(cmd: MonthCmd & { months?: number }, deps: ReportDeps) {
   const dow = await readableTenant(cmd.principal, cmd.tenantId, deps, REPORT_READERS);
@@ -39,13 +41,15 @@ export async function getTrends(cmd: MonthCmd & { months?: number }, deps: Repor
   const months = monthsUpTo(to, cmd.months ?? 12);
   const points = await Promise.all(
     months.map(async (month) => {
-      const [r, snapshot] = await Promise.all([
+      const [r, snapshot, pulse] = await Promise.all([
         reliefOfMonth(cmd.tenantId, month, dow.timeZone, deps),
         partner
           ? null
           : deps.reports
               .getBacklogSnapshot(cmd.tenantId, month)
               .then(async (s) => s ?? (month === current ? backlogSnapshot(cmd.tenantId, deps) : null)),
+        // The team pulse is internal IT's: never the partner's to read.
+        partner ? null : pulseOfMonth(dow, month, deps),
       ]);
       const sla = partner ? r.slaOverall.partner.attainment : r.slaOverall.all.attainment;
       const figures = {
@@ -67,6 +71,7 @@ export async function getTrends(cmd: MonthCmd & { months?: number }, deps: Repor
                 internal: r.slaOverall.internal.attainment,
               },
               internalBacklog: snapshot?.open.internal ?? null,
+              pulseMean: pulse?.mean ?? null,
             }),
         status: againstTargets(figures, dow.targets),
       };

@@ -47,6 +47,13 @@ export interface ReliefLike {
     trend: number | null;
     oldestOpen: { key: string; receivedAt: string } | null;
   };
+  pulse?: {
+    count: number;
+    asked: number;
+    mean: number | null;
+    distribution: Record<string, number>;
+    comments: string[];
+  };
 }
 
 /** Sections the tables below cover, or that are single figures shown in the headline. */
@@ -69,6 +76,7 @@ const KNOWN = new Set([
   'satisfaction',
   'handoffs',
   'internalBacklog',
+  'pulse',
   'monthOverMonth',
 ]);
 
@@ -173,7 +181,32 @@ export function monthTables(r: ReliefLike & Record<string, unknown>): ReportTabl
       ],
     });
   }
-  return [...tables, ...sectionTables(r)];
+  // After the sections of later measures, where the generic table of the pulse stood.
+  return [...tables, ...sectionTables(r), ...(r.pulse ? pulseTables(r.pulse) : [])];
+}
+
+/** The team pulse: its figures (mean 1 to 5, answers of asked, each score) and its comments. */
+function pulseTables(p: NonNullable<ReliefLike['pulse']>): ReportTable[] {
+  const scores = ['1', '2', '3', '4', '5'];
+  return [
+    {
+      id: 'pulse',
+      title: 'Team pulse',
+      columns: [
+        col('mean', 'Mean (1 to 5)'),
+        col('answers', 'Answers'),
+        col('asked', 'Asked'),
+        ...scores.map((s) => col(`score${s}`, `Answered ${s}`)),
+      ],
+      rows: [[p.mean, p.count, p.asked, ...scores.map((s) => p.distribution[s] ?? 0)]],
+    },
+    {
+      id: 'pulse-comments',
+      title: 'Team pulse comments',
+      columns: [col('comment', 'Comment', 'text')],
+      rows: p.comments.map((c) => [c]),
+    },
+  ];
 }
 
 const humanize = (key: string) =>
@@ -278,12 +311,14 @@ interface TrendsLike {
     internalHoursFreed: number;
     slaAttainment: number | null;
     internalBacklog?: number | null;
+    pulseMean?: number | null;
   }[];
 }
 
 /** The trend charts' table alternative: one row per month. */
 export function trendsTable(t: TrendsLike): ReportTable {
   const backlog = t.points.some((p) => 'internalBacklog' in p);
+  const pulse = t.points.some((p) => 'pulseMean' in p);
   return {
     id: 'trends',
     title: 'The last months',
@@ -295,6 +330,7 @@ export function trendsTable(t: TrendsLike): ReportTable {
       col('internalHoursFreed', 'Internal hours freed', 'hours'),
       col('slaAttainment', 'SLA attainment', 'share'),
       ...(backlog ? [col('internalBacklog', 'Internal backlog at month end')] : []),
+      ...(pulse ? [col('pulseMean', 'Team pulse mean (1 to 5)')] : []),
     ],
     rows: t.points.map((p) => [
       p.month,
@@ -304,6 +340,7 @@ export function trendsTable(t: TrendsLike): ReportTable {
       p.internalHoursFreed,
       p.slaAttainment,
       ...(backlog ? [p.internalBacklog ?? null] : []),
+      ...(pulse ? [p.pulseMean ?? null] : []),
     ]),
   };
 }

@@ -17,8 +17,8 @@ export interface TrendChartProps {
   months: string[];
   values: (number | null)[];
   target?: number;
-  /** Shares are drawn 0-100 %. */
-  unit: 'share' | 'hours' | 'count';
+  /** Shares are drawn 0-100 %, scores (the team pulse) 0-5. */
+  unit: 'share' | 'hours' | 'count' | 'score';
 }
 
 export function TrendChart(props: TrendChartProps) {
@@ -60,7 +60,9 @@ export function TrendChart(props: TrendChartProps) {
         y:
           props.unit === 'share'
             ? { range: [0, 100] }
-            : { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] },
+            : props.unit === 'score'
+              ? { range: [0, 5] }
+              : { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] },
       },
       axes: [
         {

@@ -43,6 +43,8 @@ export interface TrendPoint {
   slaAttainment: number | null;
   internalHoursFreed: number;
   internalBacklog?: number | null;
+  /** The team pulse's mean, 1 to 5; absent for the partner. */
+  pulseMean?: number | null;
   status: Record<Figure, Status>;
 }
 export interface Trends {

@@ -203,7 +203,7 @@ export function Now(props: { backlog: Backlog; linked: boolean }) {
 interface TrendSpec {
   id: string;
   label: string;
-  unit: 'share' | 'hours' | 'count';
+  unit: 'share' | 'hours' | 'count' | 'score';
   value: (p: Trends['points'][number]) => number | null | undefined;
   figure?: Figure;
 }
@@ -232,13 +232,17 @@ const TRENDS: TrendSpec[] = [
     figure: 'slaAttainment',
   },
   { id: 'backlog', label: 'Internal backlog at month end', unit: 'count', value: (p) => p.internalBacklog },
+  { id: 'pulse', label: 'Team pulse mean (1 to 5)', unit: 'score', value: (p) => p.pulseMean },
 ];
+
+/** Internal IT's own figures, which the partner's trends do not carry. */
+const INTERNAL_ONLY = new Set(['backlog', 'pulse']);
 
 /** The last twelve months: one chart per figure, its target line, and the same figures as a table. */
 export function TrendCharts(props: { trends: Trends; print?: boolean; onDownload?: () => void }) {
   const t = props.trends;
   const months = t.points.map((p) => p.month);
-  const specs = TRENDS.filter((s) => s.id !== 'backlog' || t.side === 'both');
+  const specs = TRENDS.filter((s) => !INTERNAL_ONLY.has(s.id) || t.side === 'both');
   return (
     <section aria-labelledby="trends" class="card">
       <h2 id="trends">
