@@ -253,3 +253,31 @@ export function ignoreConditionFailure(err: unknown): void {
 export function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string }).name === 'ConditionalCheckFailedException';
 }
+
+/**
+ * Writes a marker item (the relief report of a month, its digest, a month's pulse invitations)
+ * only if it does not exist yet, carrying `outbox`: exactly once per key, whoever runs it. The
+ * marker's reference when this call wrote it, null when it was there already.
+ */
+export async function putMarkerOnce(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  key: ItemKey,
+  outbox: OutboxEntry[],
+  now: Date,
+  attributes: Record<string, unknown>,
+): Promise<OutboxRef | null> {
+  try {
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...key, ...attributes, ...outboxItemAttributes(outbox, now, key) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return outboxRef(key);
+  } catch (err) {
+    if (isConditionFailure(err)) return null;
+    throw err;
+  }
+}

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxEntry, OutboxRef } from '@psa/model/ports';
 import type { PulseAnswer, PulseGrant, PulseStore } from '@psa/model/pulse';
-import { isConditionFailure, outboxItemAttributes, outboxRef } from './dynamo-outbox.ts';
+import { isConditionFailure, putMarkerOnce } from './dynamo-outbox.ts';
 import { queryAll } from './query-all.ts';
 import { keys } from './table.ts';
 
@@ -100,24 +100,10 @@ export class DynamoPulseStore implements PulseStore {
     return Boolean(Item);
   }
 
-  async recordInvitations(tenantId: string, month: string, outbox: OutboxEntry[]): Promise<OutboxRef | null> {
-    const key = invitationsKey(tenantId, month);
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...key,
-            invitedAt: this.now().toISOString(),
-            ...outboxItemAttributes(outbox, this.now(), key),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return outboxRef(key);
-    } catch (err) {
-      if (isConditionFailure(err)) return null;
-      throw err;
-    }
+  recordInvitations(tenantId: string, month: string, outbox: OutboxEntry[]): Promise<OutboxRef | null> {
+    const now = this.now();
+    return putMarkerOnce(this.doc, this.tableName, invitationsKey(tenantId, month), outbox, now, {
+      invitedAt: now.toISOString(),
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxEntry, OutboxRef } from '@psa/model/ports';
 import type { BacklogSnapshot, ReportStore, TicketFact } from '@psa/model/report-facts';
-import { isConditionFailure, outboxItemAttributes, outboxRef } from './dynamo-outbox.ts';
+import { isConditionFailure, putMarkerOnce } from './dynamo-outbox.ts';
 import { MonthCounterStore } from './month-counter-store.ts';
 import { keys } from './table.ts';
 
@@ -49,27 +49,9 @@ export class DynamoReportStore implements ReportStore {
     return this.recordOnce({ pk: keys.tenant(tenantId), sk: `DIGEST#${month}` }, outbox);
   }
 
-  private async recordOnce(
-    key: { pk: string; sk: string },
-    outbox: OutboxEntry[],
-  ): Promise<OutboxRef | null> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...key,
-            publishedAt: this.now().toISOString(),
-            ...outboxItemAttributes(outbox, this.now(), key),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return outboxRef(key);
-    } catch (err) {
-      if (isConditionFailure(err)) return null;
-      throw err;
-    }
+  private recordOnce(key: { pk: string; sk: string }, outbox: OutboxEntry[]): Promise<OutboxRef | null> {
+    const now = this.now();
+    return putMarkerOnce(this.doc, this.tableName, key, outbox, now, { publishedAt: now.toISOString() });
   }
 
   async hasRelief(tenantId: string, month: string): Promise<boolean> {
