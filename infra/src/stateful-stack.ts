@@ -1,4 +1,4 @@
-import { TABLE_DEFINITION } from '@psa/aws/table';
+import { projectionOf, TABLE_DEFINITION } from '@psa/aws/table';
 import type { QueueAccess } from '@psa/contracts/wiring';
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -77,7 +77,12 @@ export class StatefulStack extends Stack {
         indexName: index.name,
         partitionKey: { name: index.pk, type: AttributeType.STRING },
         sortKey: { name: index.sk, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        ...(() => {
+          const p = projectionOf(index);
+          return p.type === 'ALL'
+            ? { projectionType: ProjectionType.ALL }
+            : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...p.attributes] };
+        })(),
       })),
     });
 

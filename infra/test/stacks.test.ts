@@ -762,7 +762,10 @@ describe('stateful resources', () => {
             { AttributeName: index.pk, KeyType: 'HASH' },
             { AttributeName: index.sk, KeyType: 'RANGE' },
           ],
-          projection: { ProjectionType: 'ALL' },
+          projection:
+            'include' in index
+              ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] }
+              : { ProjectionType: 'ALL' },
         }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     );

@@ -1,5 +1,13 @@
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLE_DEFINITION } from './table.ts';
+import { projectionOf, TABLE_DEFINITION, type TABLE_INDEXES } from './table.ts';
+
+/** An index's projection in CreateTable's shape. */
+function projectionFor(index: (typeof TABLE_INDEXES)[keyof typeof TABLE_INDEXES]) {
+  const p = projectionOf(index);
+  return p.type === 'ALL'
+    ? { ProjectionType: 'ALL' as const }
+    : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...p.attributes] };
+}
 
 /**
  * Table administration for the local runtime and the tests (in AWS the CDK app creates the table
@@ -30,7 +38,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           { AttributeName: idx.pk, KeyType: 'HASH' },
           { AttributeName: idx.sk, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: projectionFor(idx),
       })),
     }),
   );

@@ -40,11 +40,25 @@ export const TABLE_INDEXES = {
   open: { name: 'open', pk: 'openPk', sk: 'openSk' },
   /** SLA clocks by due-time bucket: a sweep reads only what is due. Sparse. */
   due: { name: 'due', pk: 'duePk', sk: 'dueSk' },
-  /** Records with undelivered outbox entries, for the reconciler. Sparse. */
-  outbox: { name: 'outbox', pk: 'outboxPk', sk: 'outboxSk' },
-  /** Exact-match lookups: a ticket by its number, a message by its Message-ID (threading). Sparse. */
-  lookup: { name: 'lookup', pk: 'lookupPk', sk: 'lookupSk' },
+  /**
+   * Records with undelivered outbox entries, for the reconciler. Sparse. It carries only the
+   * outbox: a ticket's write is paid again in every index holding it, in the size of what the
+   * index projects, and the reconciler reads nothing else.
+   */
+  outbox: { name: 'outbox', pk: 'outboxPk', sk: 'outboxSk', include: ['outbox', 'outboxAttempts'] },
+  /**
+   * Exact-match lookups: a ticket by its number, a message by its Message-ID (threading). Sparse.
+   * It carries only the id it leads to (`id` of a ticket, `ticketId` of a message lookup).
+   */
+  lookup: { name: 'lookup', pk: 'lookupPk', sk: 'lookupSk', include: ['id', 'ticketId'] },
 } as const;
+
+/** The non-key attributes an index projects: every one, or only those it names. */
+export type IndexProjection = { type: 'ALL' } | { type: 'INCLUDE'; attributes: readonly string[] };
+
+export function projectionOf(index: (typeof TABLE_INDEXES)[keyof typeof TABLE_INDEXES]): IndexProjection {
+  return 'include' in index ? { type: 'INCLUDE', attributes: index.include } : { type: 'ALL' };
+}
 
 export const keys = {
   tenantRegistry: (tenantId: string) => ({ pk: 'TENANTS', sk: tenantId }),

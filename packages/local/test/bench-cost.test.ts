@@ -14,7 +14,7 @@ const item = (bytes: number, extra: Record<string, { S: string }> = {}) => ({
   ...extra,
 });
 
-describe('write units from item sizes (DynamoDB rules, indexes projecting ALL)', () => {
+describe('write units from item sizes (DynamoDB rules)', () => {
   const inTickets = { gsi1pk: S('T#a#TICKETS'), gsi1sk: S('2026') };
 
   it('a new item outside every index costs its size in 1 KB steps', () => {
@@ -38,6 +38,13 @@ describe('write units from item sizes (DynamoDB rules, indexes projecting ALL)',
   it('an item leaving an index costs the delete of its entry; an unchanged item costs the table only', () => {
     expect(writeUnitsOf(item(2000, inTickets), item(2000))).toBe(2 + 2);
     expect(writeUnitsOf(item(2000, inTickets), item(2000, inTickets))).toBe(2);
+  });
+  it('an index projecting a few attributes costs the size of its keys and those, not the item', () => {
+    // The lookup index keeps only the id a lookup leads to: a 3 KB ticket's entry is one unit.
+    const byNumber = { lookupPk: S('T#a#N#1001'), lookupSk: S('TICKET'), id: S('t-1') };
+    expect(writeUnitsOf(undefined, item(3000, byNumber))).toBe(3 + 1);
+    // A change outside what it projects leaves its entry alone.
+    expect(writeUnitsOf(item(3000, byNumber), item(3000, { ...byNumber, note: S('y') }))).toBe(3);
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { type AttributeValue, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { TABLE_DEFINITION } from '@psa/aws/table';
+import { projectionOf, TABLE_DEFINITION } from '@psa/aws/table';
 import { Client } from '@smithy/core/client';
 import { currentInvocation } from '../invocations.ts';
 
@@ -56,21 +56,30 @@ const writeUnits = (size: number) => chunks(size, KB);
  * Write units of replacing `before` with `after` (either may be absent): the table pays for the
  * larger of the two; each index pays to put, update or delete its entry, following
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations.Writes
- * (every index projects ALL attributes).
+ * (an index entry is the size of what the index projects: every attribute, or its keys and the
+ * attributes it includes).
  */
 export function writeUnitsOf(before: Item | undefined, after: Item | undefined): number {
   const size = (item: Item | undefined) => (item ? itemSize(item) : 0);
   let units = writeUnits(Math.max(size(before), size(after)));
   for (const index of TABLE_DEFINITION.indexes) {
+    const projection = projectionOf(index);
+    const projected = (item: Item | undefined): Item | undefined => {
+      if (!item || projection.type === 'ALL') return item;
+      const kept = new Set(['pk', 'sk', index.pk, index.sk, ...projection.attributes]);
+      return Object.fromEntries(Object.entries(item).filter(([k]) => kept.has(k))) as Item;
+    };
+    const entrySize = (item: Item | undefined) => (item ? itemSize(projected(item)!) : 0);
     const keyOf = (item: Item | undefined) =>
       item?.[index.pk] && item[index.sk] ? JSON.stringify([item[index.pk], item[index.sk]]) : undefined;
     const was = keyOf(before);
     const is = keyOf(after);
     if (was && is && was === is) {
-      if (JSON.stringify(before) !== JSON.stringify(after)) units += writeUnits(size(after));
+      if (JSON.stringify(projected(before)) !== JSON.stringify(projected(after)))
+        units += writeUnits(entrySize(after));
     } else {
-      if (was) units += writeUnits(size(before));
-      if (is) units += writeUnits(size(after));
+      if (was) units += writeUnits(entrySize(before));
+      if (is) units += writeUnits(entrySize(after));
     }
   }
   return units;
