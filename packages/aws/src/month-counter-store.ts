@@ -24,10 +24,12 @@ import { keys } from './table.ts';
  *
  * A fact's write stores the fact with its change of counters (`pending`), then adds that change
  * to its slice and clears it: the slice item remembers the last changes it took (64 slots), so a
- * write retried after a crash adds its change once. A slice not counted yet (`init` missing,
- * e.g. facts from before counters were kept, a new `MONTH_COUNTERS_VERSION`, a bulk load) is
- * counted from its facts by the next read, conditional on no write having touched it meanwhile
- * (`wrev`). A month read is two small reads while nothing changed, the 256 slice items after a
+ * write retried after a crash adds its change once. That is five calls a write that changes the
+ * counters (read, store, add, clear, count the month's write), one for a state already stored or
+ * older; services/reporting/test/fact-write-calls.test.ts keeps that budget. A slice not
+ * counted yet (`init` missing, e.g. facts from before counters were kept, a new
+ * `MONTH_COUNTERS_VERSION`, a bulk load) takes changes unread, at the same cost, and is counted
+ * from its facts by the next read, conditional on no write having touched it meanwhile (`wrev`). A month read is two small reads while nothing changed, the 256 slice items after a
  * change, and a count of facts only for slices not counted yet. DynamoDB transactions would
  * make this simpler; the local emulator has none, and the rest of the table does without.
  */
@@ -112,13 +114,7 @@ export class MonthCounterStore {
 
   /** Adds a stored fact's change to its slice (once), clears it, and counts the month's write. */
   private async settle(pk: string, ticketId: string, pending: Pending): Promise<void> {
-    const sliceKey = { pk, sk: `SUM#${sliceOf(ticketId)}` };
-    if (!(await this.apply(sliceKey, pending))) {
-      // Not counted yet: mark the slice written, so a count that read it before this fact was
-      // stored does not keep its result; then try once more in case a count just finished.
-      await this.add(sliceKey, 'wrev');
-      await this.apply(sliceKey, pending);
-    }
+    await this.apply({ pk, sk: `SUM#${sliceOf(ticketId)}` }, pending);
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -135,16 +131,19 @@ export class MonthCounterStore {
     await this.add({ pk, sk: 'REV' }, 'rev');
   }
 
-  /** Adds the change to a counted slice unless it took it already; false if the slice is not counted yet. */
-  private async apply(key: { pk: string; sk: string }, pending: Pending): Promise<boolean> {
+  /**
+   * Adds the change to its slice unless the slice took it already, in one conditional update.
+   * A slice not counted yet takes it too: its counters are not read until a count replaces
+   * them, and the `wrev` this adds makes a count that read the slice before fail and count again.
+   */
+  private async apply(key: { pk: string; sk: string }, pending: Pending): Promise<void> {
     const names: Record<string, string> = {
-      '#init': 'init',
       '#slot': slotOf(pending.id),
       '#wrev': 'wrev',
       '#applied': 'applied',
       '#id': pending.id,
     };
-    const values: Record<string, unknown> = { ':v': VERSION, ':id': pending.id, ':one': 1 };
+    const values: Record<string, unknown> = { ':id': pending.id, ':one': 1 };
     const adds = ['#wrev :one'];
     Object.entries(pending.delta).forEach(([k, d], i) => {
       names[`#c${i}`] = C + k;
@@ -158,17 +157,15 @@ export class MonthCounterStore {
           Key: key,
           UpdateExpression: `ADD ${adds.join(', ')} SET #slot = :id`,
           ConditionExpression:
-            '#init = :v AND (attribute_not_exists(#slot) OR #slot <> :id) AND attribute_not_exists(#applied.#id)',
+            '(attribute_not_exists(#slot) OR #slot <> :id) AND attribute_not_exists(#applied.#id)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
       );
-      return true;
     } catch (err) {
+      // Taken already: by this write before a crash, or counted with the fact by a recount.
       if (!isConditionFailure(err)) throw err;
     }
-    // Counted already (this change taken before, or counted with the fact by a recount), or not counted yet.
-    return (await this.get(key.pk, key.sk))?.init === VERSION;
   }
 
   private async add(key: { pk: string; sk: string }, attribute: string): Promise<void> {
