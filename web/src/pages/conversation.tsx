@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { type Api, ApiError, type Message, type Ticket, toUploads } from '../api.ts';
+import { type Api, ApiError, type Attachment, type Message, type Ticket, toUploads } from '../api.ts';
 import { formatTime } from '../status.ts';
 
 /** A file input with its label; the chosen files are read back through `onChange`. */
@@ -27,6 +27,30 @@ const who = (m: Message, requester: string) =>
   m.direction === 'inbound' && m.from?.email === requester ? 'You' : (m.from?.name ?? 'IT support');
 
 /** The public conversation of a ticket, oldest first (the API sends the requester nothing else). */
+/** A message's files: a download button for each kept one, the size of each. */
+export function Attachments(props: {
+  attachments: readonly Attachment[];
+  onDownload: (id: string, name: string) => Promise<void>;
+}) {
+  if (props.attachments.length === 0) return null;
+  return (
+    <ul class="attachments" aria-label="Attachments">
+      {props.attachments.map((a) => (
+        <li key={a.id}>
+          {a.stored ? (
+            <button type="button" class="link" onClick={() => void props.onDownload(a.id, a.name)}>
+              Download {a.name}
+            </button>
+          ) : (
+            <span>{a.name} (too large to keep)</span>
+          )}{' '}
+          <span class="size">({Math.ceil(a.size / 1024)} KB)</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function Conversation(props: { api: Api; ticket: Ticket; requester: string }) {
   const { ticket } = props;
   const download = async (attachmentId: string, name: string) => {
@@ -49,22 +73,7 @@ export function Conversation(props: { api: Api; ticket: Ticket; requester: strin
               <time dateTime={m.receivedAt}>{formatTime(m.receivedAt)}</time>
             </p>
             {m.text ? <p class="text">{m.text}</p> : null}
-            {m.attachments.length ? (
-              <ul class="attachments" aria-label="Attachments">
-                {m.attachments.map((a) => (
-                  <li key={a.id}>
-                    {a.stored ? (
-                      <button type="button" class="link" onClick={() => void download(a.id, a.name)}>
-                        Download {a.name}
-                      </button>
-                    ) : (
-                      <span>{a.name} (too large to keep)</span>
-                    )}{' '}
-                    <span class="size">({Math.ceil(a.size / 1024)} KB)</span>
-                  </li>
-                ))}
-              </ul>
-            ) : null}
+            <Attachments attachments={m.attachments} onDownload={download} />
           </li>
         ))}
       </ol>

@@ -1,4 +1,5 @@
 import type { Api } from '../../api.ts';
+import { Attachments } from '../conversation.tsx';
 import { HandoffForm, MessageForm, PriorityForm, StatusActions } from './actions.tsx';
 import { useLive } from './live.ts';
 import type { ConsolePageProps, SlaClock, StaffTicket } from './types.ts';
@@ -229,22 +230,7 @@ function Conversation(props: { api: Api; ticket: StaffTicket }) {
                 <time dateTime={m.receivedAt}>{formatTime(m.receivedAt)}</time>
               </p>
               {m.text ? <p class="text">{m.text}</p> : null}
-              {m.attachments.length ? (
-                <ul class="attachments" aria-label="Attachments">
-                  {m.attachments.map((a) => (
-                    <li key={a.id}>
-                      {a.stored ? (
-                        <button type="button" class="link" onClick={() => void download(a.id, a.name)}>
-                          Download {a.name}
-                        </button>
-                      ) : (
-                        <span>{a.name} (too large to keep)</span>
-                      )}{' '}
-                      ({Math.ceil(a.size / 1024)} KB)
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
+              <Attachments attachments={m.attachments} onDownload={download} />
             </li>
           );
         })}
