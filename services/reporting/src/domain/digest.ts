@@ -17,18 +17,6 @@ export interface Targets {
 /** The issue's defaults, used for any target the division of work does not set. */
 export const DEFAULT_TARGETS: Targets = { partnerShare: 0.7, afterHoursAbsorbed: 0.9, slaAttainment: 0.95 };
 
-/** A target as a fraction: 0.7, 70 (percent), or an object naming it (`{ min: 0.7 }`). */
-function fraction(value: unknown): number | null {
-  const raw =
-    typeof value === 'object' && value !== null
-      ? ['min', 'target', 'atLeast', 'value']
-          .map((k) => (value as Record<string, unknown>)[k])
-          .find((v) => v !== undefined)
-      : value;
-  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) return null;
-  return raw > 1 ? raw / 100 : raw;
-}
-
 /**
  * The tenant's targets. The division of work's `targets` section belongs to the dashboard's work
  * (issue 12), so it is read defensively here: known names in the shapes above, else the default.
