@@ -41,6 +41,8 @@ const ESM_REQUIRE_BANNER =
 /** The SDK's default credential chain, and what a Lambda bundle carries in its place. */
 const CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
 const LAMBDA_CREDENTIALS = './packages/aws/src/lambda-credentials.ts';
+/** zod without its whole `z` namespace, which @hono/zod-openapi would otherwise keep alive. */
+const ZOD_IN_BUNDLES = './packages/http/src/zod-in-bundles.ts';
 
 export interface PsaFunctionProps {
   spec: FunctionSpec;
@@ -149,7 +151,10 @@ export class PsaFunction extends Construct {
         externalModules: [],
         // Lambda's credentials are in the environment: the rest of the SDK's default chain is dead
         // weight (see packages/aws/src/lambda-credentials.ts).
-        esbuildArgs: { [`--alias:${CREDENTIAL_CHAIN}`]: LAMBDA_CREDENTIALS },
+        esbuildArgs: {
+          [`--alias:${CREDENTIAL_CHAIN}`]: LAMBDA_CREDENTIALS,
+          '--alias:zod': ZOD_IN_BUNDLES,
+        },
         logLevel: LogLevel.ERROR,
       },
     });

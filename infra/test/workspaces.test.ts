@@ -75,14 +75,21 @@ function problemsOf(workspace: { dir: string; manifest: Manifest }): string[] {
     const where = relative(ROOT, file);
     const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
     for (const { fileName: specifier } of importedFiles) {
+      let packageSpecifier = specifier;
       if (specifier.startsWith('.')) {
         const target = resolve(dirname(file), specifier);
-        if (relative(dir, target).startsWith('..'))
-          problems.push(`${where}: ${specifier} reaches outside ${manifest.name}`);
-        continue;
+        const installed = relative(join(ROOT, 'node_modules'), target);
+        // A package's file reached by path (a bundler alias's target must not name the package
+        // it replaces): still a package import, held to the same rules.
+        if (!installed.startsWith('..')) packageSpecifier = installed.split(sep).join('/');
+        else {
+          if (relative(dir, target).startsWith('..'))
+            problems.push(`${where}: ${specifier} reaches outside ${manifest.name}`);
+          continue;
+        }
       }
       if (specifier.startsWith('node:') || builtins.has(specifier) || specifier.startsWith('#')) continue;
-      const name = packageName(specifier);
+      const name = packageName(packageSpecifier);
       if (name === manifest.name) {
         problems.push(`${where}: imports its own package ${specifier}; use a relative path`);
         continue;
@@ -94,7 +101,7 @@ function problemsOf(workspace: { dir: string; manifest: Manifest }): string[] {
       }
       const target = byName.get(name);
       if (target) {
-        const subpath = `.${specifier.slice(name.length)}` || '.';
+        const subpath = `.${packageSpecifier.slice(name.length)}` || '.';
         if (!(subpath in (target.manifest.exports ?? {})))
           problems.push(`${where}: imports ${specifier}, which ${name} does not export`);
       }

@@ -140,8 +140,9 @@ export function errorResponse(err: Error, c: Context<ApiEnv>, logger: Logger): R
     return c.json(body, err.status as ContentfulStatusCode);
   }
   // A schema parse a use case ran itself: the input's problem, named like the validator's. Logged,
-  // since a parse of stored data failing would be ours.
-  if (err instanceof z.core.$ZodError) {
+  // since a parse of stored data failing would be ours. (`z.ZodError`, what zod's schemas throw:
+  // reading `z.core` would carry all of zod's core, every locale included, into each API bundle.)
+  if (err instanceof z.ZodError) {
     logger.warn('schema parse failed inside a use case', { requestId, error: err });
     return errorResponse(validationErrorOf('input', err), c, logger);
   }

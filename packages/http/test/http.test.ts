@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { handle } from 'hono/aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
 import type { Authenticator } from '../src/auth.ts';
 import { createApiApp } from '../src/http.ts';
 
@@ -27,6 +28,11 @@ function testApp() {
   app.get('/v1/broken', () => {
     // A bug in our own code that happens to be a SyntaxError (here: parsing stored text).
     return Response.json(JSON.parse('{"stored": '));
+  });
+  app.get('/v1/parsed', (c) => {
+    // A use case parsing what it was given with its own schema (not the route's validator).
+    const input = z.object({ limit: z.number().int().min(1) }).parse({ limit: 0 });
+    return c.json(input, 200);
   });
   return { app, logged };
 }
@@ -113,6 +119,16 @@ describe('the API error body', () => {
         requestId: 'req-2',
       },
     });
+    expect(logged).not.toHaveBeenCalled();
+  });
+
+  it("answers a use case's own schema parse failure with 400 naming the field, logged as a warning", async () => {
+    const { app, logged } = testApp();
+    const res = await app.request('/v1/parsed');
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; issues: { path: string; message: string }[] } };
+    expect(body.error.code).toBe('validation_error');
+    expect(body.error.issues).toEqual([{ path: 'input.limit', message: expect.stringContaining('>=1') }]);
     expect(logged).not.toHaveBeenCalled();
   });
 

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import type { Authenticator } from '../src/auth.ts';
 import { createApiApp, DEFAULT_MAX_BODY_BYTES } from '../src/http.ts';
 import { jsonNesting, MAX_HEADER_BYTES, MAX_JSON_DEPTH, valueNesting } from '../src/limits.ts';

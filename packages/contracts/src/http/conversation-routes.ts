@@ -1,5 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { MessageVisibilitySchema, RatingSchema, TicketMessageSchema } from '@psa/model/ticket';
+import * as z from 'zod';
 import { ErrorSchema, errors, json, security, TicketParams } from './shared.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { SlaTargetSchema } from '@psa/model/events';
 import {
   OwnerSchema,
@@ -9,6 +9,7 @@ import {
   TicketSchema,
   TicketStatusSchema,
 } from '@psa/model/ticket';
+import * as z from 'zod';
 import { AttachmentUploadsSchema } from './conversation-routes.ts';
 import {
   CursorSchema,

@@ -1,5 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { RoutingRuleSchema } from '@psa/model/ticket';
+import * as z from 'zod';
 import {
   BacklogCheckSchema,
   DecisionChangeSchema,

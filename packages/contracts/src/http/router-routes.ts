@@ -1,6 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { DivisionOfWorkSchema } from '@psa/model/division-of-work';
 import { RoutingRuleSchema } from '@psa/model/ticket';
+import * as z from 'zod';
 import {
   BacklogCheckSchema,
   DecisionChangeSchema,

@@ -1,6 +1,7 @@
-import { z } from '@hono/zod-openapi';
+import { extendZodWithOpenApi } from '@hono/zod-openapi';
 import { isMonth, MONTH_MESSAGE } from '@psa/model/month';
 import { OwnerSchema, RoutingRuleSchema } from '@psa/model/ticket';
+import * as z from 'zod';
 
 /**
  * What the services' HTTP routes share: the tenant and ticket path parameters, the month query,
@@ -9,6 +10,12 @@ import { OwnerSchema, RoutingRuleSchema } from '@psa/model/ticket';
  * Paths live under `/v1/tenants/{tenantId}/...`; every route but the OpenAPI document needs a
  * bearer JWT.
  */
+
+// `.openapi()` on every schema before the routes' schemas use it. @hono/zod-openapi does the same
+// when it loads (this call is then a no-op); given only `ZodType`, never zod's whole `z`, so the
+// Lambda bundles keep only the parts of zod they use (packages/http/src/zod-in-bundles.ts).
+extendZodWithOpenApi({ ZodType: z.ZodType } as unknown as Parameters<typeof extendZodWithOpenApi>[0]);
+
 export const TenantParams = z.object({
   tenantId: z
     .string()
