@@ -43,6 +43,8 @@ const CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
 const LAMBDA_CREDENTIALS = './packages/aws/src/lambda-credentials.ts';
 /** zod without its whole `z` namespace, which @hono/zod-openapi would otherwise keep alive. */
 const ZOD_IN_BUNDLES = './packages/http/src/zod-in-bundles.ts';
+/** What date-holidays uses of moment-timezone, on Luxon: 715 KB of zone data less where it is bundled. */
+const MOMENT_TIMEZONE_ON_LUXON = './packages/calendar/src/moment-timezone-on-luxon.ts';
 
 export interface PsaFunctionProps {
   spec: FunctionSpec;
@@ -154,6 +156,7 @@ export class PsaFunction extends Construct {
         esbuildArgs: {
           [`--alias:${CREDENTIAL_CHAIN}`]: LAMBDA_CREDENTIALS,
           '--alias:zod': ZOD_IN_BUNDLES,
+          '--alias:moment-timezone': MOMENT_TIMEZONE_ON_LUXON,
         },
         logLevel: LogLevel.ERROR,
       },
