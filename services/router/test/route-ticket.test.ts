@@ -298,6 +298,78 @@ describe('overflow', () => {
     expect(queue.sent.map((s) => s.queue)).toEqual(['internal']);
   });
 
+  it('counts each routed ticket in the next one’s backlog when they arrive back to back', async () => {
+    await openInternalBacklog(24);
+    const routedOneAfterAnother: { owner: Owner | null; rule?: string; overflow?: boolean }[] = [];
+    for (let i = 0; i < 4; i++) {
+      // One at a time, as the routing lane delivers them: each decision is stored before the next read.
+      const { ticket } = await route(await store(laptop()));
+      routedOneAfterAnother.push({
+        owner: ticket.owner,
+        rule: ticket.routing?.rule,
+        overflow: ticket.routing?.flags.overflow,
+      });
+    }
+
+    // 24 and 25 open: internal (the limit is 25); then 26 open: the partner, and it stays there.
+    expect(routedOneAfterAnother).toEqual([
+      { owner: 'internal', rule: 'workload-owner', overflow: false },
+      { owner: 'internal', rule: 'workload-owner', overflow: false },
+      { owner: 'partner', rule: 'overflow', overflow: true },
+      { owner: 'partner', rule: 'overflow', overflow: true },
+    ]);
+    expect(await tickets.countOpen('acme', 'internal')).toBe(26);
+
+    // A ticket resolved between two routings frees a place for the very next one.
+    const [first] = await tickets.listOpen('acme', 'internal');
+    await tickets.update({ ...first!, status: 'resolved', version: first!.version + 1 }, []);
+    const { ticket: next } = await route(await store(laptop()));
+    expect(next.owner).toBe('internal');
+    expect(next.routing?.flags.overflow).toBe(false);
+  });
+
+  describe('when the division of work changes its overflow limit between two routings', () => {
+    const saveOverflowLimit = (version: number, overflowLimit: number) =>
+      deps.tenants.putDivisionOfWork(
+        DivisionOfWorkSchema.parse({ ...defaultDivisionOfWork(), version, overflowLimit }),
+      );
+    const overflowReason = (t: Ticket) =>
+      t.routing?.reasons.find((r) => r.startsWith('internal open backlog'));
+
+    it('decides a raised limit on the whole backlog, not on a count bounded by the old limit', async () => {
+      // The container learns the limit of 25, so a backlog count goes out bounded by 26.
+      await openInternalBacklog(28);
+      expect((await route(await store(laptop()))).ticket.owner).toBe('partner');
+      await saveOverflowLimit(2, 27);
+
+      const { ticket } = await route(await store(laptop()));
+
+      // 28 open is over 27: a count stopped at 26 would have kept the ticket internal.
+      expect(ticket).toMatchObject({ owner: 'partner', workload: 'hardware' });
+      expect(ticket.routing).toMatchObject({ divisionOfWorkVersion: 2, rule: 'overflow' });
+      expect(overflowReason(ticket)).toBe(
+        "internal open backlog 28 exceeds the overflow limit 27: overflow-eligible 'hardware' goes to the partner (division of work v2)",
+      );
+    });
+
+    it('decides a lowered limit as a container that knew it all along would', async () => {
+      await openInternalBacklog(12);
+      expect((await route(await store(laptop()))).ticket.owner).toBe('internal');
+      await saveOverflowLimit(2, 10);
+
+      const { ticket: afterChange } = await route(await store(laptop()));
+      // The next one, read by a container that already knows the limit of 10.
+      const { ticket: knowing } = await route(await store(laptop()));
+
+      expect(afterChange).toMatchObject({
+        owner: 'partner',
+        routing: { rule: 'overflow', divisionOfWorkVersion: 2 },
+      });
+      expect(overflowReason(afterChange)).toBe(overflowReason(knowing));
+      expect(overflowReason(afterChange)).toContain('internal open backlog 11 exceeds the overflow limit 10');
+    });
+  });
+
   it('does not count resolved internal tickets towards the backlog', async () => {
     await openInternalBacklog(26);
     const [first] = await tickets.listOpen('acme', 'internal');
