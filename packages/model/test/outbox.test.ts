@@ -181,6 +181,40 @@ describe('deliverOrDefer', () => {
     ]);
   });
 
+  it('sends the queue message while the events are still on their way, and clears only once both arrived', async () => {
+    const { deps, outbox } = setup();
+    const ref = 'r' as OutboxRef;
+    const entries = [
+      queueEntry('q1', 'partner', { body: '{"ticket":1}', attributes: {} }),
+      eventEntry('e1', event('e1')),
+    ];
+    outbox.add(ref, entries, new Date());
+    let arrive: () => void = () => {};
+    const publish = deps.bus.publish.bind(deps.bus);
+    deps.bus.publish = async (events) => {
+      await new Promise<void>((resolve) => {
+        arrive = resolve;
+      });
+      return publish(events);
+    };
+
+    const delivering = deliverOrDefer(ref, entries, deps);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // One round trip for the two: the message went out without waiting for the events...
+    expect(deps.queue.sent).toEqual([['partner', '{"ticket":1}']]);
+    expect(deps.bus.batches).toEqual([]);
+    // ...and nothing is cleared while an entry may yet be lost (the reconciler still sees both).
+    expect(outbox.clears).toEqual([]);
+    expect(outbox.pendingIds(ref)).toEqual(['e1', 'q1']);
+
+    arrive();
+    await delivering;
+    expect(deps.bus.batches).toEqual([['e1']]);
+    expect(outbox.clears).toEqual([[ref, ['q1', 'e1']]]);
+    expect(outbox.pendingIds(ref)).toEqual([]);
+  });
+
   it('touches neither the bus nor the outbox when there is nothing to deliver', async () => {
     const { deps, outbox } = setup();
     await deliverOrDefer('r' as OutboxRef, [], deps);
