@@ -1,9 +1,9 @@
 import { apiHandler, instrument } from '@psa/observability/handler';
 import { handle } from 'hono/aws-lambda';
-import { composeIntake } from '../composition.ts';
+import { composeReprocess } from '../composition.ts';
 import { createReprocessApp } from '../reprocess-app.ts';
 
-const o = instrument(composeIntake(process.env));
+const o = instrument(composeReprocess(process.env));
 
 /** API Gateway HTTP API (payload v2) -> re-processing of quarantined mail (../reprocess-app.ts). */
 export const app = createReprocessApp(o.deps);
