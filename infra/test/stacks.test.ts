@@ -704,15 +704,15 @@ describe('HTTP API', () => {
     }
   });
 
-  it('serves attachment download, quarantine list and reprocess from IntakeApi behind the JWT authorizer', () => {
+  it('serves attachment download and quarantine list from IntakeApi, reprocess from IntakeReprocessApi, behind the JWT authorizer', () => {
     const [authorizerId] = Object.entries(servicesResources).find(
       ([, r]) => r.Type === 'AWS::ApiGatewayV2::Authorizer',
     )!;
-    for (const route of [
-      intakeRoutes.getAttachment,
-      intakeRoutes.listQuarantine,
-      intakeRoutes.reprocessQuarantined,
-    ]) {
+    for (const [route, functionId] of [
+      [intakeRoutes.getAttachment, 'IntakeApi'],
+      [intakeRoutes.listQuarantine, 'IntakeApi'],
+      [intakeRoutes.reprocessQuarantined, 'IntakeReprocessApi'],
+    ] as const) {
       const key = `${route.method.toUpperCase()} ${route.path}`;
       const found = apiRoutes().find((r) => r.Properties.RouteKey === key);
       expect(found, key).toBeDefined();
@@ -720,7 +720,7 @@ describe('HTTP API', () => {
       expect(found!.Properties.AuthorizerId, key).toEqual({ Ref: authorizerId });
       const target = found!.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
       expect(servicesResources[target['Fn::Join'][1][1].Ref]!.Properties.IntegrationUri, key).toEqual(
-        arnOf(logicalId(psaFunction('IntakeApi').function)),
+        arnOf(logicalId(psaFunction(functionId).function)),
       );
     }
   });

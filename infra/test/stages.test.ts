@@ -194,7 +194,7 @@ describe('the web app’s URL in mail links', () => {
         return access.mail && (servesHttp.has(f.id) || access.webLinks);
       }).map((f) => f.id),
     );
-    expect([...mailers].sort()).toEqual(['IntakeApi', 'MonthlyDigest', 'PulseSurvey']);
+    expect([...mailers].sort()).toEqual(['IntakeApi', 'IntakeReprocessApi', 'MonthlyDigest', 'PulseSurvey']);
     const fns = psaFunctions(withUrl);
     expect(fns.length).toBe(FUNCTIONS.length);
     for (const [key, fn] of fns) {

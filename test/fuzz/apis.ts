@@ -4,6 +4,7 @@ import { routerRoutes } from '@psa/contracts/http/router-routes';
 import type { Role } from '@psa/http/auth';
 import { createIntakeApp } from '@psa/intake/app';
 import { receiveForTenant } from '@psa/intake/domain/email/receive-email';
+import { createReprocessApp } from '@psa/intake/reprocess-app';
 import { createReportingApp } from '@psa/reporting/app';
 import { createRouterApp } from '@psa/router/app';
 import { foreignToken, testAuth } from '@psa/testing/auth';
@@ -65,7 +66,7 @@ export async function startApis() {
   const logger = silentLogger('fuzz');
   const blobs = new MemoryBlobStore();
   const common = { tickets: stores.tickets, tenants: stores.tenants, clock: stores.clock, logger };
-  const intake = createIntakeApp({
+  const intakeDeps = {
     ...common,
     outbox: stores.outbox,
     idempotency: stores.idempotency,
@@ -77,7 +78,10 @@ export async function startApis() {
     bus: new RecordingBus(),
     mailer: new RecordingMailer(),
     authenticate: auth.authenticate,
-  });
+  };
+  const intake = createIntakeApp(intakeDeps);
+  // Re-processing parses mail: its own function (IntakeReprocessApi), its own app.
+  const reprocess = createReprocessApp(intakeDeps);
   const router = createRouterApp({
     ...common,
     mail: stores.mail,
@@ -157,7 +161,7 @@ export async function startApis() {
   const routes: [string, Route][] = [];
   for (const [name, route] of Object.entries(intakeRoutes)) {
     routes.push([name, route as Route]);
-    apps.set(name, intake);
+    apps.set(name, name === 'reprocessQuarantined' ? reprocess : intake);
   }
   for (const [name, route] of Object.entries(routerRoutes)) {
     routes.push([name, route as Route]);

@@ -53,6 +53,17 @@ export const FUNCTIONS = [
     memoryMb: 1024,
   },
   {
+    id: 'IntakeReprocessApi',
+    service: 'intake',
+    entry: 'services/intake/src/handlers/reprocess-api.ts',
+    description:
+      'Re-processes a quarantined mail and answers what it became (apart from IntakeApi: it parses mail)',
+    // What IntakeEmail may touch: it runs the same use case, within the HTTP API's 30 s.
+    access: { table: 'readwrite', bus: true, bucket: 'readwrite', mail: true },
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+  },
+  {
     id: 'RouterOnTicketReceived',
     service: 'router',
     entry: 'services/router/src/handlers/on-ticket-received.ts',

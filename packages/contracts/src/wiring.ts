@@ -206,10 +206,11 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     functionId: 'IntakeApi',
     authorized: true,
   },
+  // Parses mail: its own function, so IntakeApi carries no MIME parser.
   {
     method: 'POST',
     path: '/v1/tenants/{tenantId}/mail/quarantine/{id}/reprocess',
-    functionId: 'IntakeApi',
+    functionId: 'IntakeReprocessApi',
     authorized: true,
   },
   // The staff console (issue 11): counts per tab, one quarantined mail with its raw headers.

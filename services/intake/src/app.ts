@@ -11,13 +11,8 @@ import {
   checkRequestAttachments,
   keepRequestAttachments,
 } from './domain/conversation/add-message.ts';
-import {
-  downloadAttachment,
-  getQuarantinedMail,
-  listQuarantine,
-  reprocessQuarantined,
-} from './domain/email/mail-api.ts';
-import type { EmailDeps } from './domain/email/receive-email.ts';
+import type { EmailDeps } from './domain/email/email-deps.ts';
+import { downloadAttachment, getQuarantinedMail, listQuarantine } from './domain/email/mail-api.ts';
 import { type RateLimitDeps, takeWebTicketAllowance } from './domain/rate-limits.ts';
 import { getTicket, listTickets, type ReadDeps, viewTicket } from './domain/read-tickets.ts';
 import { changePriority, reassignTicket } from './domain/reassign.ts';
@@ -34,7 +29,10 @@ export type IntakeDeps = SubmitDeps &
   ConversationDeps &
   SatisfactionDeps & { logger: Logger; authenticate: Authenticator };
 
-/** The intake HTTP API: the same app runs behind API Gateway and in the local server. */
+/**
+ * The intake HTTP API: the same app runs behind API Gateway and in the local server. Re-processing
+ * a quarantined mail parses mail and is served apart (./reprocess-app.ts, IntakeReprocessApi).
+ */
 export function createIntakeApp(deps: IntakeDeps) {
   const app = createApiApp({ authenticate: deps.authenticate, logger: deps.logger });
 
@@ -151,11 +149,6 @@ export function createIntakeApp(deps: IntakeDeps) {
   app.openapi(routes.getQuarantined, async (c) => {
     const { tenantId, id } = c.req.valid('param');
     return c.json(await getQuarantinedMail({ tenantId, id, principal: c.get('principal') }, deps), 200);
-  });
-
-  app.openapi(routes.reprocessQuarantined, async (c) => {
-    const { tenantId, id } = c.req.valid('param');
-    return c.json(await reprocessQuarantined({ tenantId, id, principal: c.get('principal') }, deps), 200);
   });
 
   mountConversation(app, deps);

@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { parseConfig } from '@psa/aws/config';
 import { DynamoIdempotencyStore } from '@psa/aws/dynamo-idempotency-store';
 import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
@@ -9,26 +10,52 @@ import { createCoreDeps } from '@psa/aws/factories/core';
 import { createBlobStore } from '@psa/aws/factories/s3';
 import { createMailer } from '@psa/aws/factories/ses';
 import { createQueue } from '@psa/aws/factories/sqs';
-import { createAuthenticator } from '@psa/http/auth';
+import { type Authenticator, createAuthenticator } from '@psa/http/auth';
 import type { IntakeDeps } from './app.ts';
-import { IntakeConfig } from './config.ts';
+import { EmailIntakeConfig, IntakeConfig } from './config.ts';
+import type { EmailDeps } from './domain/email/email-deps.ts';
 
-/** Builds intake's adapters once per cold start from its configuration. */
-export function composeIntake(env: Record<string, string | undefined>): IntakeDeps {
-  const config = parseConfig(IntakeConfig, env);
+/** The adapters email intake works with, over the table, bucket, bus and SES of `config`. */
+function emailAdapters(config: EmailIntakeConfig) {
   const core = createCoreDeps(config);
   const blobs = createBlobStore(config);
   return {
     ...core,
-    idempotency: new DynamoIdempotencyStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
-    sla: new DynamoSlaStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
     messages: new DynamoMessageStore(core.doc, config.TABLE_NAME),
     mail: new DynamoMailStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
     rateLimiter: new DynamoRateLimitStore(core.doc, config.TABLE_NAME, () => core.clock.now()),
-    ratings: new DynamoRatingStore(core.doc, config.TABLE_NAME),
-    ...(config.WEB_URL ? { webUrl: config.WEB_URL } : {}),
     blobs,
     mailer: createMailer(blobs),
+  };
+}
+
+/**
+ * Email intake's adapters once per cold start (IntakeEmail): only what turning a mail into a
+ * ticket uses, so its bundle carries no queue client, SLA or rating store, and no token check.
+ */
+export function composeEmailIntake(env: Record<string, string | undefined>): EmailDeps & { logger: Logger } {
+  return emailAdapters(parseConfig(EmailIntakeConfig, env));
+}
+
+/** Email intake's adapters behind the HTTP API's authentication (IntakeReprocessApi). */
+export function composeReprocess(
+  env: Record<string, string | undefined>,
+): EmailDeps & { logger: Logger; authenticate: Authenticator } {
+  const config = parseConfig(IntakeConfig, env);
+  return { ...emailAdapters(config), authenticate: createAuthenticator(config) };
+}
+
+/** Builds intake's adapters once per cold start from its configuration (IntakeApi). */
+export function composeIntake(env: Record<string, string | undefined>): IntakeDeps {
+  const config = parseConfig(IntakeConfig, env);
+  const email = emailAdapters(config);
+  const { doc, clock } = email;
+  return {
+    ...email,
+    idempotency: new DynamoIdempotencyStore(doc, config.TABLE_NAME, () => clock.now()),
+    sla: new DynamoSlaStore(doc, config.TABLE_NAME, () => clock.now()),
+    ratings: new DynamoRatingStore(doc, config.TABLE_NAME),
+    ...(config.WEB_URL ? { webUrl: config.WEB_URL } : {}),
     // Only functions that hand tickets over between queues are given the queue URLs.
     ...(config.PARTNER_QUEUE_URL && config.INTERNAL_QUEUE_URL && config.TRIAGE_QUEUE_URL
       ? {

@@ -287,10 +287,11 @@ describe('one quarantined mail', () => {
 });
 
 describe('wiring', () => {
-  it('sends every route of intake to IntakeApi, behind the authorizer', () => {
-    for (const r of Object.values(intakeRoutes)) {
+  it('sends every route of intake to IntakeApi but re-processing (IntakeReprocessApi), behind the authorizer', () => {
+    for (const [name, r] of Object.entries(intakeRoutes)) {
       const found = HTTP_ROUTES.find((h) => h.method === r.method.toUpperCase() && h.path === r.path);
-      expect(found, `${r.method} ${r.path}`).toMatchObject({ functionId: 'IntakeApi', authorized: true });
+      const functionId = name === 'reprocessQuarantined' ? 'IntakeReprocessApi' : 'IntakeApi';
+      expect(found, `${r.method} ${r.path}`).toMatchObject({ functionId, authorized: true });
     }
   });
 });

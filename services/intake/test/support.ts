@@ -1,3 +1,4 @@
+import { HTTP_ROUTES } from '@psa/contracts/wiring';
 import type { Owner, Priority, Ticket } from '@psa/model/ticket';
 import { type TestClaims, testAuth } from '@psa/testing/auth';
 import { BUSINESS_HOURS } from '@psa/testing/clock';
@@ -6,6 +7,7 @@ import { MemoryBlobStore, RecordingBus, RecordingMailer, silentLogger } from '@p
 import { type ApiResponse, requestApi } from '@psa/testing/http';
 import { startTestStores } from '@psa/testing/stores';
 import { createIntakeApp, type IntakeDeps } from '../src/app.ts';
+import { createReprocessApp } from '../src/reprocess-app.ts';
 
 /** The web app's origin the API's mail links to. */
 export const WEB_URL = 'https://help.acme.example';
@@ -14,6 +16,12 @@ export const WEB_URL = 'https://help.acme.example';
 export const START = BUSINESS_HOURS;
 
 const auth = await testAuth();
+
+/** Intake's routes in the wiring, matched as API Gateway matches them. */
+const routes = HTTP_ROUTES.map((r) => ({
+  ...r,
+  regex: new RegExp(`^${r.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+}));
 
 /** A token this API trusts, for tenant `acme` unless the claims say otherwise. */
 export const token = (claims: TestClaims): Promise<string> => auth.sign(claims);
@@ -52,13 +60,22 @@ export async function startIntake() {
     authenticate: auth.authenticate,
   };
   const app = createIntakeApp(deps);
+  const apps = new Map<string, typeof app>([
+    ['IntakeApi', app],
+    ['IntakeReprocessApi', createReprocessApp(deps)],
+  ]);
+  /** What API Gateway does: the wiring's route picks the function whose app answers. */
+  const appFor = (method: string, path: string) => {
+    const route = routes.find((r) => r.method === method && r.regex.test(path.split('?')[0]!));
+    return (route && apps.get(route.functionId)) ?? app;
+  };
 
   const call = (
     method: string,
     path: string,
     opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
   ): Promise<ApiResponse> =>
-    requestApi(app, method, path, {
+    requestApi(appFor(method, path), method, path, {
       ...(opts.token ? { token: opts.token } : {}),
       ...(opts.headers ? { headers: opts.headers } : {}),
       ...(opts.rawBody !== undefined

@@ -3,10 +3,10 @@ import { annotateCorrelation } from '@psa/model/correlation';
 import { inScope, instrument, invocation, type LambdaContext } from '@psa/observability/handler';
 import { metricPoint } from '@psa/observability/metrics';
 import * as z from 'zod';
-import { composeIntake } from '../composition.ts';
+import { composeEmailIntake } from '../composition.ts';
 import { type EmailOutcome, receiveEmail } from '../domain/email/receive-email.ts';
 
-const o = instrument(composeIntake(process.env));
+const o = instrument(composeEmailIntake(process.env));
 
 /**
  * The SES receipt rule's Lambda action (invoked after its S3 action stored the raw message under

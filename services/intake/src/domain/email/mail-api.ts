@@ -1,10 +1,13 @@
+/**
+ * The mail routes IntakeApi serves: attachments and the quarantine's list and headers. None parses
+ * mail; re-processing does, and is served apart (./reprocess.ts), so IntakeApi carries no MIME parser.
+ */
 import { assertRole, assertTenant, type Principal } from '@psa/http/auth';
 import { NotFoundError } from '@psa/model/errors';
 import { assertCanRead } from '../access.ts';
 import { visibleMessages } from '../conversation/visibility.ts';
 import type { EmailDeps } from './email-deps.ts';
 import { attachmentKey } from './inbound-message.ts';
-import { receiveForTenant } from './receive-email.ts';
 
 /** An attachment, for anyone who may see its ticket (the same 404 for everyone else). */
 export async function downloadAttachment(
@@ -79,25 +82,4 @@ export async function getQuarantinedMail(
   const { rawKey: _raw, tenantId: _t, ...shown } = entry;
   const headers = raw ? rawHeaders(raw) : { text: '', truncated: false };
   return { ...shown, headers: headers.text, headersTruncated: headers.truncated, rawAvailable: raw !== null };
-}
-
-/** Run a quarantined mail through intake again, e.g. after raising a limit. */
-export async function reprocessQuarantined(
-  cmd: { tenantId: string; id: string; principal: Principal },
-  deps: EmailDeps,
-) {
-  assertTenant(cmd.principal, cmd.tenantId);
-  assertRole(cmd.principal, ['internal'], 're-process quarantined mail');
-  const entry = await deps.mail.getQuarantined(cmd.tenantId, cmd.id);
-  const dow = await deps.tenants.getDivisionOfWork(cmd.tenantId);
-  if (!entry || !dow) throw new NotFoundError('quarantined mail not found');
-  const raw = await deps.blobs.get(entry.rawKey);
-  if (!raw) throw new NotFoundError('the raw message is gone');
-  const result = await receiveForTenant(raw, entry.rawKey, dow, deps, { reprocess: true });
-  if (result.outcome !== 'quarantined') await deps.mail.markReprocessed(cmd.tenantId, cmd.id);
-  return {
-    outcome: result.outcome,
-    ...('ticketId' in result ? { ticketId: result.ticketId } : {}),
-    ...('reason' in result ? { reason: result.reason } : {}),
-  };
 }
