@@ -40,6 +40,32 @@ describe('mail the system sends', () => {
     ).toEqual([['steps.txt', 'text/plain', 'Open the VPN client, then Update.']]);
   });
 
+  it('sends the digest’s HTML as an alternative, dated, with every loop-guard header', async () => {
+    const raw = composeRaw(
+      { ...mail, html: '<p>Please update your <b>VPN</b> client.</p>', attachments: [] },
+      [],
+      new Date('2026-12-07T03:00:00Z'),
+    );
+    const head = raw.toString('latin1').split('\r\n\r\n')[0]!.split('\r\n');
+    expect(head).toEqual(
+      expect.arrayContaining([
+        'Date: Mon, 07 Dec 2026 03:00:00 +0000',
+        'Message-ID: <reply.t1.m1@acme.example>',
+        'In-Reply-To: <ticket.t1@acme.example>',
+        'References: <ticket.t1@acme.example>',
+        'Auto-Submitted: auto-replied',
+        'X-Auto-Response-Suppress: All',
+        'Precedence: auto_reply',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/alternative;',
+      ]),
+    );
+    const parsed = await parseMail(raw);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.mail.text).toBe('Please update your VPN client.');
+    expect(parsed.mail.html).toContain('<b>VPN</b>');
+  });
+
   it('refuses to send a mail whose file is no longer stored, naming the file', async () => {
     await expect(readAttachments(mail, blobsWith({}))).rejects.toThrow(/steps\.txt.*not stored/);
   });
