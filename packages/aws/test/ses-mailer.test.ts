@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { parseMail } from '@psa/mime/parse';
 import type { BlobStore, OutgoingMail } from '@psa/model/ports';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { composeRaw, readAttachments } from '../src/ses-mailer.ts';
 
@@ -76,5 +78,25 @@ describe('mail the system sends', () => {
 
   it('reads nothing for a mail without files', async () => {
     expect(await readAttachments({ ...mail, attachments: [] }, undefined)).toEqual([]);
+  });
+});
+
+describe('the mailer in a Lambda bundle', () => {
+  it('carries the composer alone: no nodemailer, no MIME parser (issue 13)', async () => {
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL('../src/ses-mailer.ts', import.meta.url))],
+      bundle: true,
+      minify: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      external: ['@aws-sdk/*'],
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((i) => /nodemailer|mailparser|libmime|iconv-lite/.test(i))).toEqual([]);
+    const mime = inputs.filter((i) => /(^|\/)mime\/src\//.test(i)).map((i) => i.replace(/.*mime\/src\//, ''));
+    expect(mime.sort()).toEqual(['compose.ts', 'encode.ts']);
   });
 });
