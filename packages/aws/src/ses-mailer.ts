@@ -1,11 +1,7 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { composeMail } from '@psa/mime/compose';
 import type { BlobStore, Mailer, OutgoingMail } from '@psa/model/ports';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 
-/**
- * Every mail the system sends is an automatic reply in RFC 3834's sense, so well-behaved
- * auto-responders on the other side never answer it (no loops).
- */
 /** A file to attach, with its bytes. */
 export interface MailFile {
   filename: string;
@@ -13,35 +9,37 @@ export interface MailFile {
   content: Uint8Array;
 }
 
-function composerOptions(mail: OutgoingMail, files: readonly MailFile[]) {
-  return {
-    from: mail.from,
-    to: mail.to,
-    subject: mail.subject,
-    text: mail.text,
-    ...(mail.html ? { html: mail.html } : {}),
-    messageId: `<${mail.messageId}>`,
-    ...(mail.inReplyTo ? { inReplyTo: `<${mail.inReplyTo}>` } : {}),
-    ...(mail.references?.length ? { references: mail.references.map((r) => `<${r}>`) } : {}),
-    ...(files.length
-      ? {
-          attachments: files.map((f) => ({
-            filename: f.filename,
-            contentType: f.contentType,
-            content: Buffer.from(f.content.buffer, f.content.byteOffset, f.content.byteLength),
-          })),
-        }
-      : {}),
-    headers: {
-      'Auto-Submitted': 'auto-replied',
-      'X-Auto-Response-Suppress': 'All',
-      Precedence: 'auto_reply',
-    },
-  };
-}
+/**
+ * Every mail the system sends is an automatic reply in RFC 3834's sense, so well-behaved
+ * auto-responders on the other side never answer it (no loops).
+ */
+const LOOP_GUARD = [
+  ['Auto-Submitted', 'auto-replied'],
+  ['X-Auto-Response-Suppress', 'All'],
+  ['Precedence', 'auto_reply'],
+] as const;
 
-export function composeRaw(mail: OutgoingMail, files: readonly MailFile[] = []): Promise<Buffer> {
-  return new MailComposer(composerOptions(mail, files)).compile().build();
+/**
+ * The raw message for `mail` with its files, as SES sends it. Composed by `@psa/mime/compose`
+ * (a few KB) rather than nodemailer's composer, which weighs 130 KB in every function that
+ * delivers mail.
+ */
+export function composeRaw(mail: OutgoingMail, files: readonly MailFile[] = [], now = new Date()): Buffer {
+  return composeMail(
+    {
+      from: mail.from,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      ...(mail.html ? { html: mail.html } : {}),
+      messageId: mail.messageId,
+      ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+      ...(mail.references?.length ? { references: mail.references } : {}),
+      attachments: files,
+      headers: LOOP_GUARD,
+    },
+    { date: now },
+  );
 }
 
 /**
@@ -79,7 +77,7 @@ export class SesMailer implements Mailer {
     this.blobs = blobs;
   }
   async send(mail: OutgoingMail): Promise<void> {
-    const raw = await composeRaw(mail, await readAttachments(mail, this.blobs));
+    const raw = composeRaw(mail, await readAttachments(mail, this.blobs));
     await this.client.send(new SendEmailCommand({ Content: { Raw: { Data: raw } } }));
   }
 }

@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { parseMail } from '@psa/mime/parse';
 import type { BlobStore, OutgoingMail } from '@psa/model/ports';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { composeRaw, readAttachments } from '../src/ses-mailer.ts';
 
@@ -40,6 +42,32 @@ describe('mail the system sends', () => {
     ).toEqual([['steps.txt', 'text/plain', 'Open the VPN client, then Update.']]);
   });
 
+  it('sends the digest’s HTML as an alternative, dated, with every loop-guard header', async () => {
+    const raw = composeRaw(
+      { ...mail, html: '<p>Please update your <b>VPN</b> client.</p>', attachments: [] },
+      [],
+      new Date('2026-12-07T03:00:00Z'),
+    );
+    const head = raw.toString('latin1').split('\r\n\r\n')[0]!.split('\r\n');
+    expect(head).toEqual(
+      expect.arrayContaining([
+        'Date: Mon, 07 Dec 2026 03:00:00 +0000',
+        'Message-ID: <reply.t1.m1@acme.example>',
+        'In-Reply-To: <ticket.t1@acme.example>',
+        'References: <ticket.t1@acme.example>',
+        'Auto-Submitted: auto-replied',
+        'X-Auto-Response-Suppress: All',
+        'Precedence: auto_reply',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/alternative;',
+      ]),
+    );
+    const parsed = await parseMail(raw);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.mail.text).toBe('Please update your VPN client.');
+    expect(parsed.mail.html).toContain('<b>VPN</b>');
+  });
+
   it('refuses to send a mail whose file is no longer stored, naming the file', async () => {
     await expect(readAttachments(mail, blobsWith({}))).rejects.toThrow(/steps\.txt.*not stored/);
   });
@@ -50,5 +78,25 @@ describe('mail the system sends', () => {
 
   it('reads nothing for a mail without files', async () => {
     expect(await readAttachments({ ...mail, attachments: [] }, undefined)).toEqual([]);
+  });
+});
+
+describe('the mailer in a Lambda bundle', () => {
+  it('carries the composer alone: no nodemailer, no MIME parser (issue 13)', async () => {
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL('../src/ses-mailer.ts', import.meta.url))],
+      bundle: true,
+      minify: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      external: ['@aws-sdk/*'],
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((i) => /nodemailer|mailparser|libmime|iconv-lite/.test(i))).toEqual([]);
+    const mime = inputs.filter((i) => /(^|\/)mime\/src\//.test(i)).map((i) => i.replace(/.*mime\/src\//, ''));
+    expect(mime.sort()).toEqual(['compose.ts', 'encode.ts']);
   });
 });
