@@ -126,7 +126,9 @@ describe('the API error body', () => {
     const { app, logged } = testApp();
     const res = await app.request('/v1/parsed');
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { code: string; issues: { path: string; message: string }[] } };
+    const body = (await res.json()) as {
+      error: { code: string; issues: { path: string; message: string }[] };
+    };
     expect(body.error.code).toBe('validation_error');
     expect(body.error.issues).toEqual([{ path: 'input.limit', message: expect.stringContaining('>=1') }]);
     expect(logged).not.toHaveBeenCalled();
