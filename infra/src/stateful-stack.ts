@@ -95,9 +95,9 @@ export class StatefulStack extends Stack {
         sortKey: { name: index.sk, type: AttributeType.STRING },
         ...(() => {
           const p = projectionOf(index);
-          return p.type === 'ALL'
-            ? { projectionType: ProjectionType.ALL }
-            : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...p.attributes] };
+          if (p.type === 'INCLUDE')
+            return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...p.attributes] };
+          return { projectionType: p.type === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY };
         })(),
       })),
     });

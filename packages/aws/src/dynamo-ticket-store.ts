@@ -10,9 +10,9 @@ import type { OutboxEntry, OutboxRef, TicketListQuery, TicketPage, TicketStore }
 import { isOpenStatus, type Owner, type Ticket, TicketSchema } from '@psa/model/ticket';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure, outboxItemAttributes, outboxRef, outboxUpdateParts } from './dynamo-outbox.ts';
+import { IndexReads, type RenamedIndex } from './index-reads.ts';
 import { lookupFirst } from './query-all.ts';
 import { keys, TABLE_INDEXES } from './table.ts';
-import { TicketIndexReads, type TicketListIndex } from './ticket-index-reads.ts';
 import {
   fitsInline,
   LISTS,
@@ -91,7 +91,7 @@ export class DynamoTicketStore implements TicketStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly now: () => Date;
-  private readonly indexes: TicketIndexReads;
+  private readonly indexes: IndexReads;
   /** This container's reserved ticket numbers by tenant, or the reservation under way. */
   private readonly numberBlocks = new Map<string, NumberBlock | { pending: Promise<void> }>();
 
@@ -99,7 +99,7 @@ export class DynamoTicketStore implements TicketStore {
     this.doc = doc;
     this.tableName = tableName;
     this.now = now;
-    this.indexes = new TicketIndexReads(doc, tableName);
+    this.indexes = new IndexReads(doc, tableName);
   }
 
   /**
@@ -290,7 +290,7 @@ export class DynamoTicketStore implements TicketStore {
 
   async list(query: TicketListQuery): Promise<TicketPage> {
     const owners = query.owner === undefined ? [] : Array.isArray(query.owner) ? query.owner : [query.owner];
-    const index: { name: TicketListIndex; pk: string } = query.requesterEmail
+    const index: { name: RenamedIndex; pk: string } = query.requesterEmail
       ? { name: 'requester', pk: keys.requesterIndex(query.tenantId, query.requesterEmail) }
       : owners.length > 0 && owners.every((o) => o !== 'internal')
         ? { name: 'partnerVisible', pk: keys.partnerVisibleIndex(query.tenantId) }
@@ -346,7 +346,7 @@ export class DynamoTicketStore implements TicketStore {
       lastKey = out.LastEvaluatedKey;
       start = lastKey;
     } while (lastKey && entries.length < query.limit);
-    const items = await this.indexes.tickets(entries);
+    const items = await this.indexes.items(entries);
     return {
       items: await Promise.all(items.map((item) => this.withLists(item))),
       nextCursor: encodeCursor(lastKey),
@@ -365,7 +365,7 @@ export class DynamoTicketStore implements TicketStore {
       ExpressionAttributeNames: { '#pk': TABLE_INDEXES.open.pk },
       ExpressionAttributeValues: { ':pk': keys.openIndex(tenantId, owner) },
     });
-    const items = await this.indexes.tickets(entries);
+    const items = await this.indexes.items(entries);
     return Promise.all(items.map((item) => this.withLists(item)));
   }
 

@@ -9,9 +9,9 @@ import { type AnyIndex, projectionOf, TABLE_DEFINITION } from './table.ts';
 /** An index's projection in CreateTable's shape. */
 export function projectionFor(index: AnyIndex) {
   const p = projectionOf(index);
-  return p.type === 'ALL'
-    ? { ProjectionType: 'ALL' as const }
-    : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...p.attributes] };
+  return p.type === 'INCLUDE'
+    ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...p.attributes] }
+    : { ProjectionType: p.type };
 }
 
 /** The table's GSIs in CreateTable's shape, from TABLE_DEFINITION. */

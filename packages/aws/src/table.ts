@@ -54,11 +54,12 @@ export const TABLE_INDEXES = {
   /** SLA clocks by due-time bucket: a sweep reads only what is due. Sparse. */
   due: { name: 'due', pk: 'duePk', sk: 'dueSk' },
   /**
-   * Records with undelivered outbox entries, for the reconciler. Sparse. It carries only the
-   * outbox: a ticket's write is paid again in every index holding it, in the size of what the
-   * index projects, and the reconciler reads nothing else.
+   * Records with undelivered outbox entries, for the reconciler. Sparse. It carries only their
+   * keys: an outbox entry is written with the record and removed on delivery, and an index holding
+   * the outbox paid both in the outbox's size; the reconciler, which runs rarely, reads the
+   * records' outboxes from the table.
    */
-  outbox: { name: 'outbox', pk: 'outboxPk', sk: 'outboxSk', include: ['outbox', 'outboxAttempts'] },
+  outbox: { name: 'outbox-v2', pk: 'outboxPk', sk: 'outboxSk', include: [] },
   /**
    * Exact-match lookups: a ticket by its number, a message by its Message-ID (threading). Sparse.
    * It carries only the id it leads to (`id` of a ticket, `ticketId` of a message lookup).
@@ -69,25 +70,32 @@ export const TABLE_INDEXES = {
 export type TableIndex = (typeof TABLE_INDEXES)[keyof typeof TABLE_INDEXES];
 
 /**
- * The indexes the ticket-list indexes replaced: the same keys, every attribute projected. A GSI's
- * projection cannot change in place, so the narrow ones came under new names; a stage deployed
- * before keeps these while it upgrades ({@link indexesAtUpgradeStep}), and the ticket store reads
- * one of them while its successor does not exist yet or is still filling.
+ * The indexes the ticket-list and outbox indexes replaced: the same keys, more attributes
+ * projected. A GSI's projection cannot change in place, so the narrow ones came under new
+ * names; a stage deployed before keeps these while it upgrades ({@link indexesAtUpgradeStep}),
+ * and the stores read one of them while its successor does not exist yet or is still filling.
  */
 export const RETIRED_INDEXES = {
   tickets: { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk' },
   partnerVisible: { name: 'gsi2', pk: 'gsi2pk', sk: 'gsi2sk' },
   requester: { name: 'gsi3', pk: 'gsi3pk', sk: 'gsi3sk' },
   open: { name: 'open', pk: 'openPk', sk: 'openSk' },
-} as const satisfies Partial<Record<keyof typeof TABLE_INDEXES, { name: string; pk: string; sk: string }>>;
+  outbox: { name: 'outbox', pk: 'outboxPk', sk: 'outboxSk', include: ['outbox', 'outboxAttempts'] },
+} as const satisfies Partial<
+  Record<keyof typeof TABLE_INDEXES, { name: string; pk: string; sk: string; include?: readonly string[] }>
+>;
 
 export type AnyIndex = TableIndex | (typeof RETIRED_INDEXES)[keyof typeof RETIRED_INDEXES];
 
-/** The non-key attributes an index projects: every one, or only those it names. */
-export type IndexProjection = { type: 'ALL' } | { type: 'INCLUDE'; attributes: readonly string[] };
+/** The non-key attributes an index projects: every one, none, or only those it names. */
+export type IndexProjection =
+  | { type: 'ALL' }
+  | { type: 'KEYS_ONLY' }
+  | { type: 'INCLUDE'; attributes: readonly string[] };
 
 export function projectionOf(index: AnyIndex): IndexProjection {
-  return 'include' in index ? { type: 'INCLUDE', attributes: index.include } : { type: 'ALL' };
+  if (!('include' in index)) return { type: 'ALL' };
+  return index.include.length === 0 ? { type: 'KEYS_ONLY' } : { type: 'INCLUDE', attributes: index.include };
 }
 
 const RETIRED = Object.keys(RETIRED_INDEXES) as (keyof typeof RETIRED_INDEXES)[];
@@ -99,7 +107,7 @@ export const INDEX_UPGRADE_STEPS = RETIRED.length * 2;
  * upgrade; without a step, the finished state (only {@link TABLE_INDEXES}). CloudFormation creates
  * or deletes one GSI per table update (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html),
  * so the steps first add each narrow index, then remove each retired one: at every step the
- * functions find a list index to read.
+ * functions find an index to read for each.
  */
 export function indexesAtUpgradeStep(step?: number): AnyIndex[] {
   const current = Object.values(TABLE_INDEXES) as TableIndex[];

@@ -43,6 +43,7 @@ const QUERY_KINDS: Record<string, string> = {
   'partner-v2': 'partner-visible index',
   'requester-v2': 'requester index',
   'open-v2': 'open-tickets index',
+  'outbox-v2': 'outbox index',
   // The indexes those replaced, read while a deployed stage upgrades.
   gsi1: 'tickets index',
   gsi2: 'partner-visible index',
