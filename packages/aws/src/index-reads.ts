@@ -22,7 +22,12 @@ const RETIRED_FOR_MS = 60_000;
  */
 function unreadableIndex(err: unknown, name: string): boolean {
   const e = err as { name?: string; message?: string };
-  return e.name === 'ValidationException' && (e.message ?? '').includes(name);
+  const message = e.message ?? '';
+  // A query names one index: a backfilling one is that one, whether or not the message names it.
+  return (
+    e.name === 'ValidationException' &&
+    (message.includes(name) || /backfilling global secondary index/i.test(message))
+  );
 }
 
 /** BatchGetItem's limit of keys a request (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html). */
