@@ -1,4 +1,4 @@
-import { projectionOf, TABLE_DEFINITION } from '@psa/aws/table';
+import { INDEX_UPGRADE_STEPS, indexesAtUpgradeStep, projectionOf, TABLE_DEFINITION } from '@psa/aws/table';
 import type { QueueAccess } from '@psa/contracts/wiring';
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -16,6 +16,22 @@ import { allowSesToStoreInboundMail, INBOUND_PREFIX } from './email-receiving.ts
 import { SignInPool } from './sign-in-pool.ts';
 import { blobLifecycleRules, bucketRemoval } from './stage-storage.ts';
 import { removalPolicyOf, stageSettings } from './stages.ts';
+
+/**
+ * Context `indexUpgradeStep` (1 to INDEX_UPGRADE_STEPS): a stage deployed with the ticket-list
+ * indexes that projected every attribute moves to the narrow ones one GSI per deploy (README,
+ * "Operating in AWS"). Absent: the finished layout, which a new stage gets at once.
+ */
+function indexUpgradeStep(scope: Construct): number | undefined {
+  const value: unknown = scope.node.tryGetContext('indexUpgradeStep');
+  if (value === undefined || value === null || value === '') return undefined;
+  const step = Number(value);
+  if (!Number.isInteger(step) || step < 1 || step > INDEX_UPGRADE_STEPS)
+    throw new Error(
+      `invalid context: indexUpgradeStep: expected a whole number from 1 to ${INDEX_UPGRADE_STEPS}`,
+    );
+  return step;
+}
 
 /** Every work queue, in a fixed order; the record type makes the compiler check it names them all. */
 const QUEUE_IDS: Record<QueueAccess, string> = { partner: 'Partner', internal: 'Internal', triage: 'Triage' };
@@ -73,15 +89,15 @@ export class StatefulStack extends Stack {
       encryption: TableEncryptionV2.awsManagedKey(),
       deletionProtection: stage.deletionProtection,
       removalPolicy: removalPolicyOf(stage),
-      globalSecondaryIndexes: TABLE_DEFINITION.indexes.map((index) => ({
+      globalSecondaryIndexes: indexesAtUpgradeStep(indexUpgradeStep(this)).map((index) => ({
         indexName: index.name,
         partitionKey: { name: index.pk, type: AttributeType.STRING },
         sortKey: { name: index.sk, type: AttributeType.STRING },
         ...(() => {
           const p = projectionOf(index);
-          return p.type === 'ALL'
-            ? { projectionType: ProjectionType.ALL }
-            : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...p.attributes] };
+          if (p.type === 'INCLUDE')
+            return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...p.attributes] };
+          return { projectionType: p.type === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY };
         })(),
       })),
     });

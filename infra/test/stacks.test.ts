@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { functionEnvironment } from '@psa/aws/function-environment';
-import { TABLE_INDEXES } from '@psa/aws/table';
+import { INDEX_UPGRADE_STEPS, indexesAtUpgradeStep, RETIRED_INDEXES, TABLE_INDEXES } from '@psa/aws/table';
+import { projectionFor } from '@psa/aws/table-admin';
 import { INBOUND_PREFIX } from '@psa/contracts/email-keys';
 import { intakeRoutes } from '@psa/contracts/http/intake-routes';
 import {
@@ -762,10 +763,7 @@ describe('stateful resources', () => {
             { AttributeName: index.pk, KeyType: 'HASH' },
             { AttributeName: index.sk, KeyType: 'RANGE' },
           ],
-          projection:
-            'include' in index
-              ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] }
-              : { ProjectionType: 'ALL' },
+          projection: projectionFor(index),
         }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     );
@@ -776,6 +774,53 @@ describe('stateful resources', () => {
     const keyNames = ['pk', 'sk', ...Object.values(TABLE_INDEXES).flatMap((index) => [index.pk, index.sk])];
     expect(attributes.map((a) => a.AttributeName).sort()).toEqual([...keyNames].sort());
     expect(attributes.every((a) => a.AttributeType === 'S')).toBe(true);
+  });
+
+  it('projects into the ticket-list indexes only keys, id, owner and status, into the outbox index only keys', () => {
+    const table = statefulResources[logicalId(stacks.stateful.table)]!;
+    const byName = new Map(
+      (table.Properties.GlobalSecondaryIndexes as Json[]).map((gsi) => [
+        gsi.IndexName,
+        gsi.Projection as Json,
+      ]),
+    );
+    for (const index of [TABLE_INDEXES.tickets, TABLE_INDEXES.partnerVisible, TABLE_INDEXES.requester])
+      expect(byName.get(index.name)).toEqual({
+        ProjectionType: 'INCLUDE',
+        NonKeyAttributes: ['id', 'owner', 'status'],
+      });
+    expect(byName.get(TABLE_INDEXES.open.name)).toEqual({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: ['id'],
+    });
+    const all = [...byName.values()].filter((p) => p.ProjectionType === 'ALL');
+    expect(all).toHaveLength(1); // the SLA clocks' due index
+  });
+
+  it('upgrades a deployed stage one GSI per deploy, always keeping an index for every list', () => {
+    const names = (step: number) => new Set(indexesAtUpgradeStep(step).map((i) => i.name));
+    expect([...names(0)]).toEqual(expect.arrayContaining(Object.values(RETIRED_INDEXES).map((i) => i.name)));
+    for (let step = 1; step <= INDEX_UPGRADE_STEPS; step++) {
+      const [was, is] = [names(step - 1), names(step)];
+      const changes = [...was].filter((n) => !is.has(n)).length + [...is].filter((n) => !was.has(n)).length;
+      expect(changes, `step ${step}`).toBe(1);
+      for (const list of Object.keys(RETIRED_INDEXES) as (keyof typeof RETIRED_INDEXES)[])
+        expect(is.has(TABLE_INDEXES[list].name) || is.has(RETIRED_INDEXES[list].name), `step ${step}`).toBe(
+          true,
+        );
+    }
+    expect([...names(INDEX_UPGRADE_STEPS)].sort()).toEqual(
+      Object.values(TABLE_INDEXES)
+        .map((i) => i.name)
+        .sort(),
+    );
+    const midway = addPsaStacks(testApp({ stage: 'prod', indexUpgradeStep: '5' })).stateful;
+    const gsis = Template.fromStack(midway).toJSON().Resources[logicalId(midway.table)].Properties
+      .GlobalSecondaryIndexes as Json[];
+    expect(gsis.map((g) => g.IndexName).sort()).toEqual([...names(5)].sort());
+    expect(() => addPsaStacks(testApp({ stage: 'prod', indexUpgradeStep: '11' }))).toThrow(
+      /indexUpgradeStep/,
+    );
   });
 
   it('expires idempotency keys, mail dedupe marks and rate-limit buckets by their expiresAt (TTL)', () => {

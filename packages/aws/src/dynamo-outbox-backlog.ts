@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OutboxEntry } from '@psa/model/ports';
+import { IndexReads, keyOf } from './index-reads.ts';
 import { keys, TABLE_INDEXES } from './table.ts';
 
 /** One record with undelivered outbox entries, as an operator inspects it. */
@@ -32,25 +33,26 @@ export async function listOutboxBacklog(
   let startKey = options.cursor
     ? (JSON.parse(Buffer.from(options.cursor, 'base64url').toString()) as Record<string, unknown>)
     : undefined;
+  const indexes = new IndexReads(doc, tableName);
   do {
-    const out = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: TABLE_INDEXES.outbox.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_INDEXES.outbox.pk },
-        ExpressionAttributeValues: { ':pk': keys.outboxPartition },
-        ScanIndexForward: true,
-        Limit: limit - records.length,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+    const out = await indexes.query('outbox', {
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_INDEXES.outbox.pk },
+      ExpressionAttributeValues: { ':pk': keys.outboxPartition },
+      ScanIndexForward: true,
+      Limit: limit - records.length,
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    });
+    // The index carries keys only: the outboxes are read from the records.
+    const outboxes = await indexes.attributesOf(out.Items ?? [], ['outbox']);
     for (const item of out.Items ?? []) {
+      const record = outboxes.get(keyOf(item));
+      if (!record) continue;
       const sortKey = String(item[TABLE_INDEXES.outbox.sk] ?? '');
       records.push({
         since: sortKey.slice(0, sortKey.indexOf('#')),
         record: { pk: item.pk as string, sk: item.sk as string },
-        entries: Object.values((item.outbox ?? {}) as Record<string, OutboxEntry>),
+        entries: Object.values((record.outbox ?? {}) as Record<string, OutboxEntry>),
       });
     }
     startKey = out.LastEvaluatedKey;

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeadLetter, OutboxEntry, OutboxRef, OutboxStore, PendingOutbox } from '@psa/model/ports';
+import { IndexReads, keyOf } from './index-reads.ts';
 import { keys, TABLE_INDEXES } from './table.ts';
 
 /** The primary key of an item that carries an outbox. */
@@ -92,9 +93,11 @@ export function outboxItemAttributes(
 export class DynamoOutboxStore implements OutboxStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly indexes: IndexReads;
   constructor(doc: DynamoDBDocumentClient, tableName: string) {
     this.doc = doc;
     this.tableName = tableName;
+    this.indexes = new IndexReads(doc, tableName);
   }
 
   async clear(ref: OutboxRef, entryIds: string[]): Promise<void> {
@@ -153,29 +156,34 @@ export class DynamoOutboxStore implements OutboxStore {
   }
 
   async listPending(olderThan: Date, limit: number, after?: string): Promise<PendingOutbox[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: TABLE_INDEXES.outbox.name,
-        KeyConditionExpression: '#pk = :pk AND #sk < :before',
-        ExpressionAttributeNames: { '#pk': TABLE_INDEXES.outbox.pk, '#sk': TABLE_INDEXES.outbox.sk },
-        ExpressionAttributeValues: { ':pk': keys.outboxPartition, ':before': olderThan.toISOString() },
-        Limit: limit,
-        ...(after ? { ExclusiveStartKey: JSON.parse(after) as Record<string, string> } : {}),
-      }),
-    );
-    return (out.Items ?? []).map((item) => ({
-      ref: outboxRef({ pk: item.pk as string, sk: item.sk as string }),
-      entries: Object.values((item.outbox ?? {}) as Record<string, OutboxEntry>),
-      attempts: (item[ATTEMPTS] ?? {}) as Record<string, number>,
-      // The index position of this record as listed: a page that starts behind it.
-      position: JSON.stringify({
-        [TABLE_INDEXES.outbox.pk]: item[TABLE_INDEXES.outbox.pk],
-        [TABLE_INDEXES.outbox.sk]: item[TABLE_INDEXES.outbox.sk],
-        pk: item.pk,
-        sk: item.sk,
-      }),
-    }));
+    const out = await this.indexes.query('outbox', {
+      KeyConditionExpression: '#pk = :pk AND #sk < :before',
+      ExpressionAttributeNames: { '#pk': TABLE_INDEXES.outbox.pk, '#sk': TABLE_INDEXES.outbox.sk },
+      ExpressionAttributeValues: { ':pk': keys.outboxPartition, ':before': olderThan.toISOString() },
+      Limit: limit,
+      ...(after ? { ExclusiveStartKey: JSON.parse(after) as Record<string, string> } : {}),
+    });
+    const entries = out.Items ?? [];
+    // The index carries keys only: the outboxes are read from the records, as they are now.
+    const records = await this.indexes.attributesOf(entries, ['outbox', ATTEMPTS]);
+    return entries.flatMap((entry) => {
+      const item = records.get(keyOf(entry));
+      if (!item) return [];
+      return [
+        {
+          ref: outboxRef({ pk: entry.pk as string, sk: entry.sk as string }),
+          entries: Object.values((item.outbox ?? {}) as Record<string, OutboxEntry>),
+          attempts: (item[ATTEMPTS] ?? {}) as Record<string, number>,
+          // The index position of this record as listed: a page that starts behind it.
+          position: JSON.stringify({
+            [TABLE_INDEXES.outbox.pk]: entry[TABLE_INDEXES.outbox.pk],
+            [TABLE_INDEXES.outbox.sk]: entry[TABLE_INDEXES.outbox.sk],
+            pk: entry.pk,
+            sk: entry.sk,
+          }),
+        },
+      ];
+    });
   }
 
   async defer(ref: OutboxRef, attempts: Record<string, number>, retryAt: Date | null): Promise<void> {

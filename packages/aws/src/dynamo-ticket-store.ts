@@ -2,7 +2,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -11,7 +10,8 @@ import type { OutboxEntry, OutboxRef, TicketListQuery, TicketPage, TicketStore }
 import { isOpenStatus, type Owner, type Ticket, TicketSchema } from '@psa/model/ticket';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure, outboxItemAttributes, outboxRef, outboxUpdateParts } from './dynamo-outbox.ts';
-import { lookupFirst, queryAll } from './query-all.ts';
+import { IndexReads, type RenamedIndex } from './index-reads.ts';
+import { lookupFirst } from './query-all.ts';
 import { keys, TABLE_INDEXES } from './table.ts';
 import {
   fitsInline,
@@ -91,6 +91,7 @@ export class DynamoTicketStore implements TicketStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly now: () => Date;
+  private readonly indexes: IndexReads;
   /** This container's reserved ticket numbers by tenant, or the reservation under way. */
   private readonly numberBlocks = new Map<string, NumberBlock | { pending: Promise<void> }>();
 
@@ -98,6 +99,7 @@ export class DynamoTicketStore implements TicketStore {
     this.doc = doc;
     this.tableName = tableName;
     this.now = now;
+    this.indexes = new IndexReads(doc, tableName);
   }
 
   /**
@@ -288,13 +290,15 @@ export class DynamoTicketStore implements TicketStore {
 
   async list(query: TicketListQuery): Promise<TicketPage> {
     const owners = query.owner === undefined ? [] : Array.isArray(query.owner) ? query.owner : [query.owner];
-    const index = query.requesterEmail
-      ? { def: TABLE_INDEXES.requester, pk: keys.requesterIndex(query.tenantId, query.requesterEmail) }
+    const index: { name: RenamedIndex; pk: string } = query.requesterEmail
+      ? { name: 'requester', pk: keys.requesterIndex(query.tenantId, query.requesterEmail) }
       : owners.length > 0 && owners.every((o) => o !== 'internal')
-        ? { def: TABLE_INDEXES.partnerVisible, pk: keys.partnerVisibleIndex(query.tenantId) }
-        : { def: TABLE_INDEXES.tickets, pk: keys.ticketsIndex(query.tenantId) };
+        ? { name: 'partnerVisible', pk: keys.partnerVisibleIndex(query.tenantId) }
+        : { name: 'tickets', pk: keys.ticketsIndex(query.tenantId) };
+    const def = TABLE_INDEXES[index.name];
+    // The filters name only attributes the index carries (./table.ts).
     const filters: string[] = [];
-    const names: Record<string, string> = { '#pk': index.def.pk };
+    const names: Record<string, string> = { '#pk': def.pk };
     const values: Record<string, unknown> = { ':pk': index.pk };
     if (owners.length > 0) {
       names['#owner'] = 'owner';
@@ -308,9 +312,7 @@ export class DynamoTicketStore implements TicketStore {
       values[':status'] = query.status;
       filters.push('#status = :status');
     }
-    const input: QueryCommandInput = {
-      TableName: this.tableName,
-      IndexName: index.def.name,
+    const input: Omit<QueryCommandInput, 'TableName' | 'IndexName'> = {
       KeyConditionExpression: '#pk = :pk',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -318,15 +320,15 @@ export class DynamoTicketStore implements TicketStore {
       ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
     };
     // A filter applies after DynamoDB's Limit, so keep reading until the page is full.
-    const items: Ticket[] = [];
+    const entries: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined = decodeCursor(query.cursor, {
-      attributes: ['pk', 'sk', index.def.pk, index.def.sk],
-      partition: { attribute: index.def.pk, value: index.pk },
+      attributes: ['pk', 'sk', def.pk, def.sk],
+      partition: { attribute: def.pk, value: index.pk },
     });
     let lastKey: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc
-        .send(new QueryCommand({ ...input, Limit: query.limit - items.length, ExclusiveStartKey: start }))
+      const out = await this.indexes
+        .query(index.name, { ...input, Limit: query.limit - entries.length, ExclusiveStartKey: start })
         .catch((err: Error) => {
           // A cursor we did not issue (tampered, or from another listing) is the caller's error.
           if (err.name === 'ValidationException' && query.cursor) {
@@ -340,11 +342,15 @@ export class DynamoTicketStore implements TicketStore {
           }
           throw err;
         });
-      items.push(...(await Promise.all((out.Items ?? []).map((item) => this.withLists(item)))));
+      entries.push(...(out.Items ?? []));
       lastKey = out.LastEvaluatedKey;
       start = lastKey;
-    } while (lastKey && items.length < query.limit);
-    return { items, nextCursor: encodeCursor(lastKey) };
+    } while (lastKey && entries.length < query.limit);
+    const items = await this.indexes.items(entries);
+    return {
+      items: await Promise.all(items.map((item) => this.withLists(item))),
+      nextCursor: encodeCursor(lastKey),
+    };
   }
 
   /** The ticket with this number (threading by the `[ACME-1042]` token in a subject). */
@@ -354,13 +360,12 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async listOpen(tenantId: string, owner: Owner): Promise<Ticket[]> {
-    const items = await queryAll(this.doc, {
-      TableName: this.tableName,
-      IndexName: TABLE_INDEXES.open.name,
+    const entries = await this.indexes.queryAll('open', {
       KeyConditionExpression: '#pk = :pk',
       ExpressionAttributeNames: { '#pk': TABLE_INDEXES.open.pk },
       ExpressionAttributeValues: { ':pk': keys.openIndex(tenantId, owner) },
     });
+    const items = await this.indexes.items(entries);
     return Promise.all(items.map((item) => this.withLists(item)));
   }
 
@@ -368,18 +373,14 @@ export class DynamoTicketStore implements TicketStore {
     let count = 0;
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE_INDEXES.open.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE_INDEXES.open.pk },
-          ExpressionAttributeValues: { ':pk': keys.openIndex(tenantId, owner) },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-          ...(atMost !== undefined ? { Limit: atMost - count } : {}),
-        }),
-      );
+      const out = await this.indexes.query('open', {
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE_INDEXES.open.pk },
+        ExpressionAttributeValues: { ':pk': keys.openIndex(tenantId, owner) },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+        ...(atMost !== undefined ? { Limit: atMost - count } : {}),
+      });
       count += out.Count ?? 0;
       start = out.LastEvaluatedKey;
     } while (start && (atMost === undefined || count < atMost));

@@ -17,6 +17,8 @@ type AttributeMap = Record<string, unknown>;
 
 interface TableDescription {
   TableName: string;
+  TableArn?: string;
+  AttributeDefinitions?: { AttributeName: string; AttributeType: string }[];
   LocalSecondaryIndexes?: unknown[];
   GlobalSecondaryIndexes?: unknown[];
 }
@@ -81,22 +83,28 @@ export async function markStoppedCleanly(path: string): Promise<void> {
 }
 
 /**
- * Rebuilds every secondary index of every table from the table's items, with dynalite's own
- * index maths. Returns how many index entries it removed that had no item behind them, or no
- * longer matched it.
+ * Rebuilds the secondary indexes of every table from the table's items, with dynalite's own
+ * index maths: every index, or only those named in `only` (an index named there that the table
+ * no longer declares loses all its entries). Returns how many index entries it removed that had
+ * no item behind them, or no longer matched it.
  */
-export async function rebuildIndexes(store: DynaliteStore): Promise<{ tables: number; stale: number }> {
+export async function rebuildIndexes(
+  store: DynaliteStore,
+  only?: ReadonlySet<string>,
+): Promise<{ tables: number; stale: number }> {
   const { db } = store;
   const tables: TableDescription[] = [];
   for await (const [, table] of db.iterator(prefixRange('table~'))) tables.push(table as TableDescription);
+  const chosen = (indexes: unknown[]) =>
+    only ? indexes.filter((i) => only.has((i as { IndexName: string }).IndexName)) : indexes;
   let stale = 0;
   let rebuilt = 0;
   for (const table of tables) {
     const kinds = [
-      ['local', table.LocalSecondaryIndexes ?? []],
-      ['global', table.GlobalSecondaryIndexes ?? []],
+      ['local', chosen(table.LocalSecondaryIndexes ?? [])],
+      ['global', chosen(table.GlobalSecondaryIndexes ?? [])],
     ] as const;
-    if (kinds.every(([, indexes]) => indexes.length === 0)) continue;
+    if (!only && kinds.every(([, indexes]) => indexes.length === 0)) continue;
     rebuilt++;
     // What the indexes should hold: derived from each item, as dynalite derives it on a write.
     const wanted = new Map<string, AttributeMap>();
@@ -110,8 +118,11 @@ export async function rebuildIndexes(store: DynaliteStore): Promise<{ tables: nu
     const flush = async (force = false) => {
       if (ops.length >= BATCH || (force && ops.length > 0)) await db.batch(ops.splice(0));
     };
-    for (const [kind] of kinds) {
-      for await (const [key] of db.iterator(prefixRange(`index-${kind}~${table.TableName}~`))) {
+    const prefixes = only
+      ? [...only].flatMap((name) => kinds.map(([kind]) => `index-${kind}~${table.TableName}~${name}~`))
+      : kinds.map(([kind]) => `index-${kind}~${table.TableName}~`);
+    for (const prefix of prefixes) {
+      for await (const [key] of db.iterator(prefixRange(prefix))) {
         if (wanted.has(key)) continue;
         stale++;
         ops.push({ type: 'del', key });
@@ -125,4 +136,72 @@ export async function rebuildIndexes(store: DynaliteStore): Promise<{ tables: nu
     await flush(true);
   }
   return { tables: rebuilt, stale };
+}
+
+/** A global secondary index as CreateTable declares it. */
+export interface DeclaredIndex {
+  IndexName: string;
+  KeySchema: { AttributeName: string; KeyType: string }[];
+  Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+}
+
+const sameIndex = (a: DeclaredIndex, b: DeclaredIndex) => {
+  const projection = (p: DeclaredIndex['Projection']) =>
+    JSON.stringify([p.ProjectionType, [...(p.NonKeyAttributes ?? [])].sort()]);
+  return (
+    a.IndexName === b.IndexName &&
+    JSON.stringify(a.KeySchema) === JSON.stringify(b.KeySchema) &&
+    projection(a.Projection) === projection(b.Projection)
+  );
+};
+
+/**
+ * Brings the global secondary indexes every table of the folder declares to `declared` (the
+ * table layout of this version), then fills the indexes that changed from the items. A folder an
+ * earlier version created keeps its data when an index was added, removed or given another
+ * projection: DynamoDB cannot change a projection in place, and dynalite keeps the declaration
+ * it was created with. Returns the names of the indexes added, replaced or removed.
+ */
+export async function upgradeIndexes(
+  store: DynaliteStore,
+  declared: {
+    indexes: readonly DeclaredIndex[];
+    attributes: readonly { AttributeName: string; AttributeType: string }[];
+  },
+): Promise<string[]> {
+  const { db } = store;
+  const changed = new Set<string>();
+  const updates: Parameters<Level['batch']>[0] = [];
+  for await (const [key, value] of db.iterator(prefixRange('table~'))) {
+    const table = value as TableDescription;
+    const had = (table.GlobalSecondaryIndexes ?? []) as DeclaredIndex[];
+    const kept = declared.indexes.map((want) => {
+      const was = had.find((h) => sameIndex(h, want));
+      if (was) return was;
+      changed.add(want.IndexName);
+      return {
+        ...structuredClone(want),
+        IndexArn: `${table.TableArn}/index/${want.IndexName}`,
+        IndexSizeBytes: 0,
+        ItemCount: 0,
+        IndexStatus: 'ACTIVE',
+        ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 0, NumberOfDecreasesToday: 0 },
+      };
+    });
+    for (const h of had)
+      if (!declared.indexes.some((d) => d.IndexName === h.IndexName)) changed.add(h.IndexName);
+    if (kept.every((k, i) => k === had[i]) && kept.length === had.length) continue;
+    const attributes = [...(table.AttributeDefinitions ?? [])];
+    for (const a of declared.attributes)
+      if (!attributes.some((b) => b.AttributeName === a.AttributeName)) attributes.push({ ...a });
+    updates.push({
+      type: 'put',
+      key,
+      value: { ...table, AttributeDefinitions: attributes, GlobalSecondaryIndexes: kept },
+    });
+  }
+  if (updates.length === 0) return [];
+  await db.batch(updates);
+  await rebuildIndexes(store, changed);
+  return [...changed].sort();
 }

@@ -4,9 +4,16 @@ import { createRequire } from 'node:module';
 import type { AddressInfo, Server } from 'node:net';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { attributeDefinitions, globalSecondaryIndexes } from '@psa/aws/table-admin';
 import dynalite from 'dynalite';
 import { makeDynaliteWritesAtomic } from './dynalite-atomic.ts';
-import { capturingStore, markStoppedCleanly, rebuildIndexes, stoppedUncleanly } from './dynalite-recovery.ts';
+import {
+  capturingStore,
+  markStoppedCleanly,
+  rebuildIndexes,
+  stoppedUncleanly,
+  upgradeIndexes,
+} from './dynalite-recovery.ts';
 import { describeCall } from './dynamo-call-kinds.ts';
 
 /**
@@ -23,7 +30,7 @@ export interface DynaliteWorkerData {
 }
 
 export type DynaliteWorkerMessage =
-  | { type: 'ready'; port: number; stale: number }
+  | { type: 'ready'; port: number; stale: number; upgradedIndexes: string[] }
   | { type: 'imported'; id: number; count: number }
   | { type: 'breakdown'; calls: [string, number][] }
   | { type: 'stopped' }
@@ -94,6 +101,12 @@ try {
   const { result: server, store } = capturingStore(
     (): Server => dynalite({ path: dynamoPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),
   );
+  // A folder an earlier version created may declare other indexes (another projection, say):
+  // brought to this version's layout and filled from the items before the first call.
+  const upgradedIndexes = await upgradeIndexes(store, {
+    indexes: globalSecondaryIndexes(),
+    attributes: attributeDefinitions(),
+  });
   // After a crash the indexes may disagree with the items (./dynalite-recovery.ts): rebuilt
   // before the first call.
   const { stale } = unclean ? await rebuildIndexes(store) : { stale: 0 };
@@ -140,6 +153,7 @@ try {
     type: 'ready',
     port: (server.address() as AddressInfo).port,
     stale,
+    upgradedIndexes,
   } satisfies DynaliteWorkerMessage);
 } catch (err) {
   port.postMessage({

@@ -39,6 +39,12 @@ export function recordKind(key: Key | undefined): string {
 }
 
 const QUERY_KINDS: Record<string, string> = {
+  'tickets-v2': 'tickets index',
+  'partner-v2': 'partner-visible index',
+  'requester-v2': 'requester index',
+  'open-v2': 'open-tickets index',
+  'outbox-v2': 'outbox index',
+  // The indexes those replaced, read while a deployed stage upgrades.
   gsi1: 'tickets index',
   gsi2: 'partner-visible index',
   gsi3: 'requester index',

@@ -13,6 +13,8 @@ export interface Emulators {
   s3: string;
   /** Index entries a crash had left disagreeing with the items, removed at this start. */
   staleIndexEntries: number;
+  /** Indexes a data folder of an earlier version declared otherwise, rebuilt at this start. */
+  upgradedIndexes: string[];
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,8 @@ export interface DynamoEmulator {
   breakdown(): Promise<Map<string, number>>;
   /** Index entries a crash had left disagreeing with the items, removed at this start. */
   staleIndexEntries: number;
+  /** Indexes a data folder of an earlier version declared otherwise, rebuilt at this start. */
+  upgradedIndexes: string[];
   /**
    * Writes new items (DynamoDB JSON) straight into the table with their index entries, as an
    * import from S3 fills a table: for a benchmark's large fixture, never for the system's data.
@@ -114,6 +118,7 @@ export async function startDynamoEmulator(dataDir: string): Promise<DynamoEmulat
       return new Map((await reply).calls);
     },
     staleIndexEntries: ready.stale,
+    upgradedIndexes: ready.upgradedIndexes,
     async importItems(table, items) {
       const id = ++imports;
       const reply = next('imported', (msg) => msg.id === id);
@@ -156,6 +161,7 @@ export async function startEmulators(dataDir: string): Promise<Emulators> {
     sqs: loopback,
     s3: loopback,
     staleIndexEntries: dynamo.staleIndexEntries,
+    upgradedIndexes: dynamo.upgradedIndexes,
     async stop() {
       await sqs.stop();
       await dynamo.stop();

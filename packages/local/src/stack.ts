@@ -118,6 +118,8 @@ async function start(
     log(
       `the last run did not stop cleanly: removed ${emulators.staleIndexEntries} DynamoDB index entries it left stale`,
     );
+  if (emulators.upgradedIndexes.length > 0)
+    log(`the data folder's table had other indexes: rebuilt ${emulators.upgradedIndexes.join(', ')}`);
   const handlers = new Map<string, HandlerModule>();
   const invoke = async (functionId: string, event: unknown) => {
     const mod = handlers.get(functionId);

@@ -15,7 +15,8 @@ const item = (bytes: number, extra: Record<string, { S: string }> = {}) => ({
 });
 
 describe('write units from item sizes (DynamoDB rules)', () => {
-  const inTickets = { gsi1pk: S('T#a#TICKETS'), gsi1sk: S('2026') };
+  // The SLA due index projects every attribute.
+  const inTickets = { duePk: S('DUE#2026-01-01T10'), dueSk: S('2026') };
 
   it('a new item outside every index costs its size in 1 KB steps', () => {
     expect(writeUnitsOf(undefined, item(1500))).toBe(2);
@@ -31,7 +32,7 @@ describe('write units from item sizes (DynamoDB rules)', () => {
   });
 
   it('an index key that changes costs a delete and a put in the index', () => {
-    const moved = { gsi1pk: S('T#a#TICKETS'), gsi1sk: S('2027') };
+    const moved = { duePk: S('DUE#2026-01-01T10'), dueSk: S('2027') };
     expect(writeUnitsOf(item(900, inTickets), item(900, moved))).toBe(1 + 1 + 1);
   });
 
@@ -45,6 +46,29 @@ describe('write units from item sizes (DynamoDB rules)', () => {
     expect(writeUnitsOf(undefined, item(3000, byNumber))).toBe(3 + 1);
     // A change outside what it projects leaves its entry alone.
     expect(writeUnitsOf(item(3000, byNumber), item(3000, { ...byNumber, note: S('y') }))).toBe(3);
+  });
+
+  it('a ticket in the ticket-list indexes pays a small entry in each, and only when what they carry changes', () => {
+    const listed = {
+      id: S('t-1'),
+      owner: S('triage'),
+      status: S('new'),
+      gsi1pk: S('T#a#TICKETS'),
+      gsi1sk: S('2026#t-1'),
+      gsi2pk: S('T#a#PARTNER'),
+      gsi2sk: S('2026#t-1'),
+      gsi3pk: S('T#a#REQ#ann@a.example'),
+      gsi3sk: S('2026#t-1'),
+    };
+    // A ticket under 3 KB with its index attributes: the table, then one unit in each of the three indexes.
+    expect(writeUnitsOf(undefined, item(2800, listed))).toBe(3 + 3);
+    // Its outbox, decision or history change: the table alone.
+    expect(writeUnitsOf(item(2800, listed), item(2800, { ...listed, note: S('routed') }))).toBe(3);
+    // Routed to internal IT: it leaves the partner's list, the other two update their entries.
+    const routed = { ...listed, owner: S('internal'), status: S('routed') };
+    delete (routed as Partial<typeof routed>).gsi2pk;
+    delete (routed as Partial<typeof routed>).gsi2sk;
+    expect(writeUnitsOf(item(2800, listed), item(2800, routed))).toBe(3 + 3);
   });
 });
 
@@ -69,8 +93,8 @@ describe('the meter on the SDK clients', () => {
           new UpdateCommand({
             TableName: tableName,
             Key: { pk: 'p', sk: 'a' },
-            UpdateExpression: 'SET gsi1pk = :p, gsi1sk = :s',
-            ExpressionAttributeValues: { ':p': 'T#a#TICKETS', ':s': '2026' },
+            UpdateExpression: 'SET duePk = :p, dueSk = :s',
+            ExpressionAttributeValues: { ':p': 'DUE#2026-01-01T10', ':s': '2026' },
           }),
         );
         await doc.send(new GetCommand({ TableName: tableName, Key: { pk: 'p', sk: 'a' } }));
@@ -83,7 +107,7 @@ describe('the meter on the SDK clients', () => {
           }),
         );
       });
-      // Put 5 KB: 5 WRU; the update puts it into gsi1 too: 5 + 5. Get and Query: 4 KB steps, halved.
+      // Put 5 KB: 5 WRU; the update puts it into the due index too: 5 + 5. Get and Query: 4 KB steps, halved.
       expect(usage.writeUnits).toBe(5 + 10);
       expect(usage.readUnits).toBe(1 + 1);
       expect(usage.dynamoCalls).toEqual({ PutItem: 1, UpdateItem: 1, GetItem: 1, Query: 1 });

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@psa/aws/dynamo-client';
 import { TABLE_INDEXES } from '@psa/aws/table';
@@ -44,7 +44,13 @@ beforeAll(async () => {
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   };
-  await ensureTable(new DynamoDBClient(config), 'atomic');
+  const client = new DynamoDBClient(config);
+  await ensureTable(client, 'atomic');
+  // dynalite answers CreateTable while the table is CREATING; a write before ACTIVE is refused.
+  while (
+    (await client.send(new DescribeTableCommand({ TableName: 'atomic' }))).Table?.TableStatus !== 'ACTIVE'
+  )
+    await new Promise((r) => setTimeout(r, 10));
   doc = createDocumentClient(config);
 });
 

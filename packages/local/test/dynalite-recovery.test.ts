@@ -4,9 +4,10 @@ import { createRequire } from 'node:module';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTable } from '@psa/aws/table-admin';
+import { indexesAtUpgradeStep, TABLE_INDEXES } from '@psa/aws/table';
+import { attributeDefinitions, ensureTable, projectionFor } from '@psa/aws/table-admin';
 import dynalite from 'dynalite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { capturingStore } from '../src/dynalite-recovery.ts';
@@ -67,12 +68,17 @@ async function listed(endpoint: string) {
   const out = await doc(endpoint).send(
     new QueryCommand({
       TableName: TABLE,
-      IndexName: 'gsi1',
+      IndexName: TABLE_INDEXES.tickets.name,
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': 'T#acme#TICKETS' },
     }),
   );
-  return (out.Items ?? []).map((i) => ({ id: i.id, owner: i.owner, receivedAt: i.receivedAt }));
+  // The index carries the id, owner and status; the receipt time is in its sort key.
+  return (out.Items ?? []).map((i) => ({
+    id: i.id,
+    owner: i.owner,
+    receivedAt: String(i.gsi1sk).split('#')[0],
+  }));
 }
 
 /**
@@ -138,6 +144,90 @@ describe('the DynamoDB emulator after a crash', () => {
     try {
       expect(emulators.staleIndexEntries).toBe(0);
       expect(await listed(emulators.dynamodb)).toHaveLength(1);
+    } finally {
+      await emulators.stop();
+    }
+  });
+});
+
+describe('the DynamoDB emulator on a data folder of an earlier version', () => {
+  it('rebuilds the indexes whose declaration changed (the ticket lists and outbox projecting more)', async () => {
+    let emulators = await startEmulators(dir);
+    const client = (endpoint: string) =>
+      new DynamoDBClient({
+        endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      });
+    // The table as the version before created it: the retired list indexes, every attribute.
+    await client(emulators.dynamodb).send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: attributeDefinitions(),
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: indexesAtUpgradeStep(0).map((idx) => ({
+          IndexName: idx.name,
+          KeySchema: [
+            { AttributeName: idx.pk, KeyType: 'HASH' },
+            { AttributeName: idx.sk, KeyType: 'RANGE' },
+          ],
+          Projection: projectionFor(idx),
+        })),
+      }),
+    );
+    await doc(emulators.dynamodb).send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { ...ticket('2025-06-11T13:30:01.000Z', 'partner'), status: 'new' },
+      }),
+    );
+    await emulators.stop();
+
+    emulators = await startEmulators(dir);
+    try {
+      expect(emulators.upgradedIndexes).toEqual(
+        [
+          ...['gsi1', 'gsi2', 'gsi3', 'open', 'outbox'],
+          ...['open-v2', 'outbox-v2', 'partner-v2', 'requester-v2', 'tickets-v2'],
+        ].sort(),
+      );
+      const out = await doc(emulators.dynamodb).send(
+        new QueryCommand({
+          TableName: TABLE,
+          IndexName: TABLE_INDEXES.tickets.name,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'T#acme#TICKETS' },
+        }),
+      );
+      // The ticket is in the new index, with what it projects and nothing else.
+      expect(out.Items).toEqual([
+        {
+          pk: 'T#acme#K#t-1',
+          sk: 'TICKET',
+          gsi1pk: 'T#acme#TICKETS',
+          gsi1sk: '2025-06-11T13:30:01.000Z#t-1',
+          id: 't-1',
+          owner: 'partner',
+          status: 'new',
+        },
+      ]);
+      const described = await client(emulators.dynamodb).send(new DescribeTableCommand({ TableName: TABLE }));
+      expect(described.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
+        Object.values(TABLE_INDEXES)
+          .map((i) => i.name)
+          .sort(),
+      );
+    } finally {
+      await emulators.stop();
+    }
+    // Once upgraded, a start finds nothing to do.
+    emulators = await startEmulators(dir);
+    try {
+      expect(emulators.upgradedIndexes).toEqual([]);
     } finally {
       await emulators.stop();
     }

@@ -57,7 +57,7 @@ const writeUnits = (size: number) => chunks(size, KB);
  * larger of the two; each index pays to put, update or delete its entry, following
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations.Writes
  * (an index entry is the size of what the index projects: every attribute, or its keys and the
- * attributes it includes).
+ * attributes it includes, if any).
  */
 export function writeUnitsOf(before: Item | undefined, after: Item | undefined): number {
   const size = (item: Item | undefined) => (item ? itemSize(item) : 0);
@@ -66,7 +66,8 @@ export function writeUnitsOf(before: Item | undefined, after: Item | undefined):
     const projection = projectionOf(index);
     const projected = (item: Item | undefined): Item | undefined => {
       if (!item || projection.type === 'ALL') return item;
-      const kept = new Set(['pk', 'sk', index.pk, index.sk, ...projection.attributes]);
+      const included = projection.type === 'INCLUDE' ? projection.attributes : [];
+      const kept = new Set(['pk', 'sk', index.pk, index.sk, ...included]);
       return Object.fromEntries(Object.entries(item).filter(([k]) => kept.has(k))) as Item;
     };
     const entrySize = (item: Item | undefined) => (item ? itemSize(projected(item)!) : 0);
