@@ -1,12 +1,9 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { BlobStore } from '@psa/model/ports';
 
-const MULTIPART_THRESHOLD = 5 * 1024 * 1024;
-
 export class S3BlobStore implements BlobStore {
-  private readonly client: S3Client;
-  private readonly bucket: string;
+  protected readonly client: S3Client;
+  protected readonly bucket: string;
   constructor(client: S3Client, bucket: string) {
     this.client = client;
     this.bucket = bucket;
@@ -19,12 +16,9 @@ export class S3BlobStore implements BlobStore {
       Body: body,
       ...(contentType ? { ContentType: contentType } : {}),
     };
-    if (body.length <= MULTIPART_THRESHOLD) {
-      await this.client.send(new PutObjectCommand(params));
-      return;
-    }
-    // Large raw mail goes up in parts (S3 takes 5 GB in one PUT, but parts retry cheaply).
-    await new Upload({ client: this.client, params, partSize: MULTIPART_THRESHOLD, queueSize: 2 }).done();
+    // One PUT (S3 takes up to 5 GB in one): the functions store attachments of at most 10 MB, and
+    // SES stores raw mail itself. Whole raw mails locally: ./s3-multipart-blob-store.ts.
+    await this.client.send(new PutObjectCommand(params));
   }
 
   async get(key: string): Promise<Uint8Array | null> {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient } from '@psa/aws/dynamo-client';
 import { DynamoMailStore } from '@psa/aws/dynamo-mail-store';
-import { S3BlobStore } from '@psa/aws/s3-blob-store';
+import { S3MultipartBlobStore } from '@psa/aws/s3-multipart-blob-store';
 import { rawKeyFor } from '@psa/contracts/email-keys';
 import { baseAddress } from '@psa/intake/domain/email/receive-email';
 import { SMTPServer } from 'smtp-server';
@@ -36,7 +36,7 @@ export async function startSmtp(opts: {
     createDocumentClient(dynamodb ? { endpoint: dynamodb } : {}),
     opts.tableName,
   );
-  const blobs = new S3BlobStore(
+  const blobs = new S3MultipartBlobStore(
     new S3Client({ forcePathStyle: true, ...(s3 ? { endpoint: s3 } : {}) }),
     opts.bucket,
   );

@@ -8,6 +8,7 @@ import { DynamoRatingStore } from '@psa/aws/dynamo-rating-store';
 import { DynamoSlaStore } from '@psa/aws/dynamo-sla-store';
 import { createCoreDeps } from '@psa/aws/factories/core';
 import { createBlobStore } from '@psa/aws/factories/s3';
+import { createMultipartBlobStore } from '@psa/aws/factories/s3-multipart';
 import { createMailer } from '@psa/aws/factories/ses';
 import { createQueue } from '@psa/aws/factories/sqs';
 import { type Authenticator, createAuthenticator } from '@psa/http/auth';
@@ -15,10 +16,14 @@ import type { IntakeDeps } from './app.ts';
 import { EmailIntakeConfig, IntakeConfig } from './config.ts';
 import type { EmailDeps } from './domain/email/email-deps.ts';
 
-/** The adapters email intake works with, over the table, bucket, bus and SES of `config`. */
-function emailAdapters(config: EmailIntakeConfig) {
+/**
+ * The adapters email intake works with, over the table, bucket, bus and SES of `config`. A mail's
+ * whole text can pass 5 MB, so email stores blobs in parts where it must; the web API's bodies
+ * cannot (Lambda's 6 MB payload), so IntakeApi stores in one PUT without the upload helper.
+ */
+function emailAdapters(config: EmailIntakeConfig, blobStore: typeof createBlobStore) {
   const core = createCoreDeps(config);
-  const blobs = createBlobStore(config);
+  const blobs = blobStore(config);
   return {
     ...core,
     messages: new DynamoMessageStore(core.doc, config.TABLE_NAME),
@@ -34,7 +39,7 @@ function emailAdapters(config: EmailIntakeConfig) {
  * ticket uses, so its bundle carries no queue client, SLA or rating store, and no token check.
  */
 export function composeEmailIntake(env: Record<string, string | undefined>): EmailDeps & { logger: Logger } {
-  return emailAdapters(parseConfig(EmailIntakeConfig, env));
+  return emailAdapters(parseConfig(EmailIntakeConfig, env), createMultipartBlobStore);
 }
 
 /** Email intake's adapters behind the HTTP API's authentication (IntakeReprocessApi). */
@@ -42,13 +47,13 @@ export function composeReprocess(
   env: Record<string, string | undefined>,
 ): EmailDeps & { logger: Logger; authenticate: Authenticator } {
   const config = parseConfig(IntakeConfig, env);
-  return { ...emailAdapters(config), authenticate: createAuthenticator(config) };
+  return { ...emailAdapters(config, createMultipartBlobStore), authenticate: createAuthenticator(config) };
 }
 
 /** Builds intake's adapters once per cold start from its configuration (IntakeApi). */
 export function composeIntake(env: Record<string, string | undefined>): IntakeDeps {
   const config = parseConfig(IntakeConfig, env);
-  const email = emailAdapters(config);
+  const email = emailAdapters(config, createBlobStore);
   const { doc, clock } = email;
   return {
     ...email,
