@@ -102,21 +102,27 @@ export function encodedWords(text: string): string[] {
 const printableAscii = (text: string) => /^[\x20-\x7e]*$/.test(text);
 
 /**
- * The words of an unstructured header value (Subject): the value's own words when it can go as
- * it is (printable ASCII, single spaces, no leading or trailing blank, nothing a decoder would
- * take for an encoded word, no word too long to fold), encoded words otherwise. Whitespace inside
- * encoded words is kept exactly and the blanks between them are not part of the value (RFC 2047
- * §6.2), so the decoded value is the original either way.
+ * The words of an unstructured header value (Subject): its own words where they can go as they
+ * are (printable ASCII, no encoded-word opener, short enough to fold), and the span from the first
+ * word that cannot to the last one as encoded words, so `Re: [ACME-42] …` stays readable in the
+ * raw message (as mail clients and nodemailer write it). Whitespace inside encoded words is kept
+ * exactly; the blanks between two encoded words are not part of the value, the blank between a
+ * plain word and an encoded one is (RFC 2047 §6.2), so the decoded value is the original.
  */
 export function unstructuredWords(value: string): string[] {
+  if (value === '') return [];
   const words = value.split(' ');
-  const plain =
-    printableAscii(value) &&
-    !value.includes('=?') &&
-    words.every((w) => w.length > 0 && w.length <= 60) &&
-    value.length > 0;
-  if (plain) return words;
-  return value === '' ? [] : encodedWords(value);
+  const plain = (w: string) => w.length > 0 && w.length <= 60 && printableAscii(w) && !w.includes('=?');
+  let first = 0;
+  while (first < words.length && plain(words[first]!)) first++;
+  if (first === words.length) return words;
+  let last = words.length - 1;
+  while (plain(words[last]!)) last--;
+  return [
+    ...words.slice(0, first),
+    ...encodedWords(words.slice(first, last + 1).join(' ')),
+    ...words.slice(last + 1),
+  ];
 }
 
 /** RFC 5322 atext plus the space between words: a display name that needs no quoting. */

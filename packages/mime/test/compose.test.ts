@@ -263,4 +263,25 @@ describe('composeMail', () => {
       value: [{ name: 'Jörg', address: 'jorg@bücher.example' }],
     });
   });
+
+  it('keeps the ASCII words of a subject readable around the encoded part, and reads back the same', async () => {
+    const subjects = [
+      'Re: [ACME-42] VPN keeps dropping – café',
+      'Ärger mit dem Drucker [ACME-7]',
+      'Re: [ACME-9] 打印机 坏了 again',
+      '  two  blanks\tand ümlauts  ',
+    ];
+    for (const subject of subjects) {
+      const raw = composeMail({
+        from: 'a@acme.example',
+        to: 'b@acme.example',
+        subject,
+        text: 't',
+        messageId: 'm@x',
+      });
+      const header = /^Subject:(.*(?:\r\n[ \t].*)*)\r\n/m.exec(raw.toString('latin1'))![1]!;
+      for (const token of subject.match(/\[ACME-\d+\]/g) ?? []) expect(header).toContain(token);
+      expect((await simpleParser(raw)).subject).toBe(subject);
+    }
+  });
 });
