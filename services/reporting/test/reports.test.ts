@@ -1,6 +1,7 @@
 import type { TicketFact } from '@psa/model/report-facts';
 import type { Owner, Priority, Ticket } from '@psa/model/ticket';
 import { describe, expect, it } from 'vitest';
+import { measureTables } from '../src/domain/measure-tables.ts';
 import { afterHoursReport, backlogReport, monthOverMonth, reliefReport } from '../src/domain/reports.ts';
 
 const NOW = new Date('2026-06-20T12:00:00.000Z');
@@ -473,6 +474,38 @@ describe('alert quality and interruptions in the relief report', () => {
       byPriority: { P1: 1, P2: 0, P3: 0, P4: 1 },
       afterHoursHandoffsToInternal: 1,
     });
+  });
+
+  it('lays them out as tables: alert quality by side, interruptions by priority', () => {
+    const tables = measureTables(report as unknown as Record<string, unknown>);
+    const [alerts, interruptions] = tables;
+    expect(alerts!.id).toBe('alert-quality');
+    expect(alerts!.columns.map((c) => c.label)).toEqual([
+      'Held by',
+      'Alert tickets',
+      'Alerts received',
+      'Repeats folded',
+      'Closed',
+      'Closed without action',
+      'Share closed without action',
+      'Mean time to acknowledge',
+    ]);
+    expect(alerts!.rows.slice(0, 3)).toEqual([
+      ['All alert tickets', 3, 9, 6, 2, 1, 0.5, 32],
+      ['MSP partner', 2, 6, 4, 2, 1, 0.5, 18],
+      ['Internal IT', 1, 3, 2, 0, 0, null, 60],
+    ]);
+    expect(interruptions!.id).toBe('interruptions');
+    expect(interruptions!.rows).toEqual([
+      ['Internal-owned tickets received', 1, 0, 0, 1, 2],
+      ['P1/P2 pages that reached internal IT', null, null, null, null, 2],
+      ['Tickets handed to internal IT', null, null, null, null, 1],
+    ]);
+    // The partner's view carries its own side's alert figures only.
+    const partnerOnly = measureTables({
+      alertQuality: { byOwner: { partner: report.alertQuality.byOwner.partner } },
+    });
+    expect(partnerOnly.map((t) => t.rows.map((r) => r[0]))).toEqual([['MSP partner']]);
   });
 
   it('reads a month without alerts as zeroes and nulls, never as a division by zero', () => {

@@ -1,4 +1,5 @@
 import type { TicketFact } from '@psa/model/report-facts';
+import { measureTables } from './measure-tables.ts';
 
 /**
  * The dashboard's tables and the CSV exports are one thing: a report turned into named tables of
@@ -16,7 +17,7 @@ export interface ReportTable {
   rows: Cell[][];
 }
 
-const SIDE_NAMES: Record<string, string> = {
+export const SIDE_NAMES: Record<string, string> = {
   partner: 'MSP partner',
   internal: 'Internal IT',
   triage: 'Triage (partner service desk)',
@@ -26,7 +27,7 @@ const TARGET_NAMES = {
   resolution: 'Resolution',
   nextUpdate: 'Next update',
 } as const;
-const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 
 type Outcome = { measured: number; met: number; attainment: number | null };
 type Targets3 = Record<keyof typeof TARGET_NAMES, Outcome>;
@@ -78,9 +79,11 @@ const KNOWN = new Set([
   'internalBacklog',
   'pulse',
   'monthOverMonth',
+  'alertQuality',
+  'interruptions',
 ]);
 
-const col = (key: string, label: string, format: CellFormat = 'count') => ({ key, label, format });
+export const col = (key: string, label: string, format: CellFormat = 'count') => ({ key, label, format });
 const share = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
 
 export function monthTables(r: ReliefLike & Record<string, unknown>): ReportTable[] {
@@ -182,7 +185,7 @@ export function monthTables(r: ReliefLike & Record<string, unknown>): ReportTabl
     });
   }
   // After the sections of later measures, where the generic table of the pulse stood.
-  return [...tables, ...sectionTables(r), ...(r.pulse ? pulseTables(r.pulse) : [])];
+  return [...tables, ...measureTables(r), ...sectionTables(r), ...(r.pulse ? pulseTables(r.pulse) : [])];
 }
 
 /** The team pulse: its figures (mean 1 to 5, answers of asked, each score) and its comments. */
