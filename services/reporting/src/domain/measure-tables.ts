@@ -3,7 +3,7 @@
  * side that holds them, and the interruptions of internal IT by priority. Apart from ./tables.ts,
  * which puts them among the month's tables.
  */
-import { type Cell, col, PRIORITIES, type ReportTable, SIDE_NAMES } from './tables.ts';
+import { type Cell, col, PRIORITIES, type ReportTable, SIDE_NAMES } from './report-table.ts';
 
 /** One side's (or everyone's) alert figures, as measures.ts gives them. */
 interface AlertFigures {

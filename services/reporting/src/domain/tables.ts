@@ -1,5 +1,6 @@
 import type { TicketFact } from '@psa/model/report-facts';
 import { measureTables } from './measure-tables.ts';
+import { type Cell, col, PRIORITIES, type ReportTable, SIDE_NAMES } from './report-table.ts';
 
 /**
  * The dashboard's tables and the CSV exports are one thing: a report turned into named tables of
@@ -7,27 +8,13 @@ import { measureTables } from './measure-tables.ts';
  * A section of the relief report that no table here knows is still shown, as a table of its
  * figures (`sectionTables`), so a measure added to the report appears without a change here.
  */
-export type CellFormat = 'text' | 'count' | 'share' | 'hours' | 'minutes' | 'datetime';
-export type Cell = string | number | null;
+export type { Cell, CellFormat, ReportTable } from './report-table.ts';
 
-export interface ReportTable {
-  id: string;
-  title: string;
-  columns: { key: string; label: string; format: CellFormat }[];
-  rows: Cell[][];
-}
-
-export const SIDE_NAMES: Record<string, string> = {
-  partner: 'MSP partner',
-  internal: 'Internal IT',
-  triage: 'Triage (partner service desk)',
-};
 const TARGET_NAMES = {
   firstResponse: 'First response',
   resolution: 'Resolution',
   nextUpdate: 'Next update',
 } as const;
-export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 
 type Outcome = { measured: number; met: number; attainment: number | null };
 type Targets3 = Record<keyof typeof TARGET_NAMES, Outcome>;
@@ -83,7 +70,6 @@ const KNOWN = new Set([
   'interruptions',
 ]);
 
-export const col = (key: string, label: string, format: CellFormat = 'count') => ({ key, label, format });
 const share = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
 
 export function monthTables(r: ReliefLike & Record<string, unknown>): ReportTable[] {
