@@ -19,6 +19,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { bundleAliasArgs } from './bundle-aliases.ts';
 import type { PsaConfig } from './config.ts';
 import { removalPolicyOf, retentionOf, stageSettings } from './stages.ts';
 
@@ -35,16 +36,8 @@ export interface SharedResources {
  * (today moment's locale loader, under date-holidays) hit esbuild's "Dynamic require of ... is
  * not supported" shim without it, because an ES module has no `require`.
  */
-const ESM_REQUIRE_BANNER =
+export const ESM_REQUIRE_BANNER =
   "import { createRequire as __psaCreateRequire } from 'node:module'; const require = __psaCreateRequire(import.meta.url);";
-
-/** The SDK's default credential chain, and what a Lambda bundle carries in its place. */
-const CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
-const LAMBDA_CREDENTIALS = './packages/aws/src/lambda-credentials.ts';
-/** zod without its whole `z` namespace, which @hono/zod-openapi would otherwise keep alive. */
-const ZOD_IN_BUNDLES = './packages/http/src/zod-in-bundles.ts';
-/** What date-holidays uses of moment-timezone, on Luxon: 715 KB of zone data less where it is bundled. */
-const MOMENT_TIMEZONE_ON_LUXON = './packages/calendar/src/moment-timezone-on-luxon.ts';
 
 export interface PsaFunctionProps {
   spec: FunctionSpec;
@@ -151,13 +144,8 @@ export class PsaFunction extends Construct {
         metafile: config.bundleMetafile,
         // Bundle the AWS SDK too: the deployed code runs the SDK version the tests ran.
         externalModules: [],
-        // Lambda's credentials are in the environment: the rest of the SDK's default chain is dead
-        // weight (see packages/aws/src/lambda-credentials.ts).
-        esbuildArgs: {
-          [`--alias:${CREDENTIAL_CHAIN}`]: LAMBDA_CREDENTIALS,
-          '--alias:zod': ZOD_IN_BUNDLES,
-          '--alias:moment-timezone': MOMENT_TIMEZONE_ON_LUXON,
-        },
+        // Packages replaced by lighter stand-ins (./bundle-aliases.ts says what each saves).
+        esbuildArgs: bundleAliasArgs(),
         logLevel: LogLevel.ERROR,
       },
     });
