@@ -2,20 +2,15 @@
  * The monthly digest's figures (pure): the headline figures against their targets and the
  * largest changes from the month before. ./send-digest.ts mails it; ./digest-mail.ts renders it.
  */
-import type { DivisionOfWork } from '@psa/model/division-of-work';
+
+import { type DivisionOfWork, type Targets, TargetsSchema } from '@psa/model/division-of-work';
 import type { reliefWithTrend } from './read-reports.ts';
+import { type TargetStatus, targetStatus } from './targets.ts';
 
 export type ReliefReport = Awaited<ReturnType<typeof reliefWithTrend>>;
 
-/** Targets a tenant holds the partnership to, as fractions. */
-export interface Targets {
-  partnerShare: number;
-  afterHoursAbsorbed: number;
-  slaAttainment: number;
-}
-
-/** The issue's defaults, used for any target the division of work does not set. */
-export const DEFAULT_TARGETS: Targets = { partnerShare: 0.7, afterHoursAbsorbed: 0.9, slaAttainment: 0.95 };
+/** The division of work's defaults (its schema's), for a document that sets no targets. */
+export const DEFAULT_TARGETS: Targets = TargetsSchema.parse({});
 
 /**
  * The tenant's targets. The division of work's `targets` section belongs to the dashboard's work
@@ -41,11 +36,16 @@ export function overallSlaAttainment(report: ReliefReport): number | null {
 
 export type Status = 'on target' | 'close' | 'below' | 'no data';
 
-/** Green at or above the target, amber within 5 points under it, red further under. */
+const IN_WORDS: Record<TargetStatus, Status> = {
+  green: 'on target',
+  amber: 'close',
+  red: 'below',
+  none: 'no data',
+};
+
+/** The dashboard's grade of a figure against its target (./targets.ts), in the digest's words. */
 export function statusOf(value: number | null, target: number): Status {
-  if (value === null) return 'no data';
-  if (value >= target) return 'on target';
-  return value >= target - 0.05 ? 'close' : 'below';
+  return IN_WORDS[targetStatus(value, target)];
 }
 
 export interface Headline {
