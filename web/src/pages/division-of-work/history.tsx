@@ -182,34 +182,20 @@ export function VersionHistory({ data, query, onExpired }: Props) {
       <section class="card" aria-labelledby="dow-diff-title">
         <h2 id="dow-diff-title">Compare two versions</h2>
         <div class="dow-inline-form">
-          <div>
-            <label for="dow-diff-from">Compare version</label>
-            <select
-              id="dow-diff-from"
-              value={String(from)}
-              onChange={(e) => choose('from', (e.target as HTMLSelectElement).value)}
-            >
-              {versions.map((v) => (
-                <option key={v} value={String(v)}>
-                  v{v}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="dow-diff-to">with version</label>
-            <select
-              id="dow-diff-to"
-              value={String(to)}
-              onChange={(e) => choose('to', (e.target as HTMLSelectElement).value)}
-            >
-              {versions.map((v) => (
-                <option key={v} value={String(v)}>
-                  v{v}
-                </option>
-              ))}
-            </select>
-          </div>
+          <VersionSelect
+            id="dow-diff-from"
+            label="Compare version"
+            versions={versions}
+            value={from}
+            onChange={(v) => choose('from', v)}
+          />
+          <VersionSelect
+            id="dow-diff-to"
+            label="with version"
+            versions={versions}
+            value={to}
+            onChange={(v) => choose('to', v)}
+          />
         </div>
         {versions.length < 2 ? (
           <p>There is only one version so far.</p>
@@ -218,5 +204,31 @@ export function VersionHistory({ data, query, onExpired }: Props) {
         )}
       </section>
     </>
+  );
+}
+
+/** One of the two versions a diff compares. */
+function VersionSelect(props: {
+  id: string;
+  label: string;
+  versions: readonly number[];
+  value: number;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div>
+      <label for={props.id}>{props.label}</label>
+      <select
+        id={props.id}
+        value={String(props.value)}
+        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}
+      >
+        {props.versions.map((v) => (
+          <option key={v} value={String(v)}>
+            v{v}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
