@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { Layout } from './layout.tsx';
+import { useTokenLink } from './token-link.ts';
 
 /** `/pulse/{token}`: the link of a team pulse invitation; null for any other path. */
 export function pulseLinkOf(path: string): string | null {
@@ -44,13 +45,8 @@ export function PulsePage(props: { token: string }) {
   const [score, setScore] = useState<string | null>(null);
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const started = useRef(false);
 
-  useEffect(() => {
-    // The token is in the address bar; keep it out of the history and of any referrer.
-    window.history.replaceState(null, '', '/pulse');
-    if (started.current) return;
-    started.current = true;
+  useTokenLink('/pulse', () => {
     pulseCall<PulseLink>(props.token)
       .then((link) => {
         if (link.answered)
@@ -61,7 +57,7 @@ export function PulsePage(props: { token: string }) {
       .catch((err: unknown) =>
         setState({ kind: 'refused', message: err instanceof Error ? err.message : String(err) }),
       );
-  }, [props.token]);
+  });
 
   const send = async (event: Event) => {
     event.preventDefault();

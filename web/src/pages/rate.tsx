@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, commentOnRating, type Rating, rateTicket } from '../api.ts';
 import { Layout } from './layout.tsx';
+import { useTokenLink } from './token-link.ts';
 
 const RATING_TEXT: Record<Rating, string> = { good: 'Good', okay: 'Okay', bad: 'Bad' };
 
@@ -24,13 +25,8 @@ export function RatePage(props: { token: string; rating: Rating }) {
   const [state, setState] = useState<State>({ kind: 'sending' });
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const started = useRef(false);
 
-  useEffect(() => {
-    // The token is in the address bar; keep it out of the history and of any referrer.
-    window.history.replaceState(null, '', '/rate');
-    if (started.current) return;
-    started.current = true;
+  useTokenLink('/rate', () => {
     rateTicket(props.token, props.rating)
       .then((r) => setState({ kind: 'rated', key: r.key }))
       .catch((err: unknown) =>
@@ -39,7 +35,7 @@ export function RatePage(props: { token: string; rating: Rating }) {
           message: err instanceof ApiError ? err.message : 'The rating could not be sent just now.',
         }),
       );
-  }, [props.token, props.rating]);
+  });
 
   const send = async (event: Event) => {
     event.preventDefault();
